@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly (tsx), so `npx partnerdesk` and `npm start` need no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/index.ts');

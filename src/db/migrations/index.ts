@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261128T1900_foundation.ts';
+
+// Append new migrations here; names sort by time and are never renamed.
+export const migrations: Record<string, Migration> = {
+  '20261128T1900_foundation': foundation,
+};

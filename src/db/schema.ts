@@ -1,0 +1,103 @@
+// Kysely's view of the tables. Each module's tables are declared here so the whole schema reads in one place;
+// only the owning module's repository queries them.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface PartnersTable {
+  id: Generated<string>;
+  name: string;
+  country: string;
+  instance: 'global' | 'usgov' | 'germany';
+  kind: 'direct' | 'indirectProvider' | 'indirectReseller';
+  state: Generated<'active' | 'inactive'>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface PartnerUsersTable {
+  id: Generated<string>;
+  partner_id: string;
+  user_name: string;
+  display_name: string;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  roles: string[];
+  state: Generated<'active' | 'inactive'>;
+  language: string | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  last_sign_in_at: Date | null;
+  password_changed_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface AuthSessionsTable {
+  token_hash: Buffer;
+  partner_id: string;
+  user_id: string;
+  kind: 'bearer' | 'console';
+  csrf_hash: Buffer | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  last_used_at: Date | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  partner_id: string;
+  user_id: string;
+  name: string;
+  token_hash: Buffer;
+  token_prefix: string;
+  roles: string[];
+  created_at: CreatedAt;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface ActivityRecordsTable {
+  id: Generated<string>;
+  partner_id: string;
+  occurred_at: Generated<Date>;
+  actor_kind: 'partnerUser' | 'apiToken' | 'operator' | 'system' | 'customer';
+  actor_id: string | null;
+  actor_name: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  status: 'succeeded' | 'failed';
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  request_id: string | null;
+  correlation_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  partner_id: string;
+  request_id: string;
+  method: string;
+  url: string;
+  body_hash: string;
+  state: 'pending' | 'done';
+  status_code: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface DB {
+  partners: PartnersTable;
+  partner_users: PartnerUsersTable;
+  auth_sessions: AuthSessionsTable;
+  api_tokens: ApiTokensTable;
+  activity_records: ActivityRecordsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

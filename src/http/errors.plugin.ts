@@ -1,0 +1,98 @@
+// One error envelope for every failure: {code, name, description, data, source, details, requestId}.
+// AppError carries a catalog name; framework errors (validation, bad JSON, size) are mapped to catalog codes;
+// anything else is a 500 that is logged in full and leaks nothing.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import type { ErrorName, FieldIssue } from '../lib/errors.ts';
+import { AppError, errorCatalog } from '../lib/errors.ts';
+
+export const ErrorSchema = Type.Object(
+  {
+    code: Type.Integer({ description: 'Stable numeric code from the error catalog' }),
+    name: Type.String({ description: 'Stable symbolic name of the code' }),
+    description: Type.String(),
+    data: Type.Array(Type.Unknown()),
+    source: Type.String(),
+    details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String() })),
+    requestId: Type.String(),
+  },
+  { $id: 'Error', description: 'Error envelope' },
+);
+
+export function errorBody(request: FastifyRequest, err: AppError) {
+  return {
+    code: err.code,
+    name: err.errorName,
+    description: err.message,
+    data: err.extra.data ?? [],
+    source: 'Partnerdesk',
+    details: err.extra.details ?? [],
+    requestId: String(request.id),
+  };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  if (err.extra.headers) reply.headers(err.extra.headers);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(request, err));
+}
+
+/** Turns an AJV error list into field issues: `/companyProfile/domain` → `companyProfile.domain`. */
+function validationDetails(err: FastifyError): FieldIssue[] {
+  const where = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const params = v.params as Record<string, unknown>;
+    const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
+    const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+    const field = [base, missing ?? extra].filter(Boolean).join('.') || where;
+    const reason = extra ? 'is not a known property' : missing ? 'is required' : (v.message ?? 'is not valid');
+    return { field: where === 'body' ? field : `${where}.${field}`, reason };
+  });
+}
+
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const err = error as FastifyError;
+  if (err?.validation) return new AppError('validationFailed', { details: validationDetails(err) });
+  const status = typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  const byCode: Record<string, ErrorName> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: 'bodyTooLarge',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupportedMediaType',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'malformedJson',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'malformedJson',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformedJson',
+  };
+  const name = err?.code ? byCode[err.code] : undefined;
+  if (name) return new AppError(name);
+  if (status === 413) return new AppError('bodyTooLarge');
+  if (status === 415) return new AppError('unsupportedMediaType');
+  if (err instanceof SyntaxError && status === 400) return new AppError('malformedJson');
+  if (status >= 400 && status < 500) return new AppError('validationFailed', { message: err.message });
+  return undefined;
+}
+
+export default fp(
+  async function errorsPlugin(app: FastifyInstance) {
+    app.addSchema(ErrorSchema);
+    app.setErrorHandler((error, request, reply) => {
+      const appError = toAppError(error);
+      if (appError) {
+        if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+        return sendError(request, reply, appError);
+      }
+      const unavailable = isDatabaseUnavailable(error);
+      request.log.error({ err: error }, unavailable ? 'database unavailable' : 'unhandled error');
+      return sendError(request, reply, new AppError(unavailable ? 'serviceUnavailable' : 'internal'));
+    });
+    app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('routeNotFound')));
+  },
+  { name: 'errors' },
+);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === '53300';
+}
+
+export { errorCatalog };

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Db } from '../db/database.ts';
+import { migrations } from '../db/migrations/index.ts';
+
+const Health = Type.Object({ status: Type.String() });
+
+/** /healthz: the process is up. /readyz: the database answers and every migration has run. */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+  app.get(
+    '/healthz',
+    { config: { operation: 'public' }, schema: { hide: true, response: { 200: Health } } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { operation: 'public' },
+      schema: { hide: true, response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } },
+    },
+    async (_request, reply) => {
+      try {
+        const r = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
+        const applied = r.rows[0]?.n ?? 0;
+        if (applied < Object.keys(migrations).length)
+          return reply.code(503).send({ status: 'unavailable', reason: 'migrations pending' });
+        return { status: 'ready' };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+      }
+    },
+  );
+};

@@ -1,0 +1,136 @@
+// The one error type and the one catalog: a stable name → numeric code → HTTP status → human message.
+// Services throw AppError with a catalog name; the HTTP layer maps it (src/http/errors.plugin.ts).
+// Numeric codes reuse Partner Center's where it documents the same condition; ours are 6-digit, grouped.
+
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+export const errorCatalog = {
+  // 1000xx request shape
+  validationFailed: { code: 100001, status: 400, message: 'The request is not valid; see details for each field.' },
+  malformedJson: { code: 100002, status: 400, message: 'The request body is not valid JSON.' },
+  bodyTooLarge: { code: 100003, status: 413, message: 'The request body is larger than allowed.' },
+  unsupportedMediaType: { code: 100004, status: 415, message: 'The request body must be application/json.' },
+  invalidContinuationToken: {
+    code: 100005,
+    status: 400,
+    message: 'The continuation token is not valid for this request; start again from the first page.',
+  },
+  invalidFilter: { code: 100006, status: 400, message: 'The filter is not valid.' },
+  routeNotFound: { code: 100010, status: 404, message: 'No such resource or operation.' },
+  methodNotAllowed: { code: 100011, status: 405, message: 'This method is not allowed on this resource.' },
+  // 1001xx authentication and authorization
+  unauthenticated: { code: 100101, status: 401, message: 'Sign in first: send a valid bearer token.' },
+  invalidCredentials: { code: 100102, status: 401, message: 'The user name or password is incorrect.' },
+  accountLocked: {
+    code: 100103,
+    status: 403,
+    message: 'This account is locked after repeated failed sign-ins; try again later.',
+  },
+  passwordChangeRequired: {
+    code: 100104,
+    status: 403,
+    message: 'Change your temporary password before doing anything else.',
+  },
+  forbidden: { code: 100105, status: 403, message: 'Your roles do not allow this operation.' },
+  csrfTokenInvalid: {
+    code: 100106,
+    status: 403,
+    message: 'The request lacks a valid CSRF token (send the X-CSRF-Token header).',
+  },
+  accountInactive: { code: 100107, status: 401, message: 'This account is deactivated.' },
+  passwordTooWeak: {
+    code: 100108,
+    status: 400,
+    message: 'The new password does not meet the password rules.',
+  },
+  currentPasswordIncorrect: { code: 100109, status: 400, message: 'The current password is incorrect.' },
+  tokenRolesNotHeld: {
+    code: 100110,
+    status: 400,
+    message: 'An API token can only carry roles its creator holds.',
+  },
+  // 1002xx HTTP conventions
+  preconditionFailed: {
+    code: 100201,
+    status: 412,
+    message: 'The resource changed since you read it (ETag mismatch); read it again and retry.',
+  },
+  preconditionRequired: { code: 100202, status: 428, message: 'This update needs an If-Match header.' },
+  requestIdReused: {
+    code: 100203,
+    status: 409,
+    message: 'This MS-RequestId was already used for a different request.',
+  },
+  requestInProgress: {
+    code: 100204,
+    status: 409,
+    message: 'A request with this MS-RequestId is still being processed; retry shortly.',
+  },
+  rateLimited: { code: 100205, status: 429, message: 'Too many requests; retry after the time given.' },
+  invalidRequestId: {
+    code: 100206,
+    status: 400,
+    message: 'MS-RequestId must be 1–128 characters of letters, digits, "-", "_" or ".".',
+  },
+  // 1003xx instances
+  instanceCapabilityRefused: {
+    code: 100301,
+    status: 403,
+    message: 'This operation is not available in your cloud instance.',
+  },
+  // 1004xx partners and partner users
+  partnerNotFound: { code: 100401, status: 404, message: 'Partner not found.' },
+  partnerUserNotFound: { code: 100402, status: 404, message: 'Partner user not found.' },
+  userNameTaken: { code: 100403, status: 409, message: 'A user with this user name already exists.' },
+  lastGlobalAdmin: {
+    code: 100404,
+    status: 409,
+    message: 'A partner must keep at least one active Global admin.',
+  },
+  cannotChangeSelf: {
+    code: 100405,
+    status: 409,
+    message: 'You cannot deactivate yourself or remove your own roles.',
+  },
+  apiTokenNotFound: { code: 100406, status: 404, message: 'API token not found.' },
+  // 1009xx server
+  internal: {
+    code: 100901,
+    status: 500,
+    message: 'Something went wrong on our side; quote the request id when reporting it.',
+  },
+  serviceUnavailable: {
+    code: 100902,
+    status: 503,
+    message: 'The service is temporarily unavailable; retry shortly.',
+  },
+} as const satisfies Record<string, { code: number; status: number; message: string }>;
+
+export type ErrorName = keyof typeof errorCatalog;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: number;
+  constructor(
+    readonly errorName: ErrorName,
+    readonly extra: {
+      message?: string;
+      details?: FieldIssue[];
+      data?: unknown[];
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    const entry = errorCatalog[errorName];
+    super(extra.message ?? entry.message);
+    this.status = entry.status;
+    this.code = entry.code;
+  }
+}
+
+/** Shorthand for a 400 with one or more field issues. */
+export function invalid(...details: FieldIssue[]): AppError {
+  return new AppError('validationFailed', { details });
+}
