@@ -82,7 +82,11 @@ export interface Config {
   databasePoolSize: number;
   dataDir: string;
   demo: boolean;
-  instances: { global: { domainSuffix: string }; usgov: { domainSuffix: string }; germany: { domainSuffix: string } };
+  instances: {
+    global: { domainSuffix: string };
+    usgov: { domainSuffix: string };
+    germany: { domainSuffix: string };
+  };
   /** Germany is a closed instance by default: no new customers unless switched on. */
   germanyNewCustomers: boolean;
   auth: {
@@ -104,7 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     publicUrl: read(env, 'PUBLIC_URL', text, `http://localhost:${port}`).replace(/\/$/, ''),
-    logLevel: read(env, 'LOG_LEVEL', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info'),
+    logLevel: read(
+      env,
+      'LOG_LEVEL',
+      oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+      'info',
+    ),
     databaseUrl: read(env, 'DATABASE_URL', postgresUrl),
     databaseAppUrl: read(env, 'DATABASE_APP_URL', postgresUrl),
     databasePoolSize: read(env, 'DATABASE_POOL_SIZE', int(1, 500), 20),
@@ -130,6 +139,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 100 * 1024 * 1024), 1024 * 1024),
     idempotencyTtlHours: read(env, 'IDEMPOTENCY_TTL_HOURS', int(1, 24 * 30), 24),
   };
+}
+
+/** The process environment with command-line overrides on top (undefined leaves a variable as it is). */
+export function environmentWith(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
+  return env;
 }
 
 /** The variables loadConfig reads, for the README table and `--help`. */

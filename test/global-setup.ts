@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
     try {
       await probe.connect();
     } catch (err) {
-      throw new Error(`TEST_DATABASE_URL is set but unreachable (${String(err)})`);
+      throw new Error(`TEST_DATABASE_URL is set but unreachable (${String(err)})`, { cause: err });
     } finally {
       await probe.end().catch(() => undefined);
     }

@@ -29,7 +29,10 @@ const tenantOfTransaction = new AsyncLocalStorage<string>();
  * The uuid is validated before it is placed in the text.
  */
 class TenantDriver extends PostgresDriver {
-  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
     const partnerId = tenantOfTransaction.getStore();
     if (!partnerId) return super.beginTransaction(connection, settings);
     if (!UUID.test(partnerId)) throw new Error('partner id is not a uuid');

@@ -83,7 +83,12 @@ function mkdirOpen(dir: string): void {
   while (d !== path.dirname(d)) {
     try {
       const st = fs.statSync(d);
-      if (process.getuid?.() === 0 && st.uid === 0 && (st.mode & 0o005) !== 0o005 && d.startsWith(os.tmpdir()))
+      if (
+        process.getuid?.() === 0 &&
+        st.uid === 0 &&
+        (st.mode & 0o005) !== 0o005 &&
+        d.startsWith(os.tmpdir())
+      )
         fs.chmodSync(d, 0o755);
     } catch {
       /* ignore */
@@ -156,7 +161,9 @@ export async function startEmbeddedPostgres(opts: {
   try {
     if (!initialised) {
       if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
-        throw new EmbeddedPostgresError(`${dir} exists but holds no PostgreSQL cluster; move it away and retry.`);
+        throw new EmbeddedPostgresError(
+          `${dir} exists but holds no PostgreSQL cluster; move it away and retry.`,
+        );
       await pg.initialise();
     } else stopLeftover(dir);
     await pg.start();

@@ -37,7 +37,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new AppError('unauthenticated', { message: 'The Authorization header must be "Bearer <token>".' });
+  if (!m)
+    throw new AppError('unauthenticated', { message: 'The Authorization header must be "Bearer <token>".' });
   return m[1];
 }
 

@@ -46,7 +46,11 @@ function validationDetails(err: FastifyError): FieldIssue[] {
     const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
     const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
     const field = [base, missing ?? extra].filter(Boolean).join('.') || where;
-    const reason = extra ? 'is not a known property' : missing ? 'is required' : (v.message ?? 'is not valid');
+    const reason = extra
+      ? 'is not a known property'
+      : missing
+        ? 'is required'
+        : (v.message ?? 'is not valid');
     return { field: where === 'body' ? field : `${where}.${field}`, reason };
   });
 }

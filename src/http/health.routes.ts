@@ -17,7 +17,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
     '/readyz',
     {
       config: { operation: 'public' },
-      schema: { hide: true, response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } },
+      schema: {
+        hide: true,
+        response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) },
+      },
     },
     async (_request, reply) => {
       try {

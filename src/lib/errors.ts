@@ -9,7 +9,11 @@ export interface FieldIssue {
 
 export const errorCatalog = {
   // 1000xx request shape
-  validationFailed: { code: 100001, status: 400, message: 'The request is not valid; see details for each field.' },
+  validationFailed: {
+    code: 100001,
+    status: 400,
+    message: 'The request is not valid; see details for each field.',
+  },
   malformedJson: { code: 100002, status: 400, message: 'The request body is not valid JSON.' },
   bodyTooLarge: { code: 100003, status: 413, message: 'The request body is larger than allowed.' },
   unsupportedMediaType: { code: 100004, status: 415, message: 'The request body must be application/json.' },

@@ -34,7 +34,9 @@ export interface Instance {
   policy: Record<Capability, boolean>;
 }
 
-export function instancesFrom(config: Pick<Config, 'instances' | 'germanyNewCustomers'>): Record<InstanceId, Instance> {
+export function instancesFrom(
+  config: Pick<Config, 'instances' | 'germanyNewCustomers'>,
+): Record<InstanceId, Instance> {
   return {
     global: {
       id: 'global',
@@ -90,7 +92,9 @@ export interface InstanceService {
   assert(instance: InstanceId, capability: Capability): void;
 }
 
-export function createInstanceService(config: Pick<Config, 'instances' | 'germanyNewCustomers'>): InstanceService {
+export function createInstanceService(
+  config: Pick<Config, 'instances' | 'germanyNewCustomers'>,
+): InstanceService {
   const table = instancesFrom(config);
   return {
     get: (id) => table[id],
