@@ -1,0 +1,26 @@
+// Optimistic concurrency. A resource's ETag derives from its row version; `If-Match` on an update must match
+// the current one or the update is refused with 412 and nothing is written. Repositories apply the check
+// atomically (`where version = expected`), so two concurrent updates with the same ETag cannot both win.
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../lib/errors.ts';
+
+export function etagOf(id: string, version: number): string {
+  return `"${Buffer.from(`${id}:${version}`).toString('base64url')}"`;
+}
+
+/** The version an If-Match header names for resource `id`, or undefined when absent (`*` = any). */
+export function expectedVersion(request: FastifyRequest, id: string, required = false): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined || header === '*') {
+    if (required) throw new AppError('preconditionRequired');
+    return undefined;
+  }
+  const tag = String(header).trim().replace(/^W\//, '');
+  const m = /^"([A-Za-z0-9_-]+)"$/.exec(tag);
+  const decoded = m ? Buffer.from(m[1]!, 'base64url').toString('utf8') : '';
+  const sep = decoded.lastIndexOf(':');
+  const version = Number(decoded.slice(sep + 1));
+  if (sep < 0 || decoded.slice(0, sep) !== id || !Number.isInteger(version) || version < 1)
+    throw new AppError('preconditionFailed');
+  return version;
+}

@@ -1,0 +1,81 @@
+// Shapes every resource shares (PRODUCT.md "API conventions"): `attributes: {objectType, etag}` on each
+// resource; collections as {totalCount, items, links: {self, next}, attributes: {objectType: "Collection"}}.
+import type { FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Type } from 'typebox';
+import type { Page } from '../lib/paging.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/paging.ts';
+
+export const Uuid = Type.String({ format: 'uuid', description: 'A GUID' });
+export const IdParams = Type.Object({ id: Uuid });
+export const DateTime = Type.String({ format: 'date-time' });
+
+export const Attributes = (objectType: string, withEtag = true) =>
+  Type.Object({
+    objectType: Type.Literal(objectType),
+    ...(withEtag ? { etag: Type.String({ description: 'Send back as If-Match to update' }) } : {}),
+  });
+
+export const Links = Type.Object({
+  self: Type.Object({ uri: Type.String(), method: Type.Literal('GET') }),
+  next: Type.Optional(
+    Type.Object({
+      uri: Type.String(),
+      method: Type.Literal('GET'),
+      headers: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })),
+    }),
+  ),
+});
+
+export const Collection = <T extends TSchema>(item: T) =>
+  Type.Object({
+    totalCount: Type.Integer({ minimum: 0 }),
+    items: Type.Array(item),
+    links: Links,
+    attributes: Type.Object({ objectType: Type.Literal('Collection') }),
+  });
+
+/** `size` and `continuationToken` query parameters, shared by every list. */
+export const PageQuery = {
+  size: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: DEFAULT_PAGE_SIZE,
+      description: 'Page size',
+    }),
+  ),
+  continuationToken: Type.Optional(
+    Type.String({ maxLength: 2000, description: 'From links.next; also accepted as MS-ContinuationToken' }),
+  ),
+};
+
+export function pageRequest(request: FastifyRequest, query: { size?: number; continuationToken?: string }) {
+  const header = request.headers['ms-continuationtoken'];
+  return {
+    size: query.size ?? DEFAULT_PAGE_SIZE,
+    cursor: query.continuationToken ?? (typeof header === 'string' ? header : undefined),
+  };
+}
+
+/** Builds the collection envelope; `links.next` repeats the request with the continuation token. */
+export function collection<T>(request: FastifyRequest, page: Page<T>) {
+  const url = new URL(request.url, 'http://x');
+  url.searchParams.delete('continuationToken');
+  const self = `${url.pathname}${url.search}`;
+  let next;
+  if (page.next) {
+    url.searchParams.set('continuationToken', page.next);
+    next = {
+      uri: `${url.pathname}${url.search}`,
+      method: 'GET' as const,
+      headers: [{ key: 'MS-ContinuationToken', value: page.next }],
+    };
+  }
+  return {
+    totalCount: page.totalCount,
+    items: page.items,
+    links: { self: { uri: self, method: 'GET' as const }, ...(next ? { next } : {}) },
+    attributes: { objectType: 'Collection' as const },
+  };
+}

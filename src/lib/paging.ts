@@ -1,0 +1,78 @@
+// Cursor paging. A continuation token is opaque to callers: base64url of the last row's sort key plus a
+// fingerprint of the query (filters and sort), so a token used with another query is refused instead of
+// silently returning the wrong page. Keyset paging (WHERE (k1, id) > (…)) keeps pages stable while rows are
+// inserted concurrently: a page never repeats or skips rows that existed when the first page was read.
+import { createHash } from 'node:crypto';
+import { AppError } from './errors.ts';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+export type CursorKey = (string | number | null)[];
+
+function fingerprint(scope: unknown): string {
+  return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 12);
+}
+
+export function encodeCursor(key: CursorKey, scope: unknown): string {
+  return Buffer.from(JSON.stringify({ k: key, f: fingerprint(scope) })).toString('base64url');
+}
+
+/** Decodes a token made by encodeCursor for the same scope; anything else is invalidContinuationToken. */
+export function decodeCursor(
+  token: string | undefined,
+  scope: unknown,
+  arity: number,
+): CursorKey | undefined {
+  if (token === undefined || token === '') return undefined;
+  try {
+    if (token.length > 2000) throw new Error('too long');
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      k?: unknown;
+      f?: unknown;
+    };
+    if (parsed.f !== fingerprint(scope) || !Array.isArray(parsed.k) || parsed.k.length !== arity)
+      throw new Error('mismatch');
+    if (!parsed.k.every((v) => v === null || typeof v === 'string' || typeof v === 'number'))
+      throw new Error('bad key');
+    return parsed.k as CursorKey;
+  } catch {
+    throw new AppError('invalidContinuationToken');
+  }
+}
+
+/** Page request from query parameters and the MS-ContinuationToken header (the query wins). */
+export interface PageRequest {
+  size: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Token for the next page, absent on the last page. */
+  next?: string;
+  totalCount: number;
+}
+
+/**
+ * Fetches one page: `fetch(limit)` must return rows in sort order after the cursor; one extra row tells
+ * whether a next page exists.
+ */
+export async function pageOf<Row, Item>(
+  size: number,
+  scope: unknown,
+  fetch: (limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => CursorKey,
+  map: (row: Row) => Item,
+  count: () => Promise<number>,
+): Promise<Page<Item>> {
+  const [rows, totalCount] = await Promise.all([fetch(size + 1), count()]);
+  const more = rows.length > size;
+  const pageRows = more ? rows.slice(0, size) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    next: more && last !== undefined ? encodeCursor(keyOf(last), scope) : undefined,
+    totalCount,
+  };
+}
