@@ -37,13 +37,16 @@ export async function buildApp(deps: AppDeps) {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // ── services (plain factories with explicit dependencies) ──
   const instances = createInstanceService(config);
 
+  // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
   await app.register(requestContextPlugin, { hsts: config.auth.cookieSecure });
   await app.register(cookie);
   await app.register(authPlugin, { db: store.app });
 
+  // ── routes, one plugin per module ──
   await app.register(healthRoutes, { db: store.owner });
 
   void clock;
