@@ -69,11 +69,25 @@ export function toAppError(error: unknown): AppError | undefined {
   };
   const name = err?.code ? byCode[err.code] : undefined;
   if (name) return new AppError(name);
+  // Refused by the router before any route or hook runs (see frameworkErrorHandler).
+  if (err?.code === 'FST_ERR_BAD_URL')
+    return new AppError('validationFailed', { message: 'The URL is not validly percent-encoded.' });
+  if (err?.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AppError('validationFailed', { message: 'A path segment of the URL is too long.' });
   if (status === 413) return new AppError('bodyTooLarge');
   if (status === 415) return new AppError('unsupportedMediaType');
   if (err instanceof SyntaxError && status === 400) return new AppError('malformedJson');
   if (status >= 400 && status < 500) return new AppError('validationFailed', { message: err.message });
   return undefined;
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: errors the router raises before any route, hook or error handler
+ * is involved (a badly encoded URL, an over-long path parameter) get the envelope too.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id); // no onRequest hook has run to set it
+  return sendError(request, reply, toAppError(error) ?? new AppError('internal'));
 }
 
 export default fp(
