@@ -1,0 +1,240 @@
+// API tokens: shown once, stored hashed, scoped to a subset of the creator's roles, revocable by their owner
+// and by user managers, isolated between partners, and recorded in the activity log.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app.ts';
+import { createTestApp } from './helpers/app.ts';
+import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
+
+describe('API tokens', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const req = (token: string, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+
+  const createToken = (token: string, body: object) => req(token, 'POST', '/v1/profiles/apitokens', body);
+
+  it('answers the secret once, lists tokens without it, records use, and stops working when revoked', async () => {
+    const { partner, admin } = await createPartnerWithAdmin(t.store);
+    const before = Date.now();
+    const r = await createToken(admin.token, {
+      name: ' CI pipeline ',
+      roles: ['globalAdmin'],
+      expiresInDays: 30,
+    });
+    expect(r.statusCode).toBe(201);
+    const created = r.json();
+    expect(created).toMatchObject({
+      name: 'CI pipeline',
+      roles: ['globalAdmin'],
+      token: expect.stringMatching(/^pdk_[A-Za-z0-9_-]{43}$/),
+      lastUsedAt: null,
+      revokedAt: null,
+      owner: { id: admin.id, userName: admin.userName },
+      attributes: { objectType: 'ApiToken' },
+    });
+    expect(created.prefix).toBe(created.token.slice(4, 12));
+    const expiresIn = Date.parse(created.expiresAt) - Date.parse(created.createdAt);
+    expect(expiresIn).toBe(30 * 86_400_000);
+    expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+
+    const stored = await t.store.owner
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(created.token);
+
+    const me = await req(created.token, 'GET', '/v1/profiles/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ id: admin.id, credentialKind: 'apiToken', roles: ['globalAdmin'] });
+
+    const list = await req(admin.token, 'GET', '/v1/profiles/apitokens');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().totalCount).toBe(1);
+    const [listed] = list.json().items;
+    expect(listed).not.toHaveProperty('token');
+    expect(list.body).not.toContain(created.token);
+    expect(listed.lastUsedAt).not.toBeNull();
+
+    const revoke = await req(admin.token, 'DELETE', `/v1/profiles/apitokens/${created.id}`);
+    expect(revoke.statusCode).toBe(204);
+    expect((await req(created.token, 'GET', '/v1/profiles/me')).statusCode).toBe(401);
+    expect((await req(admin.token, 'DELETE', `/v1/profiles/apitokens/${created.id}`)).statusCode).toBe(204);
+    const after = await req(admin.token, 'GET', '/v1/profiles/apitokens');
+    expect(after.json().items[0].revokedAt).not.toBeNull();
+
+    const log = await t.store.owner
+      .selectFrom('activity_records')
+      .selectAll()
+      .where('partner_id', '=', partner.id)
+      .where('resource_type', '=', 'ApiToken')
+      .orderBy('occurred_at')
+      .execute();
+    // Revoking twice is one change.
+    expect(log.map((l) => l.action)).toEqual(['apiToken.create', 'apiToken.revoke']);
+    expect(log[0]).toMatchObject({
+      resource_id: created.id,
+      actor_id: admin.id,
+      details: { name: 'CI pipeline', roles: ['globalAdmin'] },
+    });
+    expect(JSON.stringify(log)).not.toContain(created.token);
+  });
+
+  it('carries only roles its creator holds, and acts only with them', async () => {
+    const { partner } = await createPartnerWithAdmin(t.store);
+    const user = await createUser(t.store, partner.id, { roles: ['salesAgent', 'userManagementAdmin'] });
+    const refused = await createToken(user.token, { name: 'too much', roles: ['salesAgent', 'globalAdmin'] });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({
+      code: 100110,
+      name: 'tokenRolesNotHeld',
+      data: [{ rolesNotHeld: ['globalAdmin'] }],
+      details: [{ field: 'roles' }],
+    });
+
+    const sales = (await createToken(user.token, { name: 'sales only', roles: ['salesAgent'] })).json();
+    expect(sales.expiresAt).toBeNull();
+    // The user may manage partner users; the token may not.
+    expect((await req(user.token, 'GET', '/v1/partnerusers')).statusCode).toBe(200);
+    const denied = await req(sales.token, 'GET', '/v1/partnerusers');
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().name).toBe('forbidden');
+    expect((await req(sales.token, 'GET', '/v1/profiles/me')).json().roles).toEqual(['salesAgent']);
+    // A token creating a token is bound by its own roles.
+    const escalate = await createToken(sales.token, { name: 'escalate', roles: ['userManagementAdmin'] });
+    expect(escalate.json().name).toBe('tokenRolesNotHeld');
+
+    // A role taken from the user is taken from the token too.
+    const uma = (await createToken(user.token, { name: 'uma', roles: ['userManagementAdmin'] })).json();
+    expect((await req(uma.token, 'GET', '/v1/partnerusers')).statusCode).toBe(200);
+    await t.store.owner
+      .updateTable('partner_users')
+      .set({ roles: ['salesAgent'] })
+      .where('id', '=', user.id)
+      .execute();
+    expect((await req(uma.token, 'GET', '/v1/partnerusers')).statusCode).toBe(403);
+  });
+
+  it('checks name, roles and expiry', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    for (const body of [
+      { name: '', roles: ['globalAdmin'] },
+      { name: 'x', roles: [] },
+      { name: 'x', roles: ['root'] },
+      { name: 'x', roles: ['globalAdmin'], expiresInDays: 0 },
+      { name: 'x', roles: ['globalAdmin'], expiresInDays: 731 },
+      { name: 'x', roles: ['globalAdmin'], expiresInDays: 1.5 },
+    ]) {
+      const r = await createToken(admin.token, body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.json().name).toBe('validationFailed');
+    }
+    expect(
+      (await createToken(admin.token, { name: 'x', roles: ['globalAdmin'], expiresInDays: 730 })).statusCode,
+    ).toBe(201);
+  });
+
+  it('stops an expired token', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    const created = (
+      await createToken(admin.token, { name: 'short', roles: ['globalAdmin'], expiresInDays: 1 })
+    ).json();
+    await t.store.owner
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', created.id)
+      .execute();
+    expect((await req(created.token, 'GET', '/v1/profiles/me')).statusCode).toBe(401);
+  });
+
+  it('cannot be created during a forced password change', async () => {
+    const { partner } = await createPartnerWithAdmin(t.store);
+    const user = await createUser(t.store, partner.id, { roles: ['salesAgent'], mustChangePassword: true });
+    const r = await createToken(user.token, { name: 'x', roles: ['salesAgent'] });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().name).toBe('passwordChangeRequired');
+  });
+
+  it('lets a user revoke only their own tokens through the profile', async () => {
+    const { partner, admin } = await createPartnerWithAdmin(t.store);
+    const colleague = await createUser(t.store, partner.id, { roles: ['salesAgent'] });
+    const theirs = (await createToken(colleague.token, { name: 'theirs', roles: ['salesAgent'] })).json();
+    const r = await req(admin.token, 'DELETE', `/v1/profiles/apitokens/${theirs.id}`);
+    expect(r.statusCode).toBe(404);
+    expect(r.json()).toMatchObject({ code: 100406, name: 'apiTokenNotFound' });
+    expect((await req(theirs.token, 'GET', '/v1/profiles/me')).statusCode).toBe(200);
+    expect((await req(admin.token, 'GET', '/v1/profiles/apitokens')).json().totalCount).toBe(0);
+  });
+
+  it("lets user managers see and revoke the organisation's tokens", async () => {
+    const { partner, admin } = await createPartnerWithAdmin(t.store);
+    const uma = await createUser(t.store, partner.id, { roles: ['userManagementAdmin'] });
+    const agent = await createUser(t.store, partner.id, { roles: ['salesAgent'] });
+    const a = (await createToken(agent.token, { name: 'agent script', roles: ['salesAgent'] })).json();
+    const b = (await createToken(admin.token, { name: 'admin script', roles: ['globalAdmin'] })).json();
+
+    const all = await req(uma.token, 'GET', '/v1/apitokens');
+    expect(all.statusCode).toBe(200);
+    expect(all.json().totalCount).toBe(2);
+    expect(all.json().items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: a.id, owner: { id: agent.id, userName: agent.userName } }),
+        expect.objectContaining({ id: b.id, owner: { id: admin.id, userName: admin.userName } }),
+      ]),
+    );
+    expect(all.body).not.toContain(a.token);
+
+    expect((await req(agent.token, 'GET', '/v1/apitokens')).statusCode).toBe(403);
+    expect((await req(agent.token, 'DELETE', `/v1/apitokens/${b.id}`)).statusCode).toBe(403);
+
+    expect((await req(uma.token, 'DELETE', `/v1/apitokens/${a.id}`)).statusCode).toBe(204);
+    expect((await req(a.token, 'GET', '/v1/profiles/me')).statusCode).toBe(401);
+    const [rec] = await t.store.owner
+      .selectFrom('activity_records')
+      .selectAll()
+      .where('action', '=', 'apiToken.revoke')
+      .where('resource_id', '=', a.id)
+      .execute();
+    expect(rec).toMatchObject({
+      actor_id: uma.id,
+      partner_id: partner.id,
+      details: { owner: agent.userName },
+    });
+  });
+
+  it("answers 404 for another partner's tokens on every route", async () => {
+    const a = await createPartnerWithAdmin(t.store);
+    const b = await createPartnerWithAdmin(t.store);
+    const theirs = (await createToken(b.admin.token, { name: 'b', roles: ['globalAdmin'] })).json();
+    for (const url of [`/v1/profiles/apitokens/${theirs.id}`, `/v1/apitokens/${theirs.id}`]) {
+      const r = await req(a.admin.token, 'DELETE', url);
+      expect(r.statusCode).toBe(404);
+      expect(r.json().name).toBe('apiTokenNotFound');
+    }
+    expect((await req(a.admin.token, 'GET', '/v1/apitokens')).json().items).toEqual([]);
+    expect((await req(theirs.token, 'GET', '/v1/profiles/me')).statusCode).toBe(200);
+    expect((await req(a.admin.token, 'DELETE', '/v1/apitokens/nope')).statusCode).toBe(400);
+  });
+
+  it('pages the token list', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    const ids = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await createToken(admin.token, { name: `t${i}`, roles: ['globalAdmin'] })).json().id);
+    const first = (await req(admin.token, 'GET', '/v1/profiles/apitokens?size=3')).json();
+    expect(first.totalCount).toBe(5);
+    const second = (await req(admin.token, 'GET', first.links.next.uri)).json();
+    expect([...first.items, ...second.items].map((x: { id: string }) => x.id).sort()).toEqual(ids.sort());
+    expect(second.links.next).toBeUndefined();
+    const foreign = await req(
+      admin.token,
+      'GET',
+      `/v1/apitokens?continuationToken=${first.links.next.headers[0].value}`,
+    );
+    expect(foreign.json().name).toBe('invalidContinuationToken');
+  });
+});
