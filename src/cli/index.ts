@@ -1,79 +1,119 @@
-// The `partnerdesk` command. Every option can also come from the environment variable named in its help.
+// The `partnerdesk` command: serve, migrate, seed and the operator's partner commands. Every option can also
+// come from the environment variable named in its help. bin/partnerdesk.js calls main(); importing this
+// module parses nothing.
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigError, environmentWith, loadConfig } from '../config.ts';
-import type { Config } from '../config.ts';
-import { openStore } from '../db/database.ts';
-import { serve } from '../main.ts';
+import { configVariables } from '../config.ts';
+import { seedDemo, seedDepsFor } from '../demo/seed.ts';
+import { runServer } from '../main.ts';
+import type { StoreOptions } from './common.ts';
+import { configWith, fail, note, out, storeOptions, withCliStore } from './common.ts';
+import { registerPartnerCommands } from './partner.commands.ts';
 
-/** Config from the environment with command-line overrides applied on top. */
-export function configWith(overrides: Record<string, string | undefined>): Config {
-  return loadConfig(environmentWith(overrides));
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
-export function fail(message: string): never {
-  process.stderr.write(`partnerdesk: ${message}\n`);
-  process.exit(1);
+/** `--demo` → on, `--no-demo` → off, `--demo <value>` or PARTNERDESK_DEMO → that value (checked by config). */
+function demoSetting(demo: boolean | string | undefined): string | undefined {
+  if (demo === undefined || typeof demo === 'string') return demo;
+  return demo ? '1' : '0';
 }
 
-export const program = new Command('partnerdesk')
-  .description('Partnerdesk: manage cloud reseller partners and their customer accounts')
-  .showHelpAfterError();
+export function buildProgram(): Command {
+  const program = new Command('partnerdesk')
+    .description('Partnerdesk: manage cloud reseller partners and their customer accounts')
+    .version(version())
+    .showHelpAfterError();
 
-const dbOptions = (cmd: Command) =>
-  cmd
-    .addOption(new Option('--database-url <url>', 'PostgreSQL server (unset: embedded)').env('DATABASE_URL'))
-    .addOption(
-      new Option('--data-dir <dir>', 'where the embedded PostgreSQL keeps its data').env('DATA_DIR'),
+  storeOptions(
+    program
+      .command('serve')
+      .description('serve the console and the API until stopped (Ctrl-C or SIGTERM stop it gracefully)')
+      .addOption(new Option('-p, --port <port>', 'port to listen on (0: any free port)').env('PORT'))
+      .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
+      .addOption(
+        new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env(
+          'LOG_LEVEL',
+        ),
+      )
+      // A value option carries the environment variable (commander reads a bare flag's variable as "set").
+      .addOption(
+        new Option(
+          '--demo [on|off]',
+          'seed the demo partners on first start with an empty store (default: on)',
+        ).env('PARTNERDESK_DEMO'),
+      )
+      .addOption(new Option('--no-demo', 'do not seed the demo partners')),
+  )
+    .addHelpText(
+      'after',
+      `\nEvery setting can also come from the environment: ${configVariables.join(', ')}.\nSee the README for each.`,
+    )
+    .action(
+      async (
+        opts: StoreOptions & { port?: string; host?: string; logLevel?: string; demo?: boolean | string },
+      ) => {
+        let config;
+        try {
+          config = configWith({
+            PORT: opts.port,
+            HOST: opts.host,
+            LOG_LEVEL: opts.logLevel,
+            DATABASE_URL: opts.databaseUrl,
+            DATA_DIR: opts.dataDir,
+            PARTNERDESK_DEMO: demoSetting(opts.demo),
+          });
+        } catch (err) {
+          fail(err);
+        }
+        try {
+          await runServer(config, { out, err: (line) => process.stderr.write(`${line}\n`) });
+        } catch (err) {
+          fail(err);
+        }
+      },
     );
 
-dbOptions(
-  program
-    .command('serve')
-    .description('serve the console and the API')
-    .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT'))
-    .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
-    .addOption(new Option('--no-demo', 'do not seed the demo partners on first start')),
-).action(
-  async (opts: { port?: string; host?: string; databaseUrl?: string; dataDir?: string; demo: boolean }) => {
-    const config = configWith({
-      PORT: opts.port,
-      HOST: opts.host,
-      DATABASE_URL: opts.databaseUrl,
-      DATA_DIR: opts.dataDir,
-      PARTNERDESK_DEMO: opts.demo ? undefined : '0',
-    });
-    const running = await serve(config);
-    process.stdout.write(`Partnerdesk is ready on ${running.url}\n`);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`${signal} received: shutting down…\n`);
-      running.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`shutdown failed: ${String(err)}\n`);
-          process.exit(1);
-        },
+  storeOptions(program.command('migrate').description('apply pending database migrations and exit')).action(
+    async (opts: StoreOptions) => {
+      await withCliStore(opts, async () => undefined);
+      out('Database is migrated to the latest version.');
+    },
+  );
+
+  storeOptions(
+    program
+      .command('seed')
+      .description(
+        'add the demo partners and users (Demo Reseller, Northwind Cloud) to the store; safe to repeat',
+      ),
+  ).action(async (opts: StoreOptions) => {
+    await withCliStore(opts, async (store, config) => {
+      note('Seeding the demo data…');
+      const result = await seedDemo(seedDepsFor(store, config));
+      for (const line of result.created) out(`Created ${line}`);
+      for (const line of result.existing) out(`Already exists: ${line}`);
+      out(
+        result.created.length === 0
+          ? 'The demo data already exists; nothing to do.'
+          : `Demo data seeded: ${result.created.length} created, ${result.existing.length} already there.`,
       );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-  },
-);
+    });
+  });
 
-dbOptions(program.command('migrate').description('apply pending database migrations and exit')).action(
-  async (opts: { databaseUrl?: string; dataDir?: string }) => {
-    const config = configWith({ DATABASE_URL: opts.databaseUrl, DATA_DIR: opts.dataDir });
-    const store = await openStore(config, (line) => process.stdout.write(`${line}\n`));
-    await store.close();
-    process.stdout.write('Database is migrated to the latest version.\n');
-  },
-);
+  registerPartnerCommands(program);
+  return program;
+}
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
-  fail(err instanceof Error ? err.message : String(err));
+/** Runs the command line; a failure is one line on stderr and exit code 1. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    fail(err);
+  }
 }
