@@ -7,12 +7,24 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Store } from './db/database.ts';
 import authPlugin from './http/auth.plugin.ts';
-import errorsPlugin from './http/errors.plugin.ts';
+import caseInsensitivePlugin from './http/case-insensitive.plugin.ts';
+import errorsPlugin, { frameworkErrorHandler } from './http/errors.plugin.ts';
 import { healthRoutes } from './http/health.routes.ts';
+import idempotencyPlugin from './http/idempotency.plugin.ts';
+import openapiPlugin from './http/openapi.plugin.ts';
+import rateLimitPlugin from './http/rate-limit.plugin.ts';
 import requestContextPlugin from './http/request-context.plugin.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
+import { activityRoutes } from './modules/activity/activity.routes.ts';
+import { createActivityService } from './modules/activity/activity.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
+import { apiTokensRoutes } from './modules/partners/apitokens.routes.ts';
+import { createApiTokensService } from './modules/partners/apitokens.service.ts';
+import { authRoutes } from './modules/partners/auth.routes.ts';
+import { createAuthService } from './modules/partners/auth.service.ts';
+import { partnersRoutes } from './modules/partners/partners.routes.ts';
+import { createPartnersService } from './modules/partners/partners.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -35,19 +47,43 @@ export async function buildApp(deps: AppDeps) {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // ── services (plain factories with explicit dependencies) ──
   const instances = createInstanceService(config);
+  const partners = createPartnersService({ db: store.app, owner: store.owner, config, clock, instances });
+  const apiTokens = createApiTokensService({ db: store.app, clock });
+  const auth = createAuthService({ db: store.app, config, clock, profiles: partners });
+  const activity = createActivityService({ db: store.app, clock });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
+  // The API speaks JSON: without Fastify's stock text/plain parser, a text body is a 415, not a string that
+  // fails validation. A route that takes another type adds its own parser in its scope. An empty body labelled
+  // JSON (SDKs send Content-Type on every DELETE) counts as no body: fine where none is needed, a 400
+  // validationFailed where one is.
+  app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : parseJson(request, String(body), done),
+  );
   await app.register(requestContextPlugin, { hsts: config.auth.cookieSecure });
   await app.register(cookie);
+  // Before auth: it must see every route as it is added, and marks its /docs routes public before auth's check.
+  await app.register(openapiPlugin, { config });
   await app.register(authPlugin, { db: store.app });
+  await app.register(rateLimitPlugin, { config });
+  await app.register(caseInsensitivePlugin);
+  await app.register(idempotencyPlugin, { db: store.app, config, clock });
 
   // ── routes, one plugin per module ──
   await app.register(healthRoutes, { db: store.owner });
+  await app.register(authRoutes, { auth, config });
+  await app.register(partnersRoutes, { partners });
+  await app.register(apiTokensRoutes, { apiTokens });
+  await app.register(activityRoutes, { activity });
 
   void clock;
   void instances;

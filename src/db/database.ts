@@ -77,9 +77,14 @@ export function inPartnerTransaction<T>(
 
 export const APP_ROLE = 'partnerdesk_app';
 
-/** The app role's password is derived from the owner URL, so every process that shares it agrees. */
+/**
+ * The app role's password is derived from the owner's credentials and server (not the database name: the role
+ * is cluster-wide and shared by every database on the server), so every process that shares them agrees.
+ */
 export function appRolePassword(ownerUrl: string): string {
-  return createHash('sha256').update(`${ownerUrl}\0${APP_ROLE}`).digest('base64url');
+  const u = new URL(ownerUrl);
+  const server = `${u.username}:${decodeURIComponent(u.password)}@${u.hostname}:${u.port}`;
+  return createHash('sha256').update(`${server}\0${APP_ROLE}`).digest('base64url');
 }
 
 export function appUrlFor(ownerUrl: string): string {

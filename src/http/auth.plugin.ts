@@ -23,12 +23,24 @@ declare module 'fastify' {
     /** Reachable while the user must still change a temporary password (profile, password, sign-out). */
     allowDuringPasswordChange?: boolean;
   }
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, with its operation: what the role and isolation
+     * matrices and the fuzz test walk. */
+    routeCatalog: RouteEntry[];
+  }
   interface FastifyRequest {
     /** The caller; set on every non-public route before the handler runs. */
     ctx: CallerContext;
     /** Profile fields of the signed-in user, for /v1/profiles/me and the console. */
     caller?: ResolvedCredential;
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  operation: Operation;
+  hidden: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,11 +59,16 @@ export default fp(
     app.decorateRequest('ctx', null as unknown as CallerContext);
     app.decorateRequest('caller', undefined);
 
+    const catalog: RouteEntry[] = [];
+    app.decorate('routeCatalog', catalog);
     app.addHook('onRoute', (route) => {
       const operation = route.config?.operation;
       // Fastify adds HEAD twins of GET routes; they share the GET's config.
       if (!operation || !(operation in OPERATIONS))
         throw new Error(`Route ${route.method} ${route.url} declares no known config.operation`);
+      for (const method of [route.method].flat())
+        if (method !== 'HEAD' || !catalog.some((r) => r.method === 'GET' && r.url === route.url))
+          catalog.push({ method, url: route.url, operation, hidden: Boolean(route.schema?.hide) });
     });
 
     app.addHook('onRequest', async (request) => {

@@ -77,7 +77,7 @@ export const errorCatalog = {
   invalidRequestId: {
     code: 100206,
     status: 400,
-    message: 'MS-RequestId must be 1–128 characters of letters, digits, "-", "_" or ".".',
+    message: 'MS-RequestId must be 1–128 characters of letters, digits, "-", "_", "." or ":".',
   },
   // 1003xx instances
   instanceCapabilityRefused: {

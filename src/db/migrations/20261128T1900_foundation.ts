@@ -1,5 +1,7 @@
 // Foundation: partners, partner users, sign-in credentials, activity log, idempotency records.
 // Every partner-owned table has row-level security keyed on the per-transaction setting app.partner_id.
+// It binds the app role (requests). The owner role (migrations, operator tasks, maintenance jobs) owns the
+// tables and is deliberately not bound (no FORCE), so it need not be a superuser.
 // Frozen: never edit after it has shipped; add a new migration instead.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -9,7 +11,6 @@ const tenant = `nullif(current_setting('app.partner_id', true), '')::uuid`;
 function rls(table: string, column = 'partner_id'): string {
   return `
     alter table ${table} enable row level security;
-    alter table ${table} force row level security;
     create policy ${table}_tenant on ${table} using (${column} = ${tenant}) with check (${column} = ${tenant});`;
 }
 

@@ -1,0 +1,141 @@
+// The route table the matrices walk. Every route the app registers must be here (the matrices fail when one is
+// missing or extra), with the roles PRODUCT.md gives it — written out literally, not read from the code, so a
+// wrong entry in modules/partners/roles.ts is caught — and how partner B's resource is named in its path.
+// A feature that adds routes adds its rows here.
+import type { Store } from '../../src/db/database.ts';
+import type { Role } from '../../src/modules/partners/roles.ts';
+import { ROLES } from '../../src/modules/partners/roles.ts';
+import { createUser } from '../helpers/factories.ts';
+import { hashSecret, newSecret } from '../../src/lib/tokens.ts';
+
+const GA: Role = 'globalAdmin';
+const AA: Role = 'adminAgent';
+const BA: Role = 'billingAdmin';
+const UMA: Role = 'userManagementAdmin';
+const EVERY_ROLE = [...ROLES];
+
+/** Resources a route's path can name, made in one partner; `fresh` makes one just for this call. */
+export interface Fixture {
+  partnerId: string;
+  /** A partner user other than the caller (safe to patch, reset, deactivate). */
+  userId: string;
+  /** An API token owned by `owner` (made fresh per call where the call revokes it). */
+  apiToken(ownerUserId: string): Promise<string>;
+}
+
+export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
+  const user = await createUser(store, partnerId, { roles: ['salesAgent'] });
+  return {
+    partnerId,
+    userId: user.id,
+    apiToken: async (ownerUserId) => {
+      const row = await store.owner
+        .insertInto('api_tokens')
+        .values({
+          partner_id: partnerId,
+          user_id: ownerUserId,
+          name: 'matrix',
+          token_hash: hashSecret(newSecret('pdk')),
+          token_prefix: 'matrix00',
+          roles: ['salesAgent'],
+          expires_at: null,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+  };
+}
+
+export interface RouteSpec {
+  /** Roles allowed; 'public' needs no sign-in. */
+  roles: Role[] | 'public';
+  /** Path parameters for a call made by `callerId` against the resources of `fx`. */
+  params?: (fx: Fixture, callerId: string) => Promise<Record<string, string>>;
+  /** A plausible body (the matrices check authorization, not validation). */
+  body?: unknown;
+  /**
+   * Isolation: `names` — the path names one of the fixture's resources, so another partner gets 404;
+   * `list` — a collection, which must not mention the other partner's resources; `none` — reason why neither.
+   */
+  isolation: 'names' | 'list' | { none: string };
+}
+
+export const ROUTES: Record<string, RouteSpec> = {
+  'GET /healthz': { roles: 'public', isolation: { none: 'process health' } },
+  'GET /readyz': { roles: 'public', isolation: { none: 'database health' } },
+  'POST /v1/auth/token': {
+    roles: 'public',
+    body: { userName: 'nobody@example.com', password: 'x' },
+    isolation: { none: 'sign-in' },
+  },
+  'POST /v1/auth/sessions': {
+    roles: 'public',
+    body: { userName: 'nobody@example.com', password: 'x' },
+    isolation: { none: 'sign-in' },
+  },
+  'DELETE /v1/auth/sessions/current': { roles: EVERY_ROLE, isolation: { none: "the caller's own session" } },
+  'GET /v1/profiles/me': { roles: EVERY_ROLE, isolation: 'list' },
+  'PATCH /v1/profiles/me': {
+    roles: EVERY_ROLE,
+    body: { language: 'de' },
+    isolation: { none: "the caller's own profile" },
+  },
+  'POST /v1/profiles/me/password': {
+    roles: EVERY_ROLE,
+    body: { currentPassword: 'wrong-password-1', newPassword: 'Another-password-77' },
+    isolation: { none: "the caller's own password" },
+  },
+  'GET /v1/profiles/partner': { roles: EVERY_ROLE, isolation: 'list' },
+  'GET /v1/profiles/apitokens': { roles: EVERY_ROLE, isolation: 'list' },
+  'POST /v1/profiles/apitokens': {
+    roles: EVERY_ROLE,
+    body: { name: 'matrix', roles: ['salesAgent'] },
+    isolation: { none: 'creates for the caller' },
+  },
+  'DELETE /v1/profiles/apitokens/:id': {
+    roles: EVERY_ROLE,
+    params: async (fx, callerId) => ({ id: await fx.apiToken(callerId) }),
+    isolation: 'names',
+  },
+  'GET /v1/apitokens': { roles: [GA, UMA], isolation: 'list' },
+  'DELETE /v1/apitokens/:id': {
+    roles: [GA, UMA],
+    params: async (fx) => ({ id: await fx.apiToken(fx.userId) }),
+    isolation: 'names',
+  },
+  'GET /v1/partnerusers': { roles: [GA, UMA], isolation: 'list' },
+  'POST /v1/partnerusers': {
+    roles: [GA, UMA],
+    body: { userName: 'new-user@matrix.example', displayName: 'New', roles: ['salesAgent'] },
+    isolation: { none: 'creates in the caller’s partner' },
+  },
+  'GET /v1/partnerusers/:id': {
+    roles: [GA, UMA],
+    params: async (fx) => ({ id: fx.userId }),
+    isolation: 'names',
+  },
+  'PATCH /v1/partnerusers/:id': {
+    roles: [GA, UMA],
+    params: async (fx) => ({ id: fx.userId }),
+    body: { displayName: 'Renamed' },
+    isolation: 'names',
+  },
+  'POST /v1/partnerusers/:id/resetpassword': {
+    roles: [GA, UMA],
+    params: async (fx) => ({ id: fx.userId }),
+    isolation: 'names',
+  },
+  'GET /v1/auditrecords': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/auditrecords/export.csv': { roles: [GA, AA, BA], isolation: 'list' },
+};
+
+export function fillPath(url: string, params: Record<string, string>): string {
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`no value for :${name} in ${url}`);
+    return encodeURIComponent(v);
+  });
+}
