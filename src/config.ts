@@ -103,7 +103,7 @@ export interface Config {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = read(env, 'PORT', int(0, 65535), 3000);
-  const host = read(env, 'HOST', text, '127.0.0.1');
+  const host = read(env, 'HOST', text, 'localhost');
   return {
     port,
     host,

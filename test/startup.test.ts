@@ -279,11 +279,7 @@ describe('partnerdesk serve', () => {
     await expectNoPostgres(clusterDir);
   });
 
-  it('restarts faster than the first start (no initdb, no demo seeding)', () => {
-    expect(restarts).toHaveLength(2);
-    // The best of two restarts, so one unlucky moment on a busy machine does not decide it.
-    expect(Math.min(...restarts)).toBeLessThan(timings.fresh!);
-  });
+  // Start-up times are reported above (console.info), never asserted: timings belong in `npm run bench`.
 
   it('stops PostgreSQL when start-up fails half-way (port taken)', async () => {
     const blocker = net.createServer();

@@ -6,8 +6,12 @@ import { migrations } from '../db/migrations/index.ts';
 
 const Health = Type.Object({ status: Type.String() });
 
+/** `/` leads to the API docs until the console is served there. */
 /** /healthz: the process is up. /readyz: the database answers and every migration has run. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+  app.get('/', { config: { operation: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect('/docs', 302),
+  );
   app.get(
     '/healthz',
     { config: { operation: 'public' }, schema: { hide: true, response: { 200: Health } } },

@@ -64,6 +64,7 @@ export interface RouteSpec {
 }
 
 export const ROUTES: Record<string, RouteSpec> = {
+  'GET /': { roles: 'public', isolation: { none: 'redirect to the docs' } },
   'GET /healthz': { roles: 'public', isolation: { none: 'process health' } },
   'GET /readyz': { roles: 'public', isolation: { none: 'database health' } },
   'POST /v1/auth/token': {
