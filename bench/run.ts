@@ -55,7 +55,7 @@ async function main() {
     DATABASE_URL: dbUrl,
     LOG_LEVEL: 'silent',
     PARTNERDESK_DEMO: '0',
-    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
     PORT: '0',
   });
   const store = await openStore(config, () => undefined);
