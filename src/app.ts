@@ -14,6 +14,7 @@ import idempotencyPlugin from './http/idempotency.plugin.ts';
 import openapiPlugin from './http/openapi.plugin.ts';
 import rateLimitPlugin from './http/rate-limit.plugin.ts';
 import requestContextPlugin from './http/request-context.plugin.ts';
+import textInputPlugin from './http/text-input.plugin.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import { activityRoutes } from './modules/activity/activity.routes.ts';
@@ -45,9 +46,14 @@ export async function buildApp(deps: AppDeps) {
     trustProxy: false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      // ajv-formats' "uuid" also takes a "urn:uuid:" prefix, which PostgreSQL's uuid type refuses: such an id
+      // passed validation and failed the first query as a 500. Ids here are plain GUIDs.
+      onCreate: (ajv) => {
+        ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+      },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    frameworkErrors: frameworkErrorHandler,
+    frameworkErrors: frameworkErrorHandler({ hsts: config.auth.cookieSecure }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // ── services (plain factories with explicit dependencies) ──
@@ -76,6 +82,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(authPlugin, { db: store.app });
   await app.register(rateLimitPlugin, { config });
   await app.register(caseInsensitivePlugin);
+  await app.register(textInputPlugin);
   await app.register(idempotencyPlugin, { db: store.app, config, clock });
 
   // ── routes, one plugin per module ──

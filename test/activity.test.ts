@@ -290,8 +290,32 @@ describe('activity log', () => {
       }
       const badStatus = await list({ status: 'maybe' }, p.admin.token);
       expect(badStatus.statusCode).toBe(400);
+      expect(badStatus.json().details).toEqual([
+        { field: 'querystring.status', reason: 'must be one of "succeeded", "failed"' },
+      ]);
       const unknownParam = await list({ colour: 'red' }, p.admin.token);
       expect(unknownParam.statusCode).toBe(400);
+    });
+
+    it('refuses the NUL character in any filter with 400 naming it, in the list and the export', async () => {
+      for (const url of ['/v1/auditrecords', '/v1/auditrecords/export.csv']) {
+        const get = (query: Record<string, string>) =>
+          t.app.inject({ method: 'GET', url, query, headers: bearer(p.admin.token) });
+        for (const [query, name, field] of [
+          [{ q: 'a\u0000b' }, 'validationFailed', 'querystring.q'],
+          [{ action: 'customer\u0000' }, 'validationFailed', 'querystring.action'],
+          // Inside the JSON filter it arrives escaped, so the filter's own check must catch it.
+          [{ filter: filter('Action', 'customer\u0000') }, 'invalidFilter', 'filter.Value'],
+          [{ filter: filter('CustomerName', '\u0000', 'substring') }, 'invalidFilter', 'filter.Value'],
+        ] as const) {
+          const res = await get(query);
+          expect(res.statusCode, `${url} ${JSON.stringify(query)}`).toBe(400);
+          expect(res.json()).toMatchObject({
+            name,
+            details: [{ field, reason: expect.stringContaining('NUL') }],
+          });
+        }
+      }
     });
   });
 
@@ -345,6 +369,31 @@ describe('activity log', () => {
       expect(new Set(seen).size).toBe(23);
     });
 
+    it('pages a client that spells the parameters in PascalCase through links.next', async () => {
+      const p = await freshPartner();
+      const made = await addRecords(t.store, p.partner.id, [
+        { action: 'a.1' },
+        { action: 'a.2' },
+        { action: 'a.3' },
+        { action: 'a.4' },
+      ]);
+      const first = await listOk({ Size: 1 }, p.admin.token);
+      const token = first.links.next!.headers[0]!.value;
+      // The client goes on with its own spelling, then follows the links it is given.
+      let res = await list({ Size: 1, ContinuationToken: token }, p.admin.token);
+      const seen = [...first.items.map((i) => i.id)];
+      while (res.statusCode === 200 && seen.length < 10) {
+        const page = res.json<AuditPage>();
+        seen.push(...page.items.map((i) => i.id));
+        expect(page.links.self.uri).not.toMatch(/continuationtoken/i);
+        if (!page.links.next) break;
+        expect(page.links.next.uri.match(/continuationtoken=/gi)).toHaveLength(1);
+        res = await t.app.inject({ method: 'GET', url: page.links.next.uri, headers: bearer(p.admin.token) });
+      }
+      expect(res.statusCode, res.body).toBe(200);
+      expect([...seen].sort()).toEqual([...made].sort());
+    });
+
     it('refuses a continuation token used with other filters or tampered with', async () => {
       const p = await freshPartner();
       await addRecords(t.store, p.partner.id, [{ action: 'a.b' }, { action: 'a.c' }, { action: 'a.d' }]);
@@ -357,6 +406,57 @@ describe('activity log', () => {
       expect(tampered.statusCode).toBe(400);
       const elsewhere = await list({ size: 1, action: 'a', continuationToken: token }, other_admin());
       expect(elsewhere.statusCode).toBe(400);
+    });
+
+    it('pages a range that ends with the last day there is (9999-12-31)', async () => {
+      const p = await freshPartner();
+      const made = await addRecords(t.store, p.partner.id, [
+        { occurredAt: new Date('9999-06-01T00:00:00Z') },
+        { occurredAt: new Date('9999-06-02T00:00:00Z') },
+        { occurredAt: new Date('9999-12-31T23:59:59Z') },
+      ]);
+      const seen: string[] = [];
+      let page = await listOk({ startDate: '9999-01-01', endDate: '9999-12-31', size: 1 }, p.admin.token);
+      seen.push(...page.items.map((i) => i.id));
+      while (page.links.next) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: page.links.next.uri,
+          headers: bearer(p.admin.token),
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        page = res.json<AuditPage>();
+        seen.push(...page.items.map((i) => i.id));
+      }
+      expect(seen).toEqual([...made].reverse());
+    });
+
+    it('refuses a hand-made token naming an impossible instant with 400, not a 500', async () => {
+      const p = await freshPartner();
+      await addRecords(t.store, p.partner.id, [{ action: 'a.b' }, { action: 'a.c' }]);
+      const first = await listOk({ size: 1 }, p.admin.token);
+      // The fingerprint is no secret: anyone can keep it and change the key beside it.
+      const real = JSON.parse(Buffer.from(first.links.next!.headers[0]!.value, 'base64url').toString()) as {
+        k: [string, string, string, string | null];
+        f: string;
+      };
+      const [at, id, from, to] = real.k;
+      const crafted = (k: unknown[]) => Buffer.from(JSON.stringify({ ...real, k })).toString('base64url');
+      expect((await list({ size: 1, continuationToken: crafted(real.k) }, p.admin.token)).statusCode).toBe(
+        200,
+      );
+      for (const k of [
+        ['2026-13-45T99:99:99.000000Z', id, from, to],
+        ['0000-01-01T00:00:00.000000Z', id, from, to],
+        [at, id, '-271821-04-20T00:00:00.000Z', to],
+        [at, id, '0000-06-01T00:00:00.000Z', to],
+        [at, id, from, '2026-02-30T00:00:00.000Z'],
+        [at, id, 'yesterday', to],
+      ]) {
+        const r = await list({ size: 1, continuationToken: crafted(k) }, p.admin.token);
+        expect(r.statusCode, JSON.stringify(k)).toBe(400);
+        expect(r.json().name).toBe('invalidContinuationToken');
+      }
     });
   });
 

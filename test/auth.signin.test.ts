@@ -85,6 +85,38 @@ describe('sign-in', () => {
     expect(user.last_sign_in_at?.getTime()).toBe(clock.now().getTime());
   });
 
+  it('ties every sign-in record to its request: X-Request-Id and MS-CorrelationId', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    const attempt = (url: string, password: string, correlationId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'ms-correlationid': correlationId },
+        payload: { userName: admin.userName, password },
+      });
+    const ok = await attempt('/v1/auth/token', TEST_PASSWORD, 'corr-token-ok');
+    const wrong = await attempt('/v1/auth/token', 'Not-the-password-1', 'corr-token-wrong');
+    const console = await attempt('/v1/auth/sessions', TEST_PASSWORD, 'corr-console-ok');
+    expect([ok.statusCode, wrong.statusCode, console.statusCode]).toEqual([200, 401, 200]);
+
+    const records = await signInRecords(admin.id);
+    expect(records.map((r) => [r.status, r.request_id, r.correlation_id])).toEqual([
+      ['succeeded', ok.headers['x-request-id'], 'corr-token-ok'],
+      ['failed', wrong.headers['x-request-id'], 'corr-token-wrong'],
+      ['succeeded', console.headers['x-request-id'], 'corr-console-ok'],
+    ]);
+    // The ids are what the audit API shows, so a reported failure can be found in the log.
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: '/v1/auditrecords?action=partnerUser.signIn&status=failed',
+      headers: bearer(admin.token),
+    });
+    expect(audit.json().items[0]).toMatchObject({
+      requestId: wrong.headers['x-request-id'],
+      correlationId: 'corr-token-wrong',
+    });
+  });
+
   it('matches the user name case-insensitively and accepts the OAuth2 password grant as a form', async () => {
     const { admin } = await createPartnerWithAdmin(t.store);
     expect((await signIn(admin.userName.toUpperCase(), TEST_PASSWORD)).statusCode).toBe(200);

@@ -117,6 +117,61 @@ describe('request bodies', () => {
     expect(fine.json()).toEqual({ id: 'a b' });
   });
 
+  it('echoes MS-CorrelationId and sends the security headers on errors the router raises too', async () => {
+    for (const url of ['/v1/test/items/%E0%A4%A', `/v1/test/items/${'a'.repeat(500)}`]) {
+      const r = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: { ...bearer(token), 'ms-correlationid': 'corr-bad-url' },
+      });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.headers['ms-correlationid']).toBe('corr-bad-url');
+      expect(r.headers['x-request-id']).toBe(r.json().requestId);
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('names the allowed values once when a value is not one of them', async () => {
+    const r = await post('{"outcome":"maybe"}', { 'content-type': 'application/json' });
+    expectEnvelope(r, 400, 'validationFailed', 100001);
+    // Not one "must be equal to constant" per allowed value plus "must match a schema in anyOf".
+    expect(r.json().details).toEqual([
+      { field: 'outcome', reason: 'must be one of "ok", "reject", "crash"' },
+    ]);
+  });
+
+  it('refuses the NUL character (PostgreSQL cannot store it) with 400 and each field named', async () => {
+    // JSON's \u0000 escape, at the top level, nested, in an array item and in a property name.
+    const body = await post(
+      '{"note":"a\\u0000b","companyProfile":{"domain":"\\u0000"},"lineItems":[{"offerId":"x\\u0000","quantity":1}]}',
+      { 'content-type': 'application/json' },
+    );
+    expectEnvelope(body, 400, 'validationFailed', 100001);
+    expect(body.json().details).toEqual([
+      { field: 'note', reason: 'must not contain the NUL character (U+0000)' },
+      { field: 'companyProfile.domain', reason: 'must not contain the NUL character (U+0000)' },
+      { field: 'lineItems.0.offerId', reason: 'must not contain the NUL character (U+0000)' },
+    ]);
+    // Matched case-insensitively first, so the field has the schema's name.
+    const pascal = await post('{"Note":"\\u0000"}', { 'content-type': 'application/json' });
+    expect(pascal.json().details).toEqual([{ field: 'note', reason: expect.stringContaining('NUL') }]);
+
+    const query = await t.app.inject({
+      method: 'GET',
+      url: '/v1/test/query?continuationToken=x%00y',
+      headers: bearer(token),
+    });
+    expectEnvelope(query, 400, 'validationFailed', 100001);
+    expect(query.json().details).toEqual([
+      { field: 'querystring.continuationToken', reason: expect.stringContaining('NUL') },
+    ]);
+    const param = await t.app.inject({ method: 'GET', url: '/v1/test/items/a%00b', headers: bearer(token) });
+    expectEnvelope(param, 400, 'validationFailed', 100001);
+    expect(param.json().details).toEqual([{ field: 'params.id', reason: expect.stringContaining('NUL') }]);
+  });
+
   it('ran the handler only for the good requests', async () => {
     expect(await t.executions(partnerId)).toBe(1);
   });

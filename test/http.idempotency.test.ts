@@ -85,6 +85,18 @@ describe('MS-RequestId idempotency', () => {
     expect(row!.response_body).not.toContain('secret-ish');
   });
 
+  it('keeps no plain hash of the request a reader of the table could test password guesses against', async () => {
+    // The same request under two ids: a plain hash of it would be stored twice, the same, and anyone who can
+    // read the table could hash candidate bodies (a password change) until one matched.
+    const [a, b] = [newId(), newId()];
+    const body = { note: 'Hunter2-password-guess' };
+    await echo(admin, a, body);
+    await echo(admin, b, body);
+    const [rowA] = await keyRows(a);
+    const [rowB] = await keyRows(b);
+    expect(rowA!.body_hash).not.toBe(rowB!.body_hash);
+  });
+
   it('treats the same body in another key order or property casing as the same request', async () => {
     const id = newId();
     const before = await t.executions(partnerId);
@@ -280,6 +292,8 @@ describe('MS-RequestId idempotency', () => {
         method: 'POST',
         url: '/v1/test/echo',
         body_hash: requestFingerprint({
+          partnerId,
+          requestId: id,
           userId: admin.id,
           method: 'POST',
           path: '/v1/test/echo',

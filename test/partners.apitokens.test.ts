@@ -151,6 +151,33 @@ describe('API tokens', () => {
     expect((await req(created.token, 'GET', '/v1/profiles/me')).statusCode).toBe(401);
   });
 
+  it('lets a token made with a token live no longer than the token that made it', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    const parent = (
+      await createToken(admin.token, { name: 'parent', roles: ['globalAdmin'], expiresInDays: 1 })
+    ).json();
+    const forever = await createToken(parent.token, { name: 'forever', roles: ['globalAdmin'] });
+    expect(forever.statusCode).toBe(201);
+    expect(forever.json().expiresAt).toBe(parent.expiresAt);
+    const longer = await createToken(parent.token, {
+      name: 'longer',
+      roles: ['globalAdmin'],
+      expiresInDays: 30,
+    });
+    expect(longer.json().expiresAt).toBe(parent.expiresAt);
+
+    // A shorter life than the parent's is kept; tokens made at sign-in are not bound by the session's hour.
+    const parent2 = (
+      await createToken(admin.token, { name: 'parent2', roles: ['globalAdmin'], expiresInDays: 10 })
+    ).json();
+    const shorter = (
+      await createToken(parent2.token, { name: 'shorter', roles: ['globalAdmin'], expiresInDays: 2 })
+    ).json();
+    expect(Date.parse(shorter.expiresAt) - Date.parse(shorter.createdAt)).toBe(2 * 86_400_000);
+    const fromSession = (await createToken(admin.token, { name: 'session', roles: ['globalAdmin'] })).json();
+    expect(fromSession.expiresAt).toBeNull();
+  });
+
   it('cannot be created during a forced password change', async () => {
     const { partner } = await createPartnerWithAdmin(t.store);
     const user = await createUser(t.store, partner.id, { roles: ['salesAgent'], mustChangePassword: true });
@@ -236,5 +263,13 @@ describe('API tokens', () => {
       `/v1/apitokens?continuationToken=${first.links.next.headers[0].value}`,
     );
     expect(foreign.json().name).toBe('invalidContinuationToken');
+    // A hand-made key beside the real fingerprint: an impossible instant is refused, not sent to PostgreSQL.
+    const real = JSON.parse(Buffer.from(first.links.next.headers[0].value, 'base64url').toString());
+    const crafted = Buffer.from(
+      JSON.stringify({ ...real, k: ['0000-01-01T00:00:00.000000Z', real.k[1]] }),
+    ).toString('base64url');
+    const impossible = await req(admin.token, 'GET', `/v1/profiles/apitokens?continuationToken=${crafted}`);
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.json().name).toBe('invalidContinuationToken');
   });
 });

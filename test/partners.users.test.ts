@@ -118,6 +118,54 @@ describe('partner users', () => {
       expect(extra.statusCode).toBe(400);
     });
 
+    it('refuses the NUL character with 400 naming the field, and writes nothing', async () => {
+      const { partner, admin } = await createPartnerWithAdmin(t.store);
+      const before = await t.store.owner
+        .selectFrom('partner_users')
+        .select('id')
+        .where('partner_id', '=', partner.id)
+        .execute();
+      const created = await req(admin.token, 'POST', '/v1/partnerusers', {
+        userName: `nul-${Date.now()}@partner.example`,
+        displayName: 'Nul\u0000Byte',
+        roles: ['salesAgent'],
+      });
+      expect(created.statusCode).toBe(400);
+      expect(created.json()).toMatchObject({
+        name: 'validationFailed',
+        details: [{ field: 'displayName', reason: 'must not contain the NUL character (U+0000)' }],
+      });
+      const after = await t.store.owner
+        .selectFrom('partner_users')
+        .select('id')
+        .where('partner_id', '=', partner.id)
+        .execute();
+      expect(after).toHaveLength(before.length);
+      expect(await records(partner.id, 'partnerUser.create')).toEqual([]);
+
+      const search = await req(admin.token, 'GET', '/v1/partnerusers?q=%00');
+      expect(search.statusCode).toBe(400);
+      expect(search.json().details).toEqual([{ field: 'querystring.q', reason: expect.any(String) }]);
+      const profile = await req(admin.token, 'PATCH', '/v1/profiles/me', { displayName: 'A\u0000' });
+      expect(profile.statusCode).toBe(400);
+      const apiToken = await req(admin.token, 'POST', '/v1/profiles/apitokens', {
+        name: '\u0000',
+        roles: ['globalAdmin'],
+      });
+      expect(apiToken.statusCode).toBe(400);
+      // Sign-in too, in JSON or as a form: a 400, not a 500 and not a counted failure.
+      const signInJson = await signIn(`${admin.userName}\u0000`, TEST_PASSWORD);
+      expect(signInJson.statusCode).toBe(400);
+      const signInForm = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=password&username=a%00b&password=x`,
+      });
+      expect(signInForm.statusCode).toBe(400);
+      expect(signInForm.json().details).toEqual([{ field: 'userName', reason: expect.any(String) }]);
+    });
+
     it('keeps user names unique across the installation, ignoring case', async () => {
       const a = await createPartnerWithAdmin(t.store);
       const b = await createPartnerWithAdmin(t.store);
@@ -188,6 +236,31 @@ describe('partner users', () => {
       expect(malformed.json()).toMatchObject({ name: 'validationFailed', details: [{ field: 'params.id' }] });
       const list = await req(a.admin.token, 'GET', '/v1/partnerusers');
       expect(list.json().items.map((u: { id: string }) => u.id)).not.toContain(b.admin.id);
+    });
+
+    it('takes ids as plain GUIDs only: a "urn:uuid:" id is a 400, not a 500', async () => {
+      const { partner, admin } = await createPartnerWithAdmin(t.store);
+      const user = await createUser(t.store, partner.id, { roles: ['salesAgent'] });
+      const urn = `urn:uuid:${user.id}`;
+      for (const [method, url, field] of [
+        ['GET', `/v1/partnerusers/${urn}`, 'params.id'],
+        ['PATCH', `/v1/partnerusers/${urn}`, 'params.id'],
+        ['POST', `/v1/partnerusers/${urn}/resetpassword`, 'params.id'],
+        ['GET', `/v1/auditrecords?customerId=${urn}`, 'querystring.customerId'],
+      ] as const) {
+        const r = await req(admin.token, method, url, method === 'PATCH' ? { displayName: 'X' } : undefined);
+        expect(r.statusCode, `${method} ${url} ${r.body}`).toBe(400);
+        expect(r.json()).toMatchObject({ name: 'validationFailed', details: [{ field }] });
+      }
+      const revoke = await t.app.inject({
+        method: 'DELETE',
+        url: `/v1/apitokens/urn:uuid:${user.id}`,
+        headers: bearer(admin.token),
+      });
+      expect(revoke.statusCode).toBe(400);
+      expect((await req(admin.token, 'GET', `/v1/partnerusers/${user.id.toUpperCase()}`)).statusCode).toBe(
+        200,
+      );
     });
   });
 
@@ -520,6 +593,9 @@ describe('partner users', () => {
       const all = await list('');
       expect(all.json()).toMatchObject({ totalCount: 3, attributes: { objectType: 'Collection' } });
       expect((await list('role=king')).statusCode).toBe(400);
+      expect((await list('role=king')).json().details).toEqual([
+        { field: 'querystring.role', reason: expect.stringMatching(/^must be one of "globalAdmin", /) },
+      ]);
     });
 
     it('pages stably while users are added, and refuses tampered or foreign continuation tokens', async () => {
@@ -572,6 +648,14 @@ describe('partner users', () => {
         const r = await req(token, 'GET', `/v1/partnerusers?${query}`);
         expect(r.statusCode).toBe(400);
         expect(r.json()).toMatchObject({ code: 100005, name: 'invalidContinuationToken' });
+      }
+      // Well-formed but impossible instants: PostgreSQL cannot compare them, so they must not reach it.
+      const real = JSON.parse(Buffer.from(firstNext!, 'base64url').toString()) as { k: string[]; f: string };
+      for (const at of ['0000-01-01T00:00:00.000000Z', '2026-02-30T00:00:00.000000Z']) {
+        const crafted = Buffer.from(JSON.stringify({ ...real, k: [at, real.k[1]] })).toString('base64url');
+        const r = await req(admin.token, 'GET', `/v1/partnerusers?size=5&continuationToken=${crafted}`);
+        expect(r.statusCode, at).toBe(400);
+        expect(r.json().name).toBe('invalidContinuationToken');
       }
     });
   });

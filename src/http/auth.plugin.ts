@@ -96,7 +96,7 @@ export default fp(
         userId: found.user_id,
         userName: found.user_name,
         roles: found.roles.filter(isRole) as Role[],
-        credential: { kind: found.kind, id: found.credential_id },
+        credential: { kind: found.kind, id: found.credential_id, expiresAt: found.expires_at },
         requestId: String(request.id),
         correlationId: request.correlationId,
       };

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import type { ErrorName, FieldIssue } from '../lib/errors.ts';
 import { AppError, errorCatalog } from '../lib/errors.ts';
+import { applyContextHeaders } from './request-context.plugin.ts';
 
 export const ErrorSchema = Type.Object(
   {
@@ -37,10 +38,52 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: App
   return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(request, err));
 }
 
+type AjvIssue = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A union of literals (`'succeeded' | 'failed'`, `language | null`) fails with one error per branch ("must be
+ * equal to constant", twice) and then "must match a schema in anyOf", none naming what is allowed. When every
+ * branch is a constant, an enum or null, they become one issue that lists the allowed values; so does an enum.
+ */
+function mergeLiteralUnions(errors: readonly AjvIssue[]): AjvIssue[] {
+  let out: AjvIssue[] = [];
+  for (const e of errors) {
+    // AJV reports the branches' errors just before the anyOf error that sums them up.
+    const branches =
+      e.keyword === 'anyOf'
+        ? out.filter((b) => b.instancePath === e.instancePath && b.schemaPath.startsWith(`${e.schemaPath}/`))
+        : [];
+    const allowed: string[] = [];
+    const literal =
+      branches.length > 0 &&
+      branches.every((b) => {
+        const params = b.params as Record<string, unknown>;
+        if (b.keyword === 'const') allowed.push(JSON.stringify(params.allowedValue));
+        else if (b.keyword === 'enum' && Array.isArray(params.allowedValues))
+          allowed.push(...params.allowedValues.map((v) => JSON.stringify(v)));
+        else if (b.keyword === 'type' && params.type === 'null') allowed.push('null');
+        else return false;
+        return true;
+      });
+    const params = e.params as Record<string, unknown>;
+    if (literal) {
+      out = out.filter((o) => !branches.includes(o));
+      out.push({ ...e, message: `must be one of ${allowed.join(', ')}` });
+    } else if (e.keyword === 'enum' && Array.isArray(params.allowedValues))
+      // "must be equal to one of the allowed values" does not say which.
+      out.push({
+        ...e,
+        message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      });
+    else out.push(e);
+  }
+  return out;
+}
+
 /** Turns an AJV error list into field issues: `/companyProfile/domain` → `companyProfile.domain`. */
 function validationDetails(err: FastifyError): FieldIssue[] {
   const where = err.validationContext ?? 'body';
-  return (err.validation ?? []).map((v) => {
+  return mergeLiteralUnions(err.validation ?? []).map((v) => {
     const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const params = v.params as Record<string, unknown>;
     const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
@@ -83,11 +126,14 @@ export function toAppError(error: unknown): AppError | undefined {
 
 /**
  * For Fastify's `frameworkErrors` option: errors the router raises before any route, hook or error handler
- * is involved (a badly encoded URL, an over-long path parameter) get the envelope too.
+ * is involved (a badly encoded URL, an over-long path parameter) get the envelope too, and the ids and
+ * security headers that no onRequest hook has run to set.
  */
-export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  reply.header('x-request-id', request.id); // no onRequest hook has run to set it
-  return sendError(request, reply, toAppError(error) ?? new AppError('internal'));
+export function frameworkErrorHandler(opts: { hsts: boolean }) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    applyContextHeaders(request, reply, opts);
+    return sendError(request, reply, toAppError(error) ?? new AppError('internal'));
+  };
 }
 
 export default fp(

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
-import { migrations } from '../db/migrations/index.ts';
+import { pendingMigrationCount } from '../db/migrate.ts';
 
 const Health = Type.Object({ status: Type.String() });
 
-/** `/` leads to the API docs until the console is served there. */
-/** /healthz: the process is up. /readyz: the database answers and every migration has run. */
+/**
+ * `/` leads to the API docs until the console is served there. /healthz: the process is up. /readyz: the
+ * database answers and every migration has run.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
   app.get('/', { config: { operation: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.redirect('/docs', 302),
@@ -28,9 +29,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
     },
     async (_request, reply) => {
       try {
-        const r = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
-        const applied = r.rows[0]?.n ?? 0;
-        if (applied < Object.keys(migrations).length)
+        if ((await pendingMigrationCount(db)) > 0)
           return reply.code(503).send({ status: 'unavailable', reason: 'migrations pending' });
         return { status: 'ready' };
       } catch {

@@ -15,10 +15,11 @@
 // Some stored responses hold secrets (a new API token, a temporary password), so the table keeps neither the
 // caller's id nor a readable body: `request_id` is a hash of it, and the body is sealed (AES-256-GCM) with a
 // key derived from it. Reading a stored body takes the id the client sent, which the database never sees.
+// Some requests hold secrets too (a password change), so the request fingerprint is an HMAC keyed the same way.
 // 5xx responses are not stored: the claim is released so that a retry runs again. The claim and the stored
 // response live in their own short transactions, not the handler's: a crash after the handler commits and
 // before the response is stored lets a retry run again once the claim's lease (5 minutes) has lapsed.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
@@ -63,15 +64,22 @@ export function canonicalJson(value: unknown, depth = 0): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The fingerprint of a request: caller, method, path, query and body. */
+/**
+ * The fingerprint of a request: caller, method, path, query and body, keyed by the partner and MS-RequestId.
+ * Bodies hold passwords (a password change) and a plain hash of them would let a reader of the table test
+ * guesses offline; keyed by the id, which the table keeps only hashed, it tells nothing without the id.
+ */
 export function requestFingerprint(parts: {
+  partnerId: string;
+  requestId: string;
   userId: string;
   method: string;
   path: string;
   query: unknown;
   body: unknown;
 }): string {
-  const hash = createHash('sha256');
+  const key = createHash('sha256').update(`fingerprint\0${parts.partnerId}\0${parts.requestId}`).digest();
+  const hash = createHmac('sha256', key);
   hash.update(`${parts.userId}\n${parts.method}\n${parts.path}\n${canonicalJson(parts.query ?? {})}\n`);
   if (Buffer.isBuffer(parts.body)) hash.update(parts.body);
   else if (typeof parts.body === 'string') hash.update(`s:${parts.body}`);
@@ -133,6 +141,8 @@ export default fp(
         method: request.method,
         url: query === undefined ? path : `${path}?${query}`,
         bodyHash: requestFingerprint({
+          partnerId: ctx.partnerId,
+          requestId: header,
           userId: ctx.userId,
           method: request.method,
           path,

@@ -2,7 +2,7 @@
 // request.id is ours (a UUID, returned as X-Request-Id and in every error); MS-CorrelationId is the
 // caller's, echoed back and logged so a chain of calls can be followed (generated when absent).
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -27,18 +27,30 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+/**
+ * Sets the request's correlation id and the headers every response carries. Also called for errors the router
+ * raises before any hook runs (see frameworkErrorHandler), so those answers carry them too.
+ */
+export function applyContextHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: { hsts: boolean },
+): void {
+  const given = request.headers['ms-correlationid'];
+  request.correlationId = typeof given === 'string' && ID_PATTERN.test(given) ? given : randomUUID();
+  reply.header('ms-correlationid', request.correlationId);
+  reply.header('x-request-id', request.id);
+  reply.headers(SECURITY_HEADERS);
+  reply.header('content-security-policy', CSP);
+  if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+}
+
 export default fp(
   async function requestContextPlugin(app: FastifyInstance, opts: { hsts: boolean }) {
     app.decorateRequest('correlationId', '');
     app.addHook('onRequest', async (request, reply) => {
-      const given = request.headers['ms-correlationid'];
-      request.correlationId = typeof given === 'string' && ID_PATTERN.test(given) ? given : randomUUID();
-      reply.header('ms-correlationid', request.correlationId);
-      reply.header('x-request-id', request.id);
-      reply.headers(SECURITY_HEADERS);
-      reply.header('content-security-policy', CSP);
-      if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-      if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+      applyContextHeaders(request, reply, opts);
       request.log = request.log.child({ correlationId: request.correlationId });
     });
     app.addHook('onResponse', async (request, reply) => {

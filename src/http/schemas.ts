@@ -61,7 +61,10 @@ export function pageRequest(request: FastifyRequest, query: { size?: number; con
 /** Builds the collection envelope; `links.next` repeats the request with the continuation token. */
 export function collection<T>(request: FastifyRequest, page: Page<T>) {
   const url = new URL(request.url, 'http://x');
-  url.searchParams.delete('continuationToken');
+  // In whatever case the client spelled it (names match case-insensitively): a stale `ContinuationToken` left
+  // beside the new one would make links.next a request with two tokens.
+  for (const name of [...url.searchParams.keys()])
+    if (name.toLowerCase() === 'continuationtoken') url.searchParams.delete(name);
   const self = `${url.pathname}${url.search}`;
   let next;
   if (page.next) {

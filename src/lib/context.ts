@@ -8,8 +8,11 @@ export interface CallerContext {
   userId: string;
   userName: string;
   roles: Role[];
-  /** How the caller signed in: a sign-in session or access token, or a long-lived API token. */
-  credential: { kind: 'bearer' | 'console' | 'apiToken'; id: string };
+  /**
+   * How the caller signed in: a sign-in session or access token, or a long-lived API token; `expiresAt` is
+   * when that credential stops working (null: an API token without expiry).
+   */
+  credential: { kind: 'bearer' | 'console' | 'apiToken'; id: string; expiresAt?: Date | null };
   requestId?: string;
   correlationId?: string;
 }

@@ -41,6 +41,28 @@ export function decodeCursor(
   }
 }
 
+/** Milliseconds as Date#toISOString writes them (an expanded year past 9999); microseconds as our SQL does. */
+const INSTANT: Record<3 | 6, RegExp> = {
+  3: /^(\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+  6: /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/,
+};
+
+/**
+ * Is `value` a UTC instant as our cursors write it (`digits` fraction digits), naming a real moment that
+ * PostgreSQL can compare (years 1 to 10000: a range may end at the close of 9999-12-31)? A cursor's fingerprint
+ * only binds it to its query and is no secret, so a caller can hand-craft one: a month 13 or the year 0 must
+ * be refused here, or the query fails as a 500.
+ */
+export function isCursorInstant(value: unknown, digits: 3 | 6): value is string {
+  if (typeof value !== 'string') return false;
+  const m = INSTANT[digits].exec(value);
+  const year = m ? Number(m[1]) : NaN;
+  if (!(year >= 1 && year <= 10_000)) return false;
+  const millis = digits === 3 ? value : `${value.slice(0, 23)}Z`;
+  const at = new Date(millis);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === millis;
+}
+
 /** Page request from query parameters and the MS-ContinuationToken header (the query wins). */
 export interface PageRequest {
   size: number;

@@ -7,7 +7,7 @@ import { errorCatalog } from '../../src/lib/errors.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { createPartnerWithAdmin, issueToken } from '../helpers/factories.ts';
-import { ROUTES } from './routes.ts';
+import { ROUTES, fillPath, makeFixture } from './routes.ts';
 
 const CODES = new Set<number>(Object.values(errorCatalog).map((e) => e.code));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -37,6 +37,11 @@ const weirdString = fc.oneof(
     'true',
     '%',
     '%00',
+    // PostgreSQL cannot store U+0000 in text or jsonb; it must be refused before any query meets it.
+    '\u0000',
+    'a\u0000b',
+    // A GUID with the URN prefix some validators accept and PostgreSQL's uuid type does not.
+    'urn:uuid:00000000-0000-4000-8000-000000000000',
     '../..',
     '<script>',
     "' or 1=1 --",
@@ -155,6 +160,61 @@ describe('bad input never gives a 500', () => {
         ),
         { numRuns: RUNS },
       );
+    });
+  }
+});
+
+/** Every string in `value` with its path (`name`, `roles.0`). */
+function stringLeaves(value: unknown, path: string[] = []): { path: string[]; at: unknown }[] {
+  if (typeof value === 'string') return [{ path, at: value }];
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+  return [];
+}
+
+/** A copy of `value` with `leaf` at `path`. */
+function withLeaf(value: unknown, path: string[], leaf: string): unknown {
+  if (path.length === 0) return leaf;
+  const [head, ...rest] = path as [string, ...string[]];
+  if (Array.isArray(value)) return value.map((v, i) => (String(i) === head ? withLeaf(v, rest, leaf) : v));
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  copy[head] = withLeaf(copy[head], rest, leaf);
+  return copy;
+}
+
+// Random bodies rarely get far enough for a NUL to reach a query; these start from each route's plausible
+// body and put U+0000 in one string at a time, so every field that would be stored is tried.
+describe('U+0000 in any field of a plausible request is a 400 naming the field, never a 500', () => {
+  for (const [key, spec] of Object.entries(ROUTES)) {
+    const [method, url] = key.split(' ') as [string, string];
+    const leaves = stringLeaves(spec.body);
+    const queries: Record<string, string>[] =
+      method === 'GET' ? [{ q: 'x\u0000' }, { continuationToken: '\u0000' }] : [];
+    if (leaves.length === 0 && queries.length === 0) continue;
+    it(key, async () => {
+      const fx = await makeFixture(t.store, partnerId);
+      const path = fillPath(url, spec.params ? await spec.params(fx, adminId) : {});
+      const send = async (payload: unknown, query: Record<string, string> = {}) =>
+        t.app.inject({
+          method: method as 'GET',
+          url: path,
+          query,
+          headers: { authorization: `Bearer ${await issueToken(t.store, partnerId, adminId)}` },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+      for (const leaf of leaves) {
+        const field = leaf.path.join('.');
+        const res = await send(withLeaf(spec.body, leaf.path, `${String(leaf.at)}\u0000`));
+        expect(res.statusCode, `${key} ${field} → ${res.body.slice(0, 300)}`).toBe(400);
+        expect(res.json()).toMatchObject({ name: 'validationFailed' });
+        expect(res.json().details).toContainEqual({ field, reason: expect.stringContaining('NUL') });
+      }
+      for (const query of queries) {
+        const res = await send(undefined, query);
+        expect(res.statusCode, `${key} ${JSON.stringify(query)} → ${res.body.slice(0, 300)}`).toBeLessThan(
+          500,
+        );
+      }
     });
   }
 });

@@ -9,7 +9,7 @@ import type { CsvCell } from '../../lib/csv.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
 import type { ActivityRow, RecordPosition, RecordQuery, TextMatch } from './activity.repository.ts';
 import { countRecords, findRecords } from './activity.repository.ts';
 import { FILTER_FIELDS, FILTER_OPERATORS } from './activity.schemas.ts';
@@ -52,7 +52,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const POSITION_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** A parsed bound: the instant, and whether it named a whole day (so an end date includes that day). */
 function parseDateParam(raw: string, field: string): { at: Date; day: boolean } {
@@ -147,6 +146,9 @@ export function parseFilter(raw: string): ParsedFilter {
   const value = typeof props.value === 'string' ? props.value.trim() : undefined;
   if (!value || value.length > 200)
     issues.push({ field: 'filter.Value', reason: 'must be a text of 1 to 200 characters' });
+  // The JSON escape \u0000 gets past the check of the raw query string; PostgreSQL cannot compare it.
+  else if (value.includes('\u0000'))
+    issues.push({ field: 'filter.Value', reason: 'must not contain the NUL character (U+0000)' });
   if (issues.length || !field || !operator || !value) throw invalidFilter(...issues);
 
   if (field === 'CustomerId' || field === 'Status') {
@@ -251,13 +253,11 @@ export function createActivityService(deps: { db: Db; clock: Clock }): ActivityS
       if (cursor) {
         const [at, id, from, to] = cursor;
         if (
-          typeof at !== 'string' ||
-          !POSITION_AT.test(at) ||
+          !isCursorInstant(at, 6) ||
           typeof id !== 'string' ||
           !UUID.test(id) ||
-          typeof from !== 'string' ||
-          Number.isNaN(Date.parse(from)) ||
-          (to !== null && (typeof to !== 'string' || Number.isNaN(Date.parse(to))))
+          !isCursorInstant(from, 3) ||
+          (to !== null && !isCursorInstant(to, 3))
         )
           throw new AppError('invalidContinuationToken');
         range = { from: new Date(from), to: to === null ? undefined : new Date(to) };

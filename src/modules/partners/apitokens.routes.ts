@@ -41,7 +41,8 @@ export const apiTokensRoutes: FastifyPluginAsyncTypebox<{ apiTokens: ApiTokensSe
         tags: TAGS,
         summary: 'Create an API token',
         description:
-          'The token acts with the roles given (a subset of yours). The secret is answered only now: store it.',
+          'The token acts with the roles given (a subset of yours). The secret is answered only now: store it. ' +
+          'A token created with an API token expires no later than that token.',
         body: CreateApiTokenBody,
         response: { 201: ApiTokenCreated, ...errors(400, 401, 403) },
       },

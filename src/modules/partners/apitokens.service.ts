@@ -79,7 +79,11 @@ export function createApiTokensService(deps: { db: Db; clock: Clock }) {
     const secret = newSecret('pdk');
     const prefix = secret.slice(4, 12);
     const now = clock.now();
-    const expiresAt = days === null ? null : new Date(now.getTime() + days * DAY_MS);
+    let expiresAt = days === null ? null : new Date(now.getTime() + days * DAY_MS);
+    // A token made with a token lives no longer than it, as it carries no more roles: otherwise a leaked
+    // short-lived token could mint itself a permanent successor.
+    const parentExpiry = ctx.credential.kind === 'apiToken' ? ctx.credential.expiresAt : null;
+    if (parentExpiry && (expiresAt === null || expiresAt > parentExpiry)) expiresAt = parentExpiry;
     return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
       const id = await repo.insertToken(trx, {
         partnerId: ctx.partnerId,

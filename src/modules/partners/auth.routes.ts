@@ -55,7 +55,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
           response: { 200: AccessToken, ...errors(400, 401, 403, 415) },
         },
       },
-      async (request) => auth.signIn(request.body.userName, request.body.password, 'bearer'),
+      async (request) =>
+        auth.signIn(request.body.userName, request.body.password, 'bearer', {
+          requestId: String(request.id),
+          correlationId: request.correlationId,
+        }),
     );
   });
 
@@ -77,6 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
         request.body.userName,
         request.body.password,
         'console',
+        { requestId: String(request.id), correlationId: request.correlationId },
       );
       reply.setCookie(SESSION_COOKIE, secret, {
         httpOnly: true,

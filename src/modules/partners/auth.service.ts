@@ -51,6 +51,12 @@ type Outcome =
       instance: CallerContext['instance'];
     };
 
+/** The request a sign-in arrives in, so that its activity record can be traced to it like any other. */
+export interface RequestIds {
+  requestId?: string;
+  correlationId?: string;
+}
+
 export function createAuthService(deps: {
   db: Db;
   config: Config;
@@ -77,6 +83,7 @@ export function createAuthService(deps: {
     password: string,
     kind: 'bearer' | 'console',
     session: { tokenHash: Buffer; csrfHash: Buffer | null; ttlSeconds: number },
+    ids: RequestIds,
   ): Promise<{ partnerId: string; userId: string; expiresAt: Date } & Extract<Outcome, { result: 'ok' }>> {
     const userName = userNameRaw.trim().toLowerCase();
     const candidate = userName.length <= 254 ? await findUserForSignIn(db, userName) : undefined;
@@ -102,11 +109,11 @@ export function createAuthService(deps: {
       if (!user) return { result: 'invalid' };
       const now = clock.now();
       if (user.locked_until && user.locked_until > now) {
-        await recordAs(trx, candidate.partner_id, actor, signInRecord('locked'));
+        await recordAs(trx, candidate.partner_id, actor, signInRecord('locked'), ids);
         return { result: 'locked', until: user.locked_until };
       }
       if (user.state !== 'active' || candidate.partner_state !== 'active') {
-        await recordAs(trx, candidate.partner_id, actor, signInRecord('inactive'));
+        await recordAs(trx, candidate.partner_id, actor, signInRecord('inactive'), ids);
         return { result: 'invalid' };
       }
       if (!passwordOk) {
@@ -126,6 +133,7 @@ export function createAuthService(deps: {
             failedSignIns: failures,
             ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
           }),
+          ids,
         );
         return { result: 'invalid' };
       }
@@ -144,7 +152,7 @@ export function createAuthService(deps: {
         createdAt: now,
         expiresAt: new Date(now.getTime() + session.ttlSeconds * 1000),
       });
-      await recordAs(trx, candidate.partner_id, actor, signInRecord('succeeded'));
+      await recordAs(trx, candidate.partner_id, actor, signInRecord('succeeded'), ids);
       return {
         result: 'ok',
         userName: user.user_name,
@@ -164,32 +172,47 @@ export function createAuthService(deps: {
   }
 
   /** OAuth2-style password grant: a bearer access token for the API. */
-  async function signIn(userName: string, password: string, kind: 'bearer'): Promise<AccessToken>;
+  async function signIn(
+    userName: string,
+    password: string,
+    kind: 'bearer',
+    ids?: RequestIds,
+  ): Promise<AccessToken>;
   /** Console sign-in: a session for the cookie, a CSRF token and the profile. */
-  async function signIn(userName: string, password: string, kind: 'console'): Promise<ConsoleSession>;
+  async function signIn(
+    userName: string,
+    password: string,
+    kind: 'console',
+    ids?: RequestIds,
+  ): Promise<ConsoleSession>;
   async function signIn(
     userName: string,
     password: string,
     kind: 'bearer' | 'console',
+    ids: RequestIds = {},
   ): Promise<AccessToken | ConsoleSession> {
     const secret = newSecret('pds');
     if (kind === 'bearer') {
       const ttlSeconds = config.auth.accessTokenTtlSeconds;
-      await authenticate(userName, password, kind, {
-        tokenHash: hashSecret(secret),
-        csrfHash: null,
-        ttlSeconds,
-      });
+      await authenticate(
+        userName,
+        password,
+        kind,
+        { tokenHash: hashSecret(secret), csrfHash: null, ttlSeconds },
+        ids,
+      );
       return { access_token: secret, token_type: 'Bearer', expires_in: ttlSeconds };
     }
     const ttlSeconds = config.auth.sessionTtlSeconds;
     const csrfToken = newSecret('pdc');
     const tokenHash = hashSecret(secret);
-    const signedIn = await authenticate(userName, password, kind, {
-      tokenHash,
-      csrfHash: hashSecret(csrfToken),
-      ttlSeconds,
-    });
+    const signedIn = await authenticate(
+      userName,
+      password,
+      kind,
+      { tokenHash, csrfHash: hashSecret(csrfToken), ttlSeconds },
+      ids,
+    );
     const profile = await profiles.me({
       partnerId: signedIn.partnerId,
       instance: signedIn.instance,
@@ -197,6 +220,7 @@ export function createAuthService(deps: {
       userName: signedIn.userName,
       roles: signedIn.roles,
       credential: { kind: 'console', id: tokenHash.toString('hex') },
+      ...ids,
     });
     return {
       secret,
