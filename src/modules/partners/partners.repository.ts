@@ -127,6 +127,37 @@ export function getUser(trx: Trx, partnerId: string, id: string): Promise<Partne
     .executeTakeFirst();
 }
 
+/** The profile read: the user and the few partner fields a profile shows, in one round trip. */
+export async function getUserWithPartner(
+  trx: Trx,
+  partnerId: string,
+  id: string,
+): Promise<{ user: PartnerUserRow; partner: ProfilePartner } | undefined> {
+  const row = await trx
+    .selectFrom('partner_users as u')
+    .innerJoin('partners as p', 'p.id', 'u.partner_id')
+    .select(USER_COLUMNS.map((c) => `u.${c}` as const))
+    .select([
+      sql<string>`to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'),
+      'p.id as p_id',
+      'p.name as p_name',
+      'p.instance as p_instance',
+      'p.kind as p_kind',
+      'p.country as p_country',
+    ])
+    .where('u.partner_id', '=', partnerId)
+    .where('u.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { p_id, p_name, p_instance, p_kind, p_country, ...user } = row;
+  return {
+    user: user as PartnerUserRow,
+    partner: { id: p_id, name: p_name, instance: p_instance, kind: p_kind, country: p_country },
+  };
+}
+
+export type ProfilePartner = Pick<PartnerRow, 'id' | 'name' | 'instance' | 'kind' | 'country'>;
+
 /** The user row, locked for the rest of the transaction. */
 export function lockUser(trx: Trx, partnerId: string, id: string): Promise<PartnerUserRow | undefined> {
   return trx

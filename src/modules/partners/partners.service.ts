@@ -232,7 +232,7 @@ export function createPartnersService(deps: PartnersServiceDeps) {
     };
   }
 
-  function toProfile(ctx: CallerContext, user: PartnerUserRow, partner: PartnerRow): Profile {
+  function toProfile(ctx: CallerContext, user: PartnerUserRow, partner: repo.ProfilePartner): Profile {
     return {
       id: user.id,
       userName: user.user_name,
@@ -410,12 +410,9 @@ export function createPartnersService(deps: PartnersServiceDeps) {
 
   async function me(ctx: CallerContext): Promise<Profile> {
     return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-      const [user, partner] = await Promise.all([
-        repo.getUser(trx, ctx.partnerId, ctx.userId),
-        repo.getPartner(trx, ctx.partnerId),
-      ]);
-      if (!user || !partner) throw new AppError('unauthenticated');
-      return toProfile(ctx, user, partner);
+      const found = await repo.getUserWithPartner(trx, ctx.partnerId, ctx.userId);
+      if (!found) throw new AppError('unauthenticated');
+      return toProfile(ctx, found.user, found.partner);
     });
   }
 
