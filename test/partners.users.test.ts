@@ -433,7 +433,7 @@ describe('partner users', () => {
       expect([403, 409]).toContain(codes[1]);
     });
 
-    it('deactivation ends sessions and stops API tokens; reactivation lets the user sign in again', async () => {
+    it('deactivation ends sessions and revokes API tokens; reactivation lets the user sign in again but revives no token', async () => {
       const { partner, admin } = await createPartnerWithAdmin(t.store);
       const user = await createUser(t.store, partner.id, { roles: ['salesAgent'] });
       const apiToken = await req(user.token, 'POST', '/v1/profiles/apitokens', {
@@ -461,7 +461,14 @@ describe('partner users', () => {
       const on = await req(admin.token, 'PATCH', `/v1/partnerusers/${user.id}`, { state: 'active' });
       expect(on.statusCode).toBe(200);
       expect((await signIn(user.userName, TEST_PASSWORD)).statusCode).toBe(200);
-      expect((await req(secret, 'GET', '/v1/profiles/me')).statusCode).toBe(200);
+      // A token of a deactivated user stays revoked: reactivation must not bring old credentials back.
+      expect((await req(secret, 'GET', '/v1/profiles/me')).statusCode).toBe(401);
+      const token = await t.store.owner
+        .selectFrom('api_tokens')
+        .select('revoked_at')
+        .where('user_id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      expect(token.revoked_at).not.toBeNull();
       const changes = await records(partner.id, 'partnerUser.update');
       expect(changes.map((r) => [(r.details as { after: { state: string } }).after.state])).toEqual([
         ['inactive'],

@@ -309,6 +309,23 @@ export async function findUserIdByName(
 
 // ── sessions ──
 
+/** Revokes every live API token of a user (deactivation: reactivating must not revive them). */
+export async function revokeUserApiTokens(
+  trx: Trx,
+  partnerId: string,
+  userId: string,
+  now: Date,
+): Promise<number> {
+  const r = await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('partner_id', '=', partnerId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Ends a user's sign-in sessions and access tokens, optionally keeping one (the caller's own). */
 export async function revokeUserSessions(
   trx: Trx,

@@ -590,13 +590,22 @@ export function createPartnersService(deps: PartnersServiceDeps) {
 
       const updated = await repo.updateUser(trx, ctx.partnerId, id, current.version, changes, clock.now());
       if (!updated) throw stale(current);
-      // Deactivation ends sign-in sessions now; API tokens stop because credential resolution checks state.
+      // Deactivation ends sign-in sessions and revokes API tokens now, so reactivating the user later does not
+      // bring old credentials back to life.
       const sessionsEnded = deactivating ? await repo.revokeUserSessions(trx, ctx.partnerId, id) : 0;
+      const tokensRevoked = deactivating
+        ? await repo.revokeUserApiTokens(trx, ctx.partnerId, id, clock.now())
+        : 0;
       await record(trx, ctx, {
         action: 'partnerUser.update',
         resourceType: 'PartnerUser',
         resourceId: id,
-        details: { userName: current.user_name, before, after, ...(deactivating ? { sessionsEnded } : {}) },
+        details: {
+          userName: current.user_name,
+          before,
+          after,
+          ...(deactivating ? { sessionsEnded, tokensRevoked } : {}),
+        },
       });
       return toUser(updated);
     });
