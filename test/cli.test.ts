@@ -2,30 +2,13 @@
 // `migrate`, `serve --no-demo`, and configuration errors as one line.
 import type { SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/lib/passwords.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase } from './helpers/db.ts';
-
-const BIN = path.resolve(import.meta.dirname, '../bin/partnerdesk.js');
-
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const k of [
-    'DATABASE_URL',
-    'DATABASE_APP_URL',
-    'PORT',
-    'HOST',
-    'PARTNERDESK_DEMO',
-    'DATA_DIR',
-    'LOG_LEVEL',
-  ])
-    delete base[k];
-  return { ...base, LOG_LEVEL: 'warn', ...env };
-}
+import { BIN, childEnv } from './helpers/child.ts';
 
 interface Run {
   code: number | null;

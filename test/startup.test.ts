@@ -11,8 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded.ts';
-
-const BIN = path.resolve(import.meta.dirname, '../bin/partnerdesk.js');
+import { BIN, childEnv } from './helpers/child.ts';
 
 interface Server {
   child: ChildProcessWithoutNullStreams;
@@ -20,22 +19,6 @@ interface Server {
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
-}
-
-/** The child's environment: ours minus anything that would point it at another store or port. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const k of [
-    'DATABASE_URL',
-    'DATABASE_APP_URL',
-    'PORT',
-    'HOST',
-    'PARTNERDESK_DEMO',
-    'DATA_DIR',
-    'LOG_LEVEL',
-  ])
-    delete base[k];
-  return { ...base, LOG_LEVEL: 'warn', ...env };
 }
 
 function start(args: string[], env: Record<string, string>): Server {
