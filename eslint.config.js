@@ -1,9 +1,10 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', 'web/dist'] },
+  { ignores: ['node_modules', 'dist', 'data', 'coverage', 'test-results', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +20,21 @@ export default tseslint.config(
   },
   {
     // config.ts is the one reader of the environment; bin scripts and tests set it up.
-    files: ['src/config.ts', 'bin/**', 'test/**', 'bench/**', 'vitest.config.ts', '.ci/**'],
+    files: [
+      'src/config.ts',
+      'bin/**',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+      'vitest.config.ts',
+      'web/vite.config.ts',
+      '.ci/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The console: the rules of hooks (and the React Compiler's checks that come with them).
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import type { Store } from './db/database.ts';
 import authPlugin from './http/auth.plugin.ts';
 import caseInsensitivePlugin from './http/case-insensitive.plugin.ts';
+import { DEFAULT_CONSOLE_DIR, consoleRoutes } from './http/console.routes.ts';
 import errorsPlugin, { frameworkErrorHandler } from './http/errors.plugin.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import idempotencyPlugin from './http/idempotency.plugin.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   store: Store;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** The built console (default: dist/web of this checkout). */
+  consoleDir?: string;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -91,6 +94,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(partnersRoutes, { partners });
   await app.register(apiTokensRoutes, { apiTokens });
   await app.register(activityRoutes, { activity });
+  // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
+  await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 
   void clock;
   void instances;

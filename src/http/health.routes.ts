@@ -6,13 +6,10 @@ import { pendingMigrationCount } from '../db/migrate.ts';
 const Health = Type.Object({ status: Type.String() });
 
 /**
- * `/` leads to the API docs until the console is served there. /healthz: the process is up. /readyz: the
- * database answers and every migration has run.
+ * /healthz: the process is up. /readyz: the database answers and every migration has run. (`/` is the console:
+ * console.routes.ts.)
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  app.get('/', { config: { operation: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/docs', 302),
-  );
   app.get(
     '/healthz',
     { config: { operation: 'public' }, schema: { hide: true, response: { 200: Health } } },

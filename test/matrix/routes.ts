@@ -64,7 +64,8 @@ export interface RouteSpec {
 }
 
 export const ROUTES: Record<string, RouteSpec> = {
-  'GET /': { roles: 'public', isolation: { none: 'redirect to the docs' } },
+  // The console's files and pages (src/http/console.routes.ts): the same static build for everyone.
+  'GET /*': { roles: 'public', isolation: { none: 'the console’s static files, the same for every caller' } },
   'GET /healthz': { roles: 'public', isolation: { none: 'process health' } },
   'GET /readyz': { roles: 'public', isolation: { none: 'database health' } },
   'POST /v1/auth/token': {

@@ -1,0 +1,338 @@
+// The console in a real browser against a real server: sign-in and its errors, the forced password change,
+// navigation by role and the "not allowed" page, the dashboard, Russian, and a phone-sized screen. Every
+// page visited is checked with axe and saved as test-results/<name>.png.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestPartner, TestUser } from '../helpers/factories.ts';
+import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
+import type { Server } from './helpers.ts';
+import {
+  describeInBrowser,
+  expectNoSeriousA11yViolations,
+  heading,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  startServer,
+} from './helpers.ts';
+
+describeInBrowser('console', () => {
+  let server: Server;
+  let browser: Browser;
+  let partner: TestPartner;
+  let admin: TestUser;
+
+  /** A call to the API as `token` (seeding goes through the API where it can). */
+  async function apiCall(method: string, path: string, token: string | undefined, body?: unknown) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (res.status === 204 ? {} : await res.json()) as Record<string, unknown>,
+    };
+  }
+
+  async function page(opts: { width?: number } = {}): Promise<Page> {
+    return (await newContext(browser, server, opts)).newPage();
+  }
+
+  /** axe, then a screenshot: for every page the tests visit. */
+  async function check(p: Page, name: string) {
+    await expectNoSeriousA11yViolations(p);
+    await screenshot(p, name);
+  }
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    partner = await createPartner(server.store, { name: 'Contoso Cloud Ltd', instance: 'global' });
+    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a wrong password shows the API’s message in an alert', async () => {
+    const p = await page();
+    await p.goto('/signin');
+    await heading(p, 'Sign in to Partnerdesk');
+    await check(p, 'signin');
+    await signIn(p, admin.userName, 'Not-the-password-1');
+    const alert = p.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('The user name or password is incorrect.');
+    expect(await alert.textContent()).toContain('Sign-in failed');
+    await check(p, 'signin-wrong-password');
+    await p.context().close();
+  });
+
+  it('a locked account says so', async () => {
+    const user = await createUser(server.store, partner.id, { roles: ['salesAgent'] });
+    for (let i = 0; i < 5; i++)
+      await apiCall('POST', '/v1/auth/sessions', undefined, { userName: user.userName, password: 'Wrong-1' });
+    const p = await page();
+    await signIn(p, user.userName, TEST_PASSWORD);
+    const alert = p.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Account locked');
+    expect(await alert.textContent()).toContain('locked after repeated failed sign-ins');
+    await screenshot(p, 'signin-locked');
+    await p.context().close();
+  });
+
+  it('a Global admin sees the dashboard, every navigation entry and each page', async () => {
+    const p = await page();
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    const banner = p.getByRole('banner');
+    expect(await banner.textContent()).toContain('Contoso Cloud Ltd');
+    expect(await banner.textContent()).toContain('Cloud instance: Global');
+    const nav = p.getByRole('navigation', { name: 'Main navigation' });
+    const entries = await nav.getByRole('link').allTextContents();
+    expect(entries).toEqual([
+      'Dashboard',
+      'Customers',
+      'Transfers',
+      'Billing',
+      'Service requests',
+      'Activity log',
+      'Settings',
+    ]);
+    // The sign-in just made is in the recent activity, with the counts beside it.
+    await p
+      .getByRole('region', { name: 'Recent activity' })
+      .getByText('partnerUser.signIn')
+      .first()
+      .waitFor();
+    expect(await p.getByRole('definition').first().textContent()).toMatch(/^\d+$/);
+    await check(p, 'dashboard');
+
+    await nav.getByRole('link', { name: 'Activity log' }).click();
+    await heading(p, 'Activity log');
+    await p.getByRole('cell', { name: 'partnerUser.signIn' }).first().waitFor();
+    await check(p, 'activity');
+
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await heading(p, 'Settings');
+    await p.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
+    await check(p, 'settings-users');
+
+    await nav.getByRole('link', { name: 'Customers' }).click();
+    await heading(p, 'Customers');
+    await p.getByText('not available yet').waitFor();
+    await check(p, 'customers');
+
+    await p.getByLabel('Account of Ada Admin').click();
+    await p.getByRole('link', { name: 'My profile' }).click();
+    await heading(p, 'My profile');
+    expect(await p.getByRole('main').textContent()).toContain('Global admin');
+    await check(p, 'profile');
+
+    await p.goto('/no/such/page');
+    await heading(p, 'Page not found');
+    await check(p, 'not-found');
+
+    await p.getByLabel('Account of Ada Admin').click();
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await heading(p, 'Sign in to Partnerdesk');
+    await p.goto('/activity');
+    await heading(p, 'Sign in to Partnerdesk'); // the session is over
+    await p.context().close();
+  });
+
+  it('Settings → Users: add a user (temporary password shown once), change roles, reset, deactivate', async () => {
+    const p = await page();
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    await p
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Settings' })
+      .click();
+    await heading(p, 'Settings');
+    await p.getByRole('cell', { name: /^Ada Admin/ }).waitFor();
+
+    await p.getByRole('button', { name: 'Add user' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Add user' });
+    // The API's reasons land next to their fields: a taken user name, two agent roles.
+    await dialog.getByLabel('User name (email address)').fill(admin.userName);
+    await dialog.getByLabel('Display name').fill('Hana Help');
+    await dialog.getByRole('checkbox', { name: 'Helpdesk agent' }).check();
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await dialog.getByText('is already taken').waitFor();
+    expect(await dialog.getByLabel('User name (email address)').getAttribute('aria-invalid')).toBe('true');
+    await check(p, 'settings-users-add-error');
+
+    await dialog.getByLabel('User name (email address)').fill('hana.help@contoso.example');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    const password = dialog.getByLabel('Temporary password');
+    await password.waitFor();
+    expect((await password.inputValue()).length).toBeGreaterThanOrEqual(12);
+    await check(p, 'settings-users-added');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const row = p.getByRole('row', { name: /Hana Help/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Must change password');
+    await check(p, 'settings-users');
+
+    await row.getByRole('button', { name: 'Change roles' }).click();
+    const roles = p.getByRole('dialog', { name: 'Roles of Hana Help' });
+    await roles.getByRole('checkbox', { name: 'Billing admin' }).check();
+    await roles.getByRole('button', { name: 'Save' }).click();
+    await roles.waitFor({ state: 'detached' });
+    await row.getByText('Helpdesk agent, Billing admin').waitFor();
+
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    const reset = p.getByRole('dialog', { name: 'Reset the password of Hana Help?' });
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await reset.getByLabel('Temporary password').waitFor();
+    await reset.getByRole('button', { name: 'Close' }).click();
+
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    const deactivate = p.getByRole('dialog', { name: 'Deactivate Hana Help?' });
+    await deactivate.getByRole('button', { name: 'Deactivate' }).click();
+    await row.getByText('Deactivated').waitFor();
+    await row.getByRole('button', { name: 'Activate' }).waitFor();
+    await p.context().close();
+  });
+
+  it('Settings → API tokens: create one (its secret shown once) and revoke it', async () => {
+    const p = await page();
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    await p.goto('/settings/apitokens');
+    await heading(p, 'Settings');
+    await p.getByText('Your organisation has no API tokens yet.').waitFor();
+    await check(p, 'settings-apitokens-empty');
+
+    await p.getByRole('button', { name: 'Create API token' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Create API token' });
+    await dialog.getByLabel('Name').fill('CI deploy');
+    await dialog.getByRole('checkbox', { name: 'Global admin' }).check();
+    await dialog.getByLabel('Expires after (days)').fill('30');
+    await dialog.getByRole('button', { name: 'Create API token' }).click();
+    const secret = dialog.getByLabel('API token');
+    await secret.waitFor();
+    expect(await secret.inputValue()).toMatch(/^pdk_/);
+    await check(p, 'settings-apitokens-created');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const row = p.getByRole('row', { name: /CI deploy/ });
+    await row.getByText('Active').waitFor();
+    await check(p, 'settings-apitokens');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await p
+      .getByRole('dialog', { name: 'Revoke the API token CI deploy?' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await row.getByText('Revoked').waitFor();
+    await p.context().close();
+  });
+
+  it('a sales agent must change the temporary password, then sees only what the role allows', async () => {
+    const created = await apiCall('POST', '/v1/partnerusers', admin.token, {
+      userName: 'sam.sales@contoso.example',
+      displayName: 'Sam Sales',
+      roles: ['salesAgent'],
+    });
+    expect(created.status).toBe(201);
+    const temporary = created.body.temporaryPassword as string;
+    const p = await page();
+    await signIn(p, 'sam.sales@contoso.example', temporary);
+    await heading(p, 'Change your temporary password');
+    expect(await p.getByRole('main').textContent()).toContain('At least 12 characters');
+    await check(p, 'change-password');
+
+    // The API's reason appears next to the field it concerns.
+    await p.getByLabel('Current (temporary) password').fill(temporary);
+    await p.getByLabel('New password', { exact: true }).fill('short');
+    await p.getByLabel('Repeat the new password').fill('short');
+    await p.getByRole('button', { name: 'Change password' }).click();
+    await p.getByRole('alert').waitFor();
+    const field = p.getByLabel('New password', { exact: true });
+    await p.locator('.field-error').first().waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await field.getAttribute('aria-describedby'))!.split(' ');
+    const reasons = await Promise.all(describedBy.map((id) => p.locator(`[id="${id}"]`).textContent()));
+    expect(reasons.join(' ')).toContain('must be at least 12 characters');
+    await check(p, 'change-password-errors');
+
+    await p.getByLabel('Current (temporary) password').fill(temporary);
+    await p.getByLabel('New password', { exact: true }).fill('Sales-agent-pass-77');
+    await p.getByLabel('Repeat the new password').fill('Sales-agent-pass-77');
+    await p.getByRole('button', { name: 'Change password' }).click();
+    await heading(p, 'Dashboard');
+    const nav = p.getByRole('navigation', { name: 'Main navigation' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
+      'Customers',
+      'Transfers',
+      'Service requests',
+    ]);
+    await p.getByText('nothing to summarise').waitFor();
+    await check(p, 'dashboard-sales-agent');
+
+    await p.goto('/settings/users');
+    await heading(p, 'Not allowed');
+    expect(await p.getByRole('main').textContent()).toContain(
+      'Your roles do not allow Settings. It needs one of these roles: Global admin, User management admin.',
+    );
+    await check(p, 'not-allowed');
+    await p.goto('/activity');
+    await heading(p, 'Not allowed');
+    expect(await p.getByRole('main').textContent()).toContain(
+      'Your roles do not allow Activity log. It needs one of these roles: Global admin, Admin agent, Billing admin.',
+    );
+    await p.context().close();
+  });
+
+  it('shows the shell and the dashboard in Russian, with Russian dates, for a Russian profile', async () => {
+    const ivan = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Иван' });
+    const p = await page();
+    await signIn(p, ivan.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    expect((await apiCall('PATCH', '/v1/profiles/me', ivan.token, { language: 'ru' })).status).toBe(200);
+    await p.reload();
+    await heading(p, 'Обзор');
+    expect(await p.locator('html').getAttribute('lang')).toBe('ru');
+    const nav = p.getByRole('navigation', { name: 'Основная навигация' });
+    await nav.getByRole('link', { name: 'Журнал действий' }).waitFor();
+    await nav.getByRole('link', { name: 'Настройки' }).waitFor();
+    expect(await p.getByRole('banner').textContent()).toContain('Облачный экземпляр: Глобальный');
+    expect(await p.getByRole('main').textContent()).toContain('Здравствуйте, Иван.');
+    const when = p.getByRole('region', { name: 'Последние действия' }).locator('time').first();
+    await when.waitFor();
+    // Russian medium date: "28 нояб. 2026 г., 12:00".
+    expect(await when.textContent()).toMatch(/^\d{1,2} [а-я]+\.? \d{4} г\., \d{2}:\d{2}$/);
+    await check(p, 'dashboard-ru');
+    await p.context().close();
+  });
+
+  it('at 375 px the dashboard does not scroll sideways and the navigation folds behind Menu', async () => {
+    const p = await page({ width: 375 });
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    await p.getByRole('region', { name: 'Recent activity' }).getByRole('listitem').first().waitFor();
+    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    const menu = p.getByRole('button', { name: 'Menu' });
+    const navEntry = p
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Activity log', exact: true });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await navEntry.isVisible()).toBe(false);
+    await check(p, 'dashboard-375');
+    await menu.click();
+    await navEntry.click();
+    await heading(p, 'Activity log');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await check(p, 'activity-375');
+    await p.context().close();
+  });
+});

@@ -1,0 +1,121 @@
+// Browser tests: a real listening Partnerdesk on a fresh test database, driven by Debian's Chromium through
+// playwright-core (no browser download). Without /usr/bin/chromium the suite is skipped with a message, or
+// fails when REQUIRE_ALL=1 (CI), so a missing browser can never pass silently.
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { buildApp } from '../../src/app.ts';
+import type { Store } from '../../src/db/database.ts';
+import { createTestStore } from '../helpers/db.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
+
+/** describe() when Chromium is installed; otherwise a skip with the reason, or a failure under REQUIRE_ALL=1. */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (fs.existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  const reason = `${CHROMIUM} not found: install it (apt-get install -y chromium) to run the browser tests`;
+  if (process.env.REQUIRE_ALL === '1') {
+    describe(name, () => {
+      it('needs Chromium (REQUIRE_ALL=1)', () => {
+        throw new Error(reason);
+      });
+    });
+    return;
+  }
+  console.warn(`Skipping "${name}": ${reason}`);
+  describe.skip(name, body);
+}
+
+export interface Server {
+  url: string;
+  app: App;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** buildApp on a fresh database, listening on a free port of 127.0.0.1. */
+export async function startServer(): Promise<Server> {
+  const t = await createTestStore();
+  const app = await buildApp({ config: t.config, store: t.store, logger: false });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    app,
+    store: t.store,
+    async close() {
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser profile (no cookies) in English, 1280 px wide unless told otherwise. */
+export function newContext(
+  browser: Browser,
+  server: Server,
+  opts: { width?: number; locale?: string } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: server.url,
+    locale: opts.locale ?? 'en-US',
+    timezoneId: 'UTC',
+    viewport: { width: opts.width ?? 1280, height: 800 },
+  });
+}
+
+/** test-results/<name>.png, the whole page. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
+}
+
+/** axe on the page as it is now: no violation of serious or critical impact. */
+export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+  expect(serious, `${page.url()}\n${serious.join('\n')}`).toEqual([]);
+}
+
+/** Signs in through the form and waits for the next page's heading. */
+export async function signIn(page: Page, userName: string, password: string): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('User name').fill(userName);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits for the page's h1 with this name (pages focus it when they open). */
+export async function heading(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+/** Text of an element, trimmed. */
+export async function text(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).first().textContent()) ?? '').trim();
+}

@@ -1,0 +1,91 @@
+// Every console URL. Signed-in pages sit in the app shell; each page guarded by the roles that open it.
+import { Navigate, createBrowserRouter } from 'react-router';
+import { ActivityPage } from '../features/activity/ActivityPage.tsx';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
+import { SignInPage } from '../features/auth/SignInPage.tsx';
+import { DashboardPage } from '../features/dashboard/DashboardPage.tsx';
+import { NotFoundPage } from '../features/errors/NotFoundPage.tsx';
+import { ComingSoonPage } from '../features/placeholder/ComingSoonPage.tsx';
+import { ProfilePage } from '../features/profile/ProfilePage.tsx';
+import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
+import { ApiTokensPage } from '../features/settings/apitokens/ApiTokensPage.tsx';
+import { UsersPage } from '../features/settings/users/UsersPage.tsx';
+import { AppShell } from './AppShell.tsx';
+import { RequirePage, RequireSignedIn } from './guards.tsx';
+
+export function makeRouter() {
+  return createBrowserRouter([
+    { path: '/signin', element: <SignInPage /> },
+    {
+      element: <RequireSignedIn />,
+      children: [
+        { path: '/change-password', element: <ChangePasswordPage /> },
+        {
+          element: <AppShell />,
+          children: [
+            { index: true, element: <DashboardPage /> },
+            {
+              path: 'customers',
+              element: (
+                <RequirePage page="customers">
+                  <ComingSoonPage title="nav.customers" />
+                </RequirePage>
+              ),
+            },
+            {
+              path: 'transfers',
+              element: (
+                <RequirePage page="transfers">
+                  <ComingSoonPage title="nav.transfers" />
+                </RequirePage>
+              ),
+            },
+            {
+              path: 'billing',
+              element: (
+                <RequirePage page="billing">
+                  <ComingSoonPage title="nav.billing" />
+                </RequirePage>
+              ),
+            },
+            {
+              path: 'service-requests',
+              element: (
+                <RequirePage page="serviceRequests">
+                  <ComingSoonPage title="nav.serviceRequests" />
+                </RequirePage>
+              ),
+            },
+            {
+              path: 'activity',
+              element: (
+                <RequirePage page="activity">
+                  <ActivityPage />
+                </RequirePage>
+              ),
+            },
+            {
+              path: 'settings',
+              element: <RequirePage page="settings" />,
+              children: [
+                {
+                  element: <SettingsLayout />,
+                  children: [
+                    { index: true, element: <Navigate to="users" replace /> },
+                    { path: 'users', element: <UsersPage /> },
+                    {
+                      path: 'apitokens',
+                      element: <ApiTokensPage />,
+                    },
+                  ],
+                },
+              ],
+            },
+            { path: 'profile', element: <ProfilePage /> },
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,70 @@
+// /profile: who you are, your partner and roles, and your console language (saved on your profile, so it
+// follows you to any browser).
+import { useMutation } from '@tanstack/react-query';
+import { useId } from 'react';
+import type { Language } from '../../api/client.ts';
+import { api, unwrap } from '../../api/client.ts';
+import { useAuthActions, useProfile } from '../../app/auth.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { LANGUAGES, isLanguage, pickLanguage } from '../../i18n/catalogs.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+
+export function ProfilePage() {
+  const { t } = useI18n();
+  const profile = useProfile();
+  const { setProfile } = useAuthActions();
+  const languageId = useId();
+  const save = useMutation({
+    mutationFn: (language: Language | null) =>
+      unwrap(
+        api.PATCH('/v1/profiles/me', {
+          body: { language },
+          headers: { 'If-Match': profile.attributes.etag },
+        }),
+      ),
+    onSuccess: setProfile,
+  });
+  const browserLanguage = pickLanguage(null, navigator.languages ?? [navigator.language]).language;
+  return (
+    <section>
+      <PageHeader title={t('profile.title')} />
+      <dl className="details">
+        <dt>{t('profile.displayName')}</dt>
+        <dd>{profile.displayName}</dd>
+        <dt>{t('profile.userName')}</dt>
+        <dd>{profile.userName}</dd>
+        <dt>{t('profile.partner')}</dt>
+        <dd>{profile.partner.name}</dd>
+        <dt>{t('profile.instance')}</dt>
+        <dd>{t(`instance.${profile.instance.id}`)}</dd>
+        <dt>{t('profile.roles')}</dt>
+        <dd>{profile.roles.map((r) => t(`role.${r}`)).join(', ')}</dd>
+      </dl>
+      <div className="field">
+        <label htmlFor={languageId}>{t('profile.language')}</label>
+        <select
+          id={languageId}
+          value={profile.language ?? ''}
+          disabled={save.isPending}
+          onChange={(e) => save.mutate(isLanguage(e.target.value) ? e.target.value : null)}
+        >
+          <option value="">
+            {t('profile.languageBrowser', { language: t(`language.${browserLanguage}`) })}
+          </option>
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {t(`language.${l}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {save.isError && <ErrorAlert error={save.error} />}
+      {save.isSuccess && (
+        <p role="status" className="success">
+          {t('common.saved')}
+        </p>
+      )}
+    </section>
+  );
+}

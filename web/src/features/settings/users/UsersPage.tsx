@@ -1,0 +1,125 @@
+// Settings → Users: the partner's users a page at a time (search by name), with adding a user and, per user,
+// changing roles, resetting the password and deactivating or activating.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useDeferredValue, useId, useState } from 'react';
+import type { PartnerUser } from '../../../api/client.ts';
+import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
+import { EmptyState, Loading } from '../../../components/states.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { nextToken } from '../../activity/activity.queries.ts';
+import { AddUserDialog } from './AddUserDialog.tsx';
+import type { UserAction } from './UserDialogs.tsx';
+import { UserActionDialog } from './UserDialogs.tsx';
+import { USERS_KEY, fetchUsers } from './users.queries.ts';
+
+const PAGE_SIZE = 25;
+
+function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => void }) {
+  const { t, dateTime } = useI18n();
+  const u = props.user;
+  return (
+    <tr>
+      <td>
+        <span className="strong">{u.displayName}</span>
+        <br />
+        <span className="muted small">{u.userName}</span>
+      </td>
+      <td>{u.roles.map((r) => t(`role.${r}`)).join(', ')}</td>
+      <td>
+        <span className={`badge ${u.state}`}>{t(`users.state.${u.state}`)}</span>
+        {u.mustChangePassword && <span className="muted small block">{t('users.temporary')}</span>}
+      </td>
+      <td>{u.lastSignInAt ? dateTime(u.lastSignInAt) : t('users.never')}</td>
+      <td>
+        <div className="row-actions" role="group" aria-label={t('users.actionsFor', { name: u.displayName })}>
+          <button type="button" className="link-button" onClick={() => props.onAction('roles')}>
+            {t('users.changeRoles')}
+          </button>
+          <button type="button" className="link-button" onClick={() => props.onAction('reset')}>
+            {t('users.resetPassword')}
+          </button>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => props.onAction(u.state === 'active' ? 'deactivate' : 'activate')}
+          >
+            {u.state === 'active' ? t('users.deactivate') : t('users.activate')}
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+export function UsersPage() {
+  const { t, number } = useI18n();
+  const searchId = useId();
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
+  const [adding, setAdding] = useState(false);
+  const [acting, setActing] = useState<{ user: PartnerUser; action: UserAction }>();
+  const query = useInfiniteQuery({
+    queryKey: [...USERS_KEY, 'list', q],
+    queryFn: ({ pageParam }) =>
+      fetchUsers({ q: q || undefined, size: PAGE_SIZE, continuationToken: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => nextToken(last.links),
+  });
+  const users = query.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section aria-labelledby="users-heading">
+      <div className="toolbar">
+        <h2 id="users-heading">{t('settings.users')}</h2>
+        <button type="button" className="button primary" onClick={() => setAdding(true)}>
+          {t('users.add')}
+        </button>
+      </div>
+      <div className="field search">
+        <label htmlFor={searchId}>{t('users.search')}</label>
+        <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </div>
+      {query.data && (
+        <p className="muted">{t('users.total', { count: number(query.data.pages[0]?.totalCount ?? 0) })}</p>
+      )}
+      {query.isPending && <Loading />}
+      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isSuccess && users.length === 0 && (
+        <EmptyState>
+          <p>{t('users.empty')}</p>
+        </EmptyState>
+      )}
+      {users.length > 0 && (
+        <div className="table-wrap" role="region" aria-labelledby="users-heading" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('users.displayName')}</th>
+                <th scope="col">{t('users.roles')}</th>
+                <th scope="col">{t('users.state')}</th>
+                <th scope="col">{t('users.lastSignIn')}</th>
+                <th scope="col">{t('users.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <UserRow key={user.id} user={user} onAction={(action) => setActing({ user, action })} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {query.hasNextPage && (
+        <button
+          type="button"
+          className="button secondary"
+          disabled={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+        >
+          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
+        </button>
+      )}
+      {adding && <AddUserDialog onClose={() => setAdding(false)} />}
+      {acting && <UserActionDialog {...acting} onClose={() => setActing(undefined)} />}
+    </section>
+  );
+}
