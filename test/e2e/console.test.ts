@@ -108,7 +108,7 @@ describeInBrowser('console', () => {
     // The sign-in just made is in the recent activity, with the counts beside it.
     await p
       .getByRole('region', { name: 'Recent activity' })
-      .getByText('partnerUser.signIn')
+      .getByText('Sign-in', { exact: true })
       .first()
       .waitFor();
     expect(await p.getByRole('definition').first().textContent()).toMatch(/^\d+$/);
@@ -116,7 +116,7 @@ describeInBrowser('console', () => {
 
     await nav.getByRole('link', { name: 'Activity log' }).click();
     await heading(p, 'Activity log');
-    await p.getByRole('cell', { name: 'partnerUser.signIn' }).first().waitFor();
+    await p.getByRole('cell', { name: 'Sign-in', exact: true }).first().waitFor();
     await check(p, 'activity');
 
     await nav.getByRole('link', { name: 'Settings' }).click();

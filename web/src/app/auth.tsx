@@ -52,13 +52,22 @@ export function useProfile(): Profile {
   return data;
 }
 
+/**
+ * Drops every cached query but the profile's. The profile query itself must stay: removing it would leave
+ * the observers already on it (the language provider at the root) on a detached query, deaf to the new user,
+ * so the console would keep the previous user's language until a reload.
+ */
+function removeAllButProfile(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== PROFILE_KEY[0] });
+}
+
 export function useAuthActions() {
   const queryClient = useQueryClient();
   return {
     async signIn(userName: string, password: string): Promise<ConsoleSession> {
       const session = await unwrap(api.POST('/v1/auth/sessions', { body: { userName, password } }));
       csrfToken.set(session.csrfToken);
-      queryClient.removeQueries(); // nothing cached from another user survives
+      removeAllButProfile(queryClient); // nothing cached from another user survives
       queryClient.setQueryData(PROFILE_KEY, session.profile);
       return session;
     },
@@ -70,7 +79,7 @@ export function useAuthActions() {
         if (!(error instanceof ApiError && error.status === 401)) throw error;
       }
       csrfToken.clear();
-      queryClient.removeQueries();
+      removeAllButProfile(queryClient);
       queryClient.setQueryData(PROFILE_KEY, null);
     },
     setProfile(profile: Profile): void {

@@ -1,33 +1,51 @@
-// /activity: the last month of the activity log, newest first, a page at a time.
+// /activity: the activity log for a date range (default: the last month) and filters, newest first, a page at
+// a time, with the CSV export of the same selection.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { fetchActivity, nextToken } from './activity.queries.ts';
+import { ActivityFiltersForm, defaultFilters } from './ActivityFiltersForm.tsx';
+import { ActivityTable } from './ActivityTable.tsx';
+import type { ActivityFilters } from './activity.queries.ts';
+import { exportHref, fetchActivity, nextToken } from './activity.queries.ts';
 
 const PAGE_SIZE = 50;
 
 export function ActivityPage() {
-  const { t, dateTime, number } = useI18n();
-  // Fixed when the page opens, so paging walks one range.
-  const [startDate] = useState(() => new Date(Date.now() - 31 * 86_400_000).toISOString());
+  const { t, number } = useI18n();
+  const [filters, setFilters] = useState<ActivityFilters>(() => defaultFilters());
   const query = useInfiniteQuery({
-    queryKey: ['auditrecords', 'list', startDate],
-    queryFn: ({ pageParam }) => fetchActivity({ startDate, size: PAGE_SIZE, continuationToken: pageParam }),
+    queryKey: ['auditrecords', 'list', filters],
+    queryFn: ({ pageParam }) => fetchActivity({ ...filters, size: PAGE_SIZE, continuationToken: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => nextToken(last.links),
   });
   const records = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = query.data?.pages[0]?.totalCount;
   return (
     <section>
       <PageHeader title={t('activity.title')}>
-        <p className="muted">
-          {t('activity.range')}
-          {query.data && ` ${t('activity.total', { count: number(query.data.pages[0]?.totalCount ?? 0) })}`}
-        </p>
+        <p className="muted">{t('activity.order')}</p>
       </PageHeader>
+      <ActivityFiltersForm
+        value={filters}
+        onApply={setFilters}
+        error={query.error instanceof ApiError ? query.error : undefined}
+      />
+      <div className="toolbar">
+        <h2 id="activity-results">{t('activity.results')}</h2>
+        <a className="button secondary" href={exportHref(filters)} download>
+          {t('activity.export')}
+        </a>
+      </div>
+      {total !== undefined && (
+        <p className="muted" role="status">
+          {t('activity.shown', { shown: number(records.length), count: number(total) })}
+        </p>
+      )}
       {query.isPending && <Loading />}
       {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
       {query.isSuccess && records.length === 0 && (
@@ -35,37 +53,7 @@ export function ActivityPage() {
           <p>{t('activity.empty')}</p>
         </EmptyState>
       )}
-      {records.length > 0 && (
-        // Scrolls sideways on narrow screens; focusable so that keyboard users can scroll it too.
-        <div className="table-wrap" role="region" aria-label={t('activity.title')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('activity.when')}</th>
-                <th scope="col">{t('activity.action')}</th>
-                <th scope="col">{t('activity.user')}</th>
-                <th scope="col">{t('activity.customer')}</th>
-                <th scope="col">{t('activity.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {records.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <time dateTime={r.occurredAt}>{dateTime(r.occurredAt)}</time>
-                  </td>
-                  <td>{r.action}</td>
-                  <td>{r.partnerUser.name}</td>
-                  <td>{r.customer?.name}</td>
-                  <td>
-                    <span className={`badge ${r.status}`}>{t(`activity.status.${r.status}`)}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {records.length > 0 && <ActivityTable records={records} labelledBy="activity-results" />}
       {query.hasNextPage && (
         <button
           type="button"

@@ -1,7 +1,7 @@
-// /profile: who you are, your partner and roles, and your console language (saved on your profile, so it
-// follows you to any browser).
+// /profile: who you are, your partner and roles, your console language (saved on your profile, so it
+// follows you to any browser), your own API tokens and a password change.
 import { useMutation } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { Language } from '../../api/client.ts';
 import { api, unwrap } from '../../api/client.ts';
 import { useAuthActions, useProfile } from '../../app/auth.tsx';
@@ -9,12 +9,15 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LANGUAGES, isLanguage, pickLanguage } from '../../i18n/catalogs.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { PasswordForm } from '../auth/PasswordForm.tsx';
+import { MyApiTokens } from './MyApiTokens.tsx';
 
 export function ProfilePage() {
   const { t } = useI18n();
   const profile = useProfile();
-  const { setProfile } = useAuthActions();
+  const { setProfile, refreshProfile } = useAuthActions();
   const languageId = useId();
+  const [passwordChanged, setPasswordChanged] = useState(false);
   const save = useMutation({
     mutationFn: (language: Language | null) =>
       unwrap(
@@ -65,6 +68,21 @@ export function ProfilePage() {
           {t('common.saved')}
         </p>
       )}
+      <MyApiTokens />
+      <section className="panel" aria-labelledby="change-password">
+        <h2 id="change-password">{t('profile.changePassword')}</h2>
+        <PasswordForm
+          currentLabel={t('profile.currentPassword')}
+          onChanged={async () => {
+            setPasswordChanged(true);
+            // The change gives the profile a new ETag; the language select needs it for its next save.
+            await refreshProfile();
+          }}
+        />
+        <p role="status" className="success">
+          {passwordChanged ? t('profile.passwordChanged') : ''}
+        </p>
+      </section>
     </section>
   );
 }

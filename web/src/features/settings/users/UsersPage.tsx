@@ -32,15 +32,28 @@ function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => v
       <td>{u.lastSignInAt ? dateTime(u.lastSignInAt) : t('users.never')}</td>
       <td>
         <div className="row-actions" role="group" aria-label={t('users.actionsFor', { name: u.displayName })}>
-          <button type="button" className="link-button" onClick={() => props.onAction('roles')}>
+          <button
+            type="button"
+            className="link-button"
+            aria-label={t('users.changeRolesNamed', { name: u.displayName })}
+            onClick={() => props.onAction('roles')}
+          >
             {t('users.changeRoles')}
           </button>
-          <button type="button" className="link-button" onClick={() => props.onAction('reset')}>
+          <button
+            type="button"
+            className="link-button"
+            aria-label={t('users.resetPasswordNamed', { name: u.displayName })}
+            onClick={() => props.onAction('reset')}
+          >
             {t('users.resetPassword')}
           </button>
           <button
             type="button"
             className="link-button"
+            aria-label={t(u.state === 'active' ? 'users.deactivateNamed' : 'users.activateNamed', {
+              name: u.displayName,
+            })}
             onClick={() => props.onAction(u.state === 'active' ? 'deactivate' : 'activate')}
           >
             {u.state === 'active' ? t('users.deactivate') : t('users.activate')}

@@ -1,0 +1,27 @@
+// Actions as people read them: a localized label per action the server records (activity.actions.<action>),
+// the raw action for one this console does not know yet (a newer server), and the families the filter offers.
+import type { MessageKey } from '../../i18n/catalogs.ts';
+import { CATALOGS } from '../../i18n/catalogs.ts';
+import type { I18n } from '../../i18n/i18n.tsx';
+
+/** Every action the server records today (grep `action:` in src/modules), in the order the filter lists them. */
+export const ACTIONS = [
+  'partnerUser.signIn',
+  'partnerUser.signOut',
+  'partnerUser.changePassword',
+  'partnerUser.updateProfile',
+  'partnerUser.create',
+  'partnerUser.update',
+  'partnerUser.resetPassword',
+  'apiToken.create',
+  'apiToken.revoke',
+  'partner.create',
+] as const;
+
+/** Action families: the API's `action` parameter matches `family` and every `family.*`. */
+export const FAMILIES = ['partnerUser', 'apiToken', 'partner'] as const;
+
+export function actionLabel(t: I18n['t'], action: string): string {
+  const key = `activity.actions.${action}`;
+  return key in CATALOGS.en ? t(key as MessageKey) : action;
+}
