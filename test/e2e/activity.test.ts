@@ -9,12 +9,12 @@ import type { TestPartner, TestUser } from '../helpers/factories.ts';
 import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
+  apiCall,
+  checkPage,
   describeInBrowser,
-  expectNoSeriousA11yViolations,
   heading,
   launchBrowser,
   newContext,
-  screenshot,
   signIn,
   startServer,
 } from './helpers.ts';
@@ -25,30 +25,14 @@ describeInBrowser('console: API tokens and the activity log', () => {
   let partner: TestPartner;
   let admin: TestUser;
 
-  async function call(method: string, path: string, token: string, body?: unknown) {
-    return fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
   async function page(): Promise<Page> {
     return (await newContext(browser, server)).newPage();
-  }
-
-  async function check(p: Page, name: string) {
-    await expectNoSeriousA11yViolations(p);
-    await screenshot(p, name);
   }
 
   /** A user whose profile is in `language`, signed in on a fresh page. */
   async function signedInAs(displayName: string, language: 'de' | 'ru'): Promise<Page> {
     const user = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName });
-    expect((await call('PATCH', '/v1/profiles/me', user.token, { language })).status).toBe(200);
+    expect((await apiCall(server, 'PATCH', '/v1/profiles/me', user.token, { language })).status).toBe(200);
     const p = await page();
     await signIn(p, user.userName, TEST_PASSWORD);
     return p;
@@ -81,7 +65,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await heading(p, 'My profile');
     const mine = p.getByRole('region', { name: 'My API tokens' });
     await mine.getByText('You have no API tokens yet.').waitFor();
-    await check(p, 'profile-tokens-empty');
+    await checkPage(p, 'profile-tokens-empty');
 
     await mine.getByRole('button', { name: 'Create API token' }).click();
     const dialog = p.getByRole('dialog', { name: 'Create API token' });
@@ -92,10 +76,10 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await secretField.waitFor();
     const secret = await secretField.inputValue();
     expect(secret).toMatch(/^pdk_/);
-    await check(p, 'profile-token-created');
+    await checkPage(p, 'profile-token-created');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
-    expect((await call('GET', '/v1/profiles/me', secret)).status).toBe(200);
+    expect((await apiCall(server, 'GET', '/v1/profiles/me', secret)).status).toBe(200);
     await mine.getByRole('button', { name: 'Revoke token ci-script' }).click();
     await p
       .getByRole('dialog', { name: 'Revoke the API token ci-script?' })
@@ -105,8 +89,8 @@ describeInBrowser('console: API tokens and the activity log', () => {
       .getByRole('row', { name: /ci-script/ })
       .getByText('Revoked')
       .waitFor();
-    expect((await call('GET', '/v1/profiles/me', secret)).status).toBe(401);
-    await check(p, 'profile-token-revoked');
+    expect((await apiCall(server, 'GET', '/v1/profiles/me', secret)).status).toBe(401);
+    await checkPage(p, 'profile-token-revoked');
 
     // The activity log: the last month by default, those actions with their labels.
     await p
@@ -125,7 +109,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     const [start, end] = [await from.inputValue(), await to.inputValue()];
     expect(start).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(end).toBe(new Date().toISOString().slice(0, 10));
-    await check(p, 'activity-log');
+    await checkPage(p, 'activity-log');
 
     // Only the failed records; the export link carries the same filter.
     await p.getByLabel('Status').selectOption('failed');
@@ -143,7 +127,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await p.getByRole('button', { name: 'Show' }).click();
     await p.getByText('must not be before startDate').waitFor();
     expect(await to.getAttribute('aria-invalid')).toBe('true');
-    await check(p, 'activity-log-invalid-range');
+    await checkPage(p, 'activity-log-invalid-range');
 
     await from.fill(start);
     await to.fill(end);
@@ -179,7 +163,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('is not your current password').waitFor();
     expect(await current.getAttribute('aria-invalid')).toBe('true');
-    await check(p, 'profile-password-error');
+    await checkPage(p, 'profile-password-error');
     await current.fill(TEST_PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('Your password was changed.').waitFor();
@@ -202,7 +186,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await recent.getByText('Anmeldung', { exact: true }).first().waitFor();
     // German medium date: "28.11.2026, 12:00".
     expect(await recent.locator('time').first().textContent()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
-    await check(p, 'dashboard-de');
+    await checkPage(p, 'dashboard-de');
     await p.context().close();
   });
 
@@ -232,7 +216,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
     await p.getByLabel('По (включительно)').waitFor();
     await p.getByRole('button', { name: 'Показать' }).waitFor();
     await p.getByRole('link', { name: 'Экспорт в CSV' }).waitFor();
-    await check(p, 'activity-log-ru');
+    await checkPage(p, 'activity-log-ru');
 
     await p.goto('/profile');
     await heading(p, 'Мой профиль');
@@ -241,7 +225,7 @@ describeInBrowser('console: API tokens and the activity log', () => {
       .getByText('У вас пока нет API-токенов.')
       .waitFor();
     await p.getByRole('region', { name: 'Смена пароля' }).getByLabel('Текущий пароль').waitFor();
-    await check(p, 'profile-ru');
+    await checkPage(p, 'profile-ru');
     await p.context().close();
   });
 });

@@ -7,8 +7,9 @@ import type { TestPartner, TestUser } from '../helpers/factories.ts';
 import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
+  apiCall,
+  checkPage,
   describeInBrowser,
-  expectNoSeriousA11yViolations,
   heading,
   launchBrowser,
   newContext,
@@ -23,30 +24,8 @@ describeInBrowser('console', () => {
   let partner: TestPartner;
   let admin: TestUser;
 
-  /** A call to the API as `token` (seeding goes through the API where it can). */
-  async function apiCall(method: string, path: string, token: string | undefined, body?: unknown) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return {
-      status: res.status,
-      body: (res.status === 204 ? {} : await res.json()) as Record<string, unknown>,
-    };
-  }
-
   async function page(opts: { width?: number } = {}): Promise<Page> {
     return (await newContext(browser, server, opts)).newPage();
-  }
-
-  /** axe, then a screenshot: for every page the tests visit. */
-  async function check(p: Page, name: string) {
-    await expectNoSeriousA11yViolations(p);
-    await screenshot(p, name);
   }
 
   beforeAll(async () => {
@@ -63,20 +42,23 @@ describeInBrowser('console', () => {
     const p = await page();
     await p.goto('/signin');
     await heading(p, 'Sign in to Partnerdesk');
-    await check(p, 'signin');
+    await checkPage(p, 'signin');
     await signIn(p, admin.userName, 'Not-the-password-1');
     const alert = p.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('The user name or password is incorrect.');
     expect(await alert.textContent()).toContain('Sign-in failed');
-    await check(p, 'signin-wrong-password');
+    await checkPage(p, 'signin-wrong-password');
     await p.context().close();
   });
 
   it('a locked account says so', async () => {
     const user = await createUser(server.store, partner.id, { roles: ['salesAgent'] });
     for (let i = 0; i < 5; i++)
-      await apiCall('POST', '/v1/auth/sessions', undefined, { userName: user.userName, password: 'Wrong-1' });
+      await apiCall(server, 'POST', '/v1/auth/sessions', undefined, {
+        userName: user.userName,
+        password: 'Wrong-1',
+      });
     const p = await page();
     await signIn(p, user.userName, TEST_PASSWORD);
     const alert = p.getByRole('alert');
@@ -112,32 +94,32 @@ describeInBrowser('console', () => {
       .first()
       .waitFor();
     expect(await p.getByRole('definition').first().textContent()).toMatch(/^\d+$/);
-    await check(p, 'dashboard');
+    await checkPage(p, 'dashboard');
 
     await nav.getByRole('link', { name: 'Activity log' }).click();
     await heading(p, 'Activity log');
     await p.getByRole('cell', { name: 'Sign-in', exact: true }).first().waitFor();
-    await check(p, 'activity');
+    await checkPage(p, 'activity');
 
     await nav.getByRole('link', { name: 'Settings' }).click();
     await heading(p, 'Settings');
     await p.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
-    await check(p, 'settings-users');
+    await checkPage(p, 'settings-users');
 
     await nav.getByRole('link', { name: 'Customers' }).click();
     await heading(p, 'Customers');
     await p.getByText('not available yet').waitFor();
-    await check(p, 'customers');
+    await checkPage(p, 'customers');
 
     await p.getByLabel('Account of Ada Admin').click();
     await p.getByRole('link', { name: 'My profile' }).click();
     await heading(p, 'My profile');
     expect(await p.getByRole('main').textContent()).toContain('Global admin');
-    await check(p, 'profile');
+    await checkPage(p, 'profile');
 
     await p.goto('/no/such/page');
     await heading(p, 'Page not found');
-    await check(p, 'not-found');
+    await checkPage(p, 'not-found');
 
     await p.getByLabel('Account of Ada Admin').click();
     await p.getByRole('button', { name: 'Sign out' }).click();
@@ -167,19 +149,19 @@ describeInBrowser('console', () => {
     await dialog.getByRole('button', { name: 'Add user' }).click();
     await dialog.getByText('is already taken').waitFor();
     expect(await dialog.getByLabel('User name (email address)').getAttribute('aria-invalid')).toBe('true');
-    await check(p, 'settings-users-add-error');
+    await checkPage(p, 'settings-users-add-error');
 
     await dialog.getByLabel('User name (email address)').fill('hana.help@contoso.example');
     await dialog.getByRole('button', { name: 'Add user' }).click();
     const password = dialog.getByLabel('Temporary password');
     await password.waitFor();
     expect((await password.inputValue()).length).toBeGreaterThanOrEqual(12);
-    await check(p, 'settings-users-added');
+    await checkPage(p, 'settings-users-added');
     await dialog.getByRole('button', { name: 'Close' }).click();
     const row = p.getByRole('row', { name: /Hana Help/ });
     await row.waitFor();
     expect(await row.textContent()).toContain('Must change password');
-    await check(p, 'settings-users');
+    await checkPage(p, 'settings-users');
 
     await row.getByRole('button', { name: 'Change roles' }).click();
     const roles = p.getByRole('dialog', { name: 'Roles of Hana Help' });
@@ -209,7 +191,7 @@ describeInBrowser('console', () => {
     await p.goto('/settings/apitokens');
     await heading(p, 'Settings');
     await p.getByText('Your organisation has no API tokens yet.').waitFor();
-    await check(p, 'settings-apitokens-empty');
+    await checkPage(p, 'settings-apitokens-empty');
 
     await p.getByRole('button', { name: 'Create API token' }).click();
     const dialog = p.getByRole('dialog', { name: 'Create API token' });
@@ -220,12 +202,12 @@ describeInBrowser('console', () => {
     const secret = dialog.getByLabel('API token');
     await secret.waitFor();
     expect(await secret.inputValue()).toMatch(/^pdk_/);
-    await check(p, 'settings-apitokens-created');
+    await checkPage(p, 'settings-apitokens-created');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     const row = p.getByRole('row', { name: /CI deploy/ });
     await row.getByText('Active').waitFor();
-    await check(p, 'settings-apitokens');
+    await checkPage(p, 'settings-apitokens');
     await row.getByRole('button', { name: 'Revoke' }).click();
     await p
       .getByRole('dialog', { name: 'Revoke the API token CI deploy?' })
@@ -236,7 +218,7 @@ describeInBrowser('console', () => {
   });
 
   it('a sales agent must change the temporary password, then sees only what the role allows', async () => {
-    const created = await apiCall('POST', '/v1/partnerusers', admin.token, {
+    const created = await apiCall(server, 'POST', '/v1/partnerusers', admin.token, {
       userName: 'sam.sales@contoso.example',
       displayName: 'Sam Sales',
       roles: ['salesAgent'],
@@ -247,7 +229,7 @@ describeInBrowser('console', () => {
     await signIn(p, 'sam.sales@contoso.example', temporary);
     await heading(p, 'Change your temporary password');
     expect(await p.getByRole('main').textContent()).toContain('At least 12 characters');
-    await check(p, 'change-password');
+    await checkPage(p, 'change-password');
 
     // The API's reason appears next to the field it concerns.
     await p.getByLabel('Current (temporary) password').fill(temporary);
@@ -261,7 +243,7 @@ describeInBrowser('console', () => {
     const describedBy = (await field.getAttribute('aria-describedby'))!.split(' ');
     const reasons = await Promise.all(describedBy.map((id) => p.locator(`[id="${id}"]`).textContent()));
     expect(reasons.join(' ')).toContain('must be at least 12 characters');
-    await check(p, 'change-password-errors');
+    await checkPage(p, 'change-password-errors');
 
     await p.getByLabel('Current (temporary) password').fill(temporary);
     await p.getByLabel('New password', { exact: true }).fill('Sales-agent-pass-77');
@@ -276,14 +258,14 @@ describeInBrowser('console', () => {
       'Service requests',
     ]);
     await p.getByText('nothing to summarise').waitFor();
-    await check(p, 'dashboard-sales-agent');
+    await checkPage(p, 'dashboard-sales-agent');
 
     await p.goto('/settings/users');
     await heading(p, 'Not allowed');
     expect(await p.getByRole('main').textContent()).toContain(
       'Your roles do not allow Settings. It needs one of these roles: Global admin, User management admin.',
     );
-    await check(p, 'not-allowed');
+    await checkPage(p, 'not-allowed');
     await p.goto('/activity');
     await heading(p, 'Not allowed');
     expect(await p.getByRole('main').textContent()).toContain(
@@ -297,7 +279,9 @@ describeInBrowser('console', () => {
     const p = await page();
     await signIn(p, ivan.userName, TEST_PASSWORD);
     await heading(p, 'Dashboard');
-    expect((await apiCall('PATCH', '/v1/profiles/me', ivan.token, { language: 'ru' })).status).toBe(200);
+    expect((await apiCall(server, 'PATCH', '/v1/profiles/me', ivan.token, { language: 'ru' })).status).toBe(
+      200,
+    );
     await p.reload();
     await heading(p, 'Обзор');
     expect(await p.locator('html').getAttribute('lang')).toBe('ru');
@@ -310,7 +294,7 @@ describeInBrowser('console', () => {
     await when.waitFor();
     // Russian medium date: "28 нояб. 2026 г., 12:00".
     expect(await when.textContent()).toMatch(/^\d{1,2} [а-я]+\.? \d{4} г\., \d{2}:\d{2}$/);
-    await check(p, 'dashboard-ru');
+    await checkPage(p, 'dashboard-ru');
     await p.context().close();
   });
 
@@ -327,12 +311,12 @@ describeInBrowser('console', () => {
       .getByRole('link', { name: 'Activity log', exact: true });
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(await navEntry.isVisible()).toBe(false);
-    await check(p, 'dashboard-375');
+    await checkPage(p, 'dashboard-375');
     await menu.click();
     await navEntry.click();
     await heading(p, 'Activity log');
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
-    await check(p, 'activity-375');
+    await checkPage(p, 'activity-375');
     await p.context().close();
   });
 });

@@ -119,3 +119,29 @@ export async function heading(page: Page, name: string): Promise<void> {
 export async function text(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
 }
+
+/** axe, then a screenshot: for every page the tests visit. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await expectNoSeriousA11yViolations(page);
+  await screenshot(page, name);
+}
+
+/** A call to the API as `token` (seeding goes through the API where it can). */
+export async function apiCall(
+  server: Server,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
