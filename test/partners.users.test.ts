@@ -665,5 +665,105 @@ describe('partner users', () => {
         expect(r.json().name).toBe('invalidContinuationToken');
       }
     });
+
+    it('sorts by display name, user name or creation time, either way, across pages', async () => {
+      const { partner, admin } = await createPartnerWithAdmin(t.store);
+      const tag = `s${Date.now()}`;
+      // Repeated display names exercise the id tiebreaker; mixed case and accents the byte-wise collation.
+      const names = [
+        'beta',
+        'Alpha',
+        'beta',
+        'Émile',
+        'alpha',
+        'Zed',
+        'beta',
+        'gamma',
+        'Alpha',
+        'delta',
+        'Beta',
+      ];
+      for (const [i, displayName] of names.entries())
+        await createUser(t.store, partner.id, {
+          roles: ['salesAgent'],
+          displayName,
+          userName: `${String.fromCharCode(122 - i)}${i}.${tag}@partner.example`,
+        });
+      const all = (await t.store.owner
+        .selectFrom('partner_users')
+        .select(['id', 'display_name', 'user_name', 'created_at'])
+        .where('partner_id', '=', partner.id)
+        .execute()) as { id: string; display_name: string; user_name: string; created_at: Date }[];
+      expect(all).toHaveLength(names.length + 1);
+
+      const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+      const keyOf = {
+        displayName: (u: (typeof all)[number]) => u.display_name,
+        userName: (u: (typeof all)[number]) => u.user_name,
+      };
+      const read = async (query: string) => {
+        const seen: string[] = [];
+        let url: string | undefined = `/v1/partnerusers?size=3&${query}`;
+        let pages = 0;
+        while (url) {
+          const page = await req(admin.token, 'GET', url);
+          expect(page.statusCode, query).toBe(200);
+          seen.push(...page.json().items.map((u: { id: string }) => u.id));
+          url = page.json().links.next?.uri;
+          if (++pages > 20) throw new Error('paging does not end');
+        }
+        expect(pages).toBeGreaterThan(1);
+        return seen;
+      };
+      for (const order of ['asc', 'desc'] as const) {
+        for (const sort of ['displayName', 'userName'] as const) {
+          const expected = [...all]
+            .sort((a, b) => bytes(keyOf[sort](a), keyOf[sort](b)) || bytes(a.id, b.id))
+            .map((u) => u.id);
+          if (order === 'desc') expected.reverse();
+          expect(await read(`sort=${sort}&order=${order}`), `${sort} ${order}`).toEqual(expected);
+        }
+        // Creation time (microseconds, ids break ties): the database's own order is the reference.
+        const byCreated = await t.store.owner
+          .selectFrom('partner_users')
+          .select('id')
+          .where('partner_id', '=', partner.id)
+          .orderBy('created_at', order)
+          .orderBy('id', order)
+          .execute();
+        expect(await read(`sort=createdAt&order=${order}`)).toEqual(byCreated.map((u) => u.id));
+      }
+      // The default is createdAt ascending.
+      expect(await read('')).toEqual(await read('sort=createdAt&order=asc'));
+
+      // A token made for one sort is refused by another sort or order.
+      const first = await req(admin.token, 'GET', '/v1/partnerusers?size=3&sort=displayName');
+      const token = first.json().links.next.headers[0].value as string;
+      for (const query of ['sort=userName', 'sort=createdAt', '', 'sort=displayName&order=desc']) {
+        const r = await req(
+          admin.token,
+          'GET',
+          `/v1/partnerusers?size=3&${query}&continuationToken=${token}`,
+        );
+        expect(r.statusCode, query).toBe(400);
+        expect(r.json()).toMatchObject({ code: 100005, name: 'invalidContinuationToken' });
+      }
+      const again = await req(
+        admin.token,
+        'GET',
+        `/v1/partnerusers?size=3&sort=displayName&continuationToken=${token}`,
+      );
+      expect(again.statusCode).toBe(200);
+
+      // Unknown fields or orders are refused by the schema.
+      for (const [query, field] of [
+        ['sort=roles', 'querystring.sort'],
+        ['order=up', 'querystring.order'],
+      ] as const) {
+        const r = await req(admin.token, 'GET', `/v1/partnerusers?${query}`);
+        expect(r.statusCode).toBe(400);
+        expect(r.json()).toMatchObject({ name: 'validationFailed', details: [{ field }] });
+      }
+    });
   });
 });

@@ -184,6 +184,94 @@ describeInBrowser('console', () => {
     await p.context().close();
   });
 
+  it('the admin adds a Sales agent, who signs in with the temporary password, changes it and meets the role limits', async () => {
+    // The admin: dashboard, Settings → Users, the Add user dialog; the temporary password read from it.
+    const p = await page();
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    await heading(p, 'Dashboard');
+    await checkPage(p, 'flow-admin-dashboard');
+    const nav = p.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await heading(p, 'Settings');
+    await p.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
+    await p.getByRole('cell', { name: 'Ada Admin', exact: true }).waitFor();
+
+    await p.getByRole('button', { name: 'Add user' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Add user' });
+    await dialog.getByLabel('User name (email address)').fill('sally.sales@contoso.example');
+    await dialog.getByLabel('Display name').fill('Sally Sales');
+    await dialog.getByRole('checkbox', { name: 'Sales agent' }).check();
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    const passwordField = dialog.getByLabel('Temporary password');
+    await passwordField.waitFor();
+    const temporary = await passwordField.inputValue();
+    expect(temporary.length).toBeGreaterThanOrEqual(12);
+    await checkPage(p, 'flow-user-added');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const row = p.getByRole('row', { name: /Sally Sales/ });
+    await row.getByText('Sales agent').waitFor();
+
+    // Sorting by display name goes through the API and starts again from the first page.
+    const table = p.getByRole('table');
+    const displayNames = async () => {
+      const rows = table.getByRole('row');
+      const names: string[] = [];
+      for (let i = 1; i < (await rows.count()); i++)
+        names.push(((await rows.nth(i).getByRole('cell').first().textContent()) ?? '').trim());
+      return names;
+    };
+    const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const nameHeader = table.getByRole('columnheader', { name: 'Sort by Display name' });
+    expect(await table.getByRole('columnheader', { name: 'Sort by Created' }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
+    const ascending = p.waitForResponse((r) => r.url().includes('sort=displayName&order=asc'));
+    await p.getByRole('button', { name: 'Sort by Display name' }).click();
+    await ascending;
+    expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
+    await expect.poll(displayNames).toEqual([...(await displayNames())].sort(bytes));
+    const names = await displayNames();
+    expect(names).toContain('Sally Sales');
+    expect(names.length).toBeGreaterThan(2);
+    const descending = p.waitForResponse((r) => r.url().includes('sort=displayName&order=desc'));
+    await p.getByRole('button', { name: 'Sort by Display name' }).click();
+    await descending;
+    expect(await nameHeader.getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(displayNames).toEqual([...names].reverse());
+    await checkPage(p, 'flow-users-sorted');
+
+    // Sign out through the account menu.
+    await p.getByLabel('Account of Ada Admin').click();
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await heading(p, 'Sign in to Partnerdesk');
+
+    // The Sales agent: the temporary password works once, and must be changed first.
+    await signIn(p, 'sally.sales@contoso.example', temporary);
+    await heading(p, 'Change your temporary password');
+    await p.getByLabel('Current (temporary) password').fill(temporary);
+    await p.getByLabel('New password', { exact: true }).fill('Sally-sales-pass-42');
+    await p.getByLabel('Repeat the new password').fill('Sally-sales-pass-42');
+    await p.getByRole('button', { name: 'Change password' }).click();
+    await heading(p, 'Dashboard');
+    await nav.getByRole('link', { name: 'Dashboard' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Activity log' }).count()).toBe(0);
+    await checkPage(p, 'flow-sales-agent-dashboard');
+
+    await p.goto('/settings/users');
+    await heading(p, 'Not allowed');
+    expect(await p.getByRole('main').textContent()).toContain(
+      'Your roles do not allow Settings. It needs one of these roles: Global admin, User management admin.',
+    );
+    await checkPage(p, 'flow-not-allowed-settings');
+    await p.goto('/activity');
+    await heading(p, 'Not allowed');
+    expect(await p.getByRole('main').textContent()).toContain(
+      'Your roles do not allow Activity log. It needs one of these roles: Global admin, Admin agent, Billing admin.',
+    );
+    await p.context().close();
+  });
+
   it('Settings → API tokens: create one (its secret shown once) and revoke it', async () => {
     const p = await page();
     await signIn(p, admin.userName, TEST_PASSWORD);

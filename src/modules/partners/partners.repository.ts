@@ -199,17 +199,41 @@ function filteredUsers(trx: Trx, partnerId: string, f: UserFilter) {
   return qb;
 }
 
-/** Users in (created_at, id) order after the cursor key; keyset paging stays stable under inserts. */
+export type UserSort = 'displayName' | 'userName' | 'createdAt';
+export type SortOrder = 'asc' | 'desc';
+
+/**
+ * Users in (sort key, id) order after the cursor key; keyset paging stays stable under inserts. Text keys
+ * compare byte-wise (collate "C") both in ORDER BY and in the cursor comparison, so the order does not depend
+ * on the database's locale and a page boundary is exactly where the previous page ended.
+ */
 export function listUsers(
   trx: Trx,
   partnerId: string,
   f: UserFilter,
+  sort: { by: UserSort; order: SortOrder },
   after: [string, string] | undefined,
   limit: number,
 ): Promise<PartnerUserRow[]> {
   let qb = filteredUsers(trx, partnerId, f).select([...USER_COLUMNS, CURSOR_AT.as('cursor_at')]);
-  if (after) qb = qb.where(sql<boolean>`(created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return qb.orderBy('created_at').orderBy('id').limit(limit).execute();
+  const key =
+    sort.by === 'createdAt'
+      ? sql`created_at`
+      : sort.by === 'displayName'
+        ? sql`display_name collate "C"`
+        : sql`user_name collate "C"`;
+  const dir = sort.order === 'desc' ? sql`desc` : sql`asc`;
+  if (after) {
+    const value =
+      sort.by === 'createdAt' ? sql`${after[0]}::timestamptz` : sql`${after[0]}::text collate "C"`;
+    const cmp = sort.order === 'desc' ? sql`<` : sql`>`;
+    qb = qb.where(sql<boolean>`(${key}, id) ${cmp} (${value}, ${after[1]}::uuid)`);
+  }
+  return qb
+    .orderBy(sql`${key} ${dir}`)
+    .orderBy(sql`id ${dir}`)
+    .limit(limit)
+    .execute();
 }
 
 export async function countUsers(trx: Trx, partnerId: string, f: UserFilter): Promise<number> {

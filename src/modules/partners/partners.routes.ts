@@ -86,18 +86,21 @@ export const partnersRoutes: FastifyPluginAsyncTypebox<{ partners: PartnersServi
       schema: {
         tags: ['Partner users'],
         summary: 'List partner users',
-        description: 'Search by user name or display name (`q`), filter by role and state; cursor paging.',
+        description:
+          'Search by user name or display name (`q`), filter by role and state; sort by display name, user name or creation time (`sort`, `order`); cursor paging.',
         querystring: PartnerUserListQuery,
         response: { 200: PartnerUserList, ...errors(400, 401, 403) },
       },
     },
     async (request) => {
-      const { q, role, state } = request.query;
+      const { q, role, state, sort, order } = request.query;
       const page = await partners.listUsers(request.ctx, {
         ...pageRequest(request, request.query),
         q,
         role,
         state,
+        sort,
+        order,
       });
       return collection(request, page);
     },

@@ -90,6 +90,10 @@ export const PartnerUserListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 254, description: 'Part of the user name or display name' })),
   role: Type.Optional(RoleSchema),
   state: Type.Optional(UserState),
+  sort: Type.Optional(
+    literals(['displayName', 'userName', 'createdAt'] as const, 'Sort field (default createdAt)'),
+  ),
+  order: Type.Optional(literals(['asc', 'desc'] as const, 'Sort order (default asc)')),
 });
 
 export const CreatePartnerUserBody = Type.Object(

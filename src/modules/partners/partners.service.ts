@@ -22,7 +22,7 @@ import { findUserForSignIn } from './auth.repository.ts';
 import type { Language } from './partners.schemas.ts';
 import { LANGUAGES } from './partners.schemas.ts';
 import * as repo from './partners.repository.ts';
-import type { PartnerRow, PartnerUserRow, UserChanges } from './partners.repository.ts';
+import type { PartnerRow, PartnerUserRow, SortOrder, UserChanges, UserSort } from './partners.repository.ts';
 import type { Role } from './roles.ts';
 import { AGENT_ROLES, ROLES, isRole } from './roles.ts';
 
@@ -107,6 +107,8 @@ export interface UserListQuery {
   q?: string;
   role?: Role;
   state?: 'active' | 'inactive';
+  sort?: UserSort;
+  order?: SortOrder;
 }
 
 export interface UserUpdate {
@@ -179,6 +181,16 @@ export function keysetCursor(key: CursorKey | undefined): [string, string] | und
   if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
     throw new AppError('invalidContinuationToken');
   return [at, id];
+}
+
+/** A (text, id) keyset cursor: the text as stored (at most 254 characters, no NUL), then a GUID. */
+function textKeysetCursor(key: CursorKey | undefined): [string, string] | undefined {
+  if (!key) return undefined;
+  const [text, id] = key;
+  if (typeof text !== 'string' || text.length > 254 || text.includes('\u0000'))
+    throw new AppError('invalidContinuationToken');
+  if (typeof id !== 'string' || !UUID.test(id)) throw new AppError('invalidContinuationToken');
+  return [text, id];
 }
 
 // ── the service ──
@@ -470,15 +482,24 @@ export function createPartnersService(deps: PartnersServiceDeps) {
 
   async function listUsers(ctx: CallerContext, query: UserListQuery): Promise<Page<PartnerUser>> {
     const filter = { q: query.q?.trim() || undefined, role: query.role, state: query.state };
-    // The scope binds a continuation token to this partner and these filters.
-    const scope = ['partnerUsers', ctx.partnerId, filter];
-    const after = keysetCursor(decodeCursor(query.cursor, scope, 2));
+    const sort = { by: query.sort ?? 'createdAt', order: query.order ?? 'asc' } as const;
+    // The scope binds a continuation token to this partner, these filters and this sort.
+    const scope = ['partnerUsers', ctx.partnerId, filter, sort.by, sort.order];
+    const key = decodeCursor(query.cursor, scope, 2);
+    const after = sort.by === 'createdAt' ? keysetCursor(key) : textKeysetCursor(key);
     return inPartnerTransaction(db, ctx.partnerId, (trx) =>
       pageOf(
         query.size,
         scope,
-        (limit) => repo.listUsers(trx, ctx.partnerId, filter, after, limit),
-        (row) => [row.cursor_at, row.id],
+        (limit) => repo.listUsers(trx, ctx.partnerId, filter, sort, after, limit),
+        (row) => [
+          sort.by === 'createdAt'
+            ? row.cursor_at
+            : sort.by === 'displayName'
+              ? row.display_name
+              : row.user_name,
+          row.id,
+        ],
         toUser,
         () => repo.countUsers(trx, ctx.partnerId, filter),
       ),

@@ -758,7 +758,7 @@ export interface paths {
         };
         /**
          * List partner users
-         * @description Search by user name or display name (`q`), filter by role and state; cursor paging.
+         * @description Search by user name or display name (`q`), filter by role and state; sort by display name, user name or creation time (`sort`, `order`); cursor paging.
          *
          *     Requires one of the roles: Global admin, User management admin (operation `partnerUsers.manage`).
          *
@@ -769,12 +769,16 @@ export interface paths {
                 query?: {
                     /** @description From links.next; also accepted as MS-ContinuationToken */
                     continuationToken?: string;
+                    /** @description Sort order (default asc) */
+                    order?: "asc" | "desc";
                     /** @description Part of the user name or display name */
                     q?: string;
                     /** @description A partner role */
                     role?: "globalAdmin" | "adminAgent" | "salesAgent" | "helpdeskAgent" | "billingAdmin" | "userManagementAdmin";
                     /** @description Page size */
                     size?: number;
+                    /** @description Sort field (default createdAt) */
+                    sort?: "displayName" | "userName" | "createdAt";
                     state?: "active" | "inactive";
                 };
                 header?: never;

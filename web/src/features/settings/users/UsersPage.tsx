@@ -1,6 +1,8 @@
 // Settings → Users: the partner's users a page at a time (search by name), with adding a user and, per user,
-// changing roles, resetting the password and deactivating or activating.
-import { useInfiniteQuery } from '@tanstack/react-query';
+// changing roles, resetting the password and deactivating or activating. Display name, user name and created
+// sort through the API (a header button; the same column again reverses the order); a new sort starts again at
+// the first page.
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
 import type { PartnerUser } from '../../../api/client.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
@@ -10,6 +12,7 @@ import { nextToken } from '../../activity/activity.queries.ts';
 import { AddUserDialog } from './AddUserDialog.tsx';
 import type { UserAction } from './UserDialogs.tsx';
 import { UserActionDialog } from './UserDialogs.tsx';
+import type { SortOrder, UserSort } from './users.queries.ts';
 import { USERS_KEY, fetchUsers } from './users.queries.ts';
 
 const PAGE_SIZE = 25;
@@ -21,14 +24,14 @@ function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => v
     <tr>
       <td>
         <span className="strong">{u.displayName}</span>
-        <br />
-        <span className="muted small">{u.userName}</span>
       </td>
+      <td>{u.userName}</td>
       <td>{u.roles.map((r) => t(`role.${r}`)).join(', ')}</td>
       <td>
         <span className={`badge ${u.state}`}>{t(`users.state.${u.state}`)}</span>
         {u.mustChangePassword && <span className="muted small block">{t('users.temporary')}</span>}
       </td>
+      <td>{dateTime(u.createdAt)}</td>
       <td>{u.lastSignInAt ? dateTime(u.lastSignInAt) : t('users.never')}</td>
       <td>
         <div className="row-actions" role="group" aria-label={t('users.actionsFor', { name: u.displayName })}>
@@ -64,6 +67,30 @@ function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => v
   );
 }
 
+function SortHeader(props: {
+  field: UserSort;
+  label: string;
+  sort: { by: UserSort; order: SortOrder };
+  onSort: (field: UserSort) => void;
+}) {
+  const { t } = useI18n();
+  const active = props.sort.by === props.field;
+  const direction = props.sort.order === 'asc' ? 'ascending' : 'descending';
+  return (
+    <th scope="col" aria-sort={active ? direction : 'none'}>
+      <button
+        type="button"
+        className="link-button sort-button"
+        aria-label={t('users.sortBy', { column: props.label })}
+        onClick={() => props.onSort(props.field)}
+      >
+        {props.label}
+        <span aria-hidden="true">{active ? (props.sort.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
+}
+
 export function UsersPage() {
   const { t, number } = useI18n();
   const searchId = useId();
@@ -71,12 +98,24 @@ export function UsersPage() {
   const q = useDeferredValue(search.trim());
   const [adding, setAdding] = useState(false);
   const [acting, setActing] = useState<{ user: PartnerUser; action: UserAction }>();
+  const [sort, setSort] = useState<{ by: UserSort; order: SortOrder }>({ by: 'createdAt', order: 'asc' });
+  const onSort = (by: UserSort) =>
+    setSort((s) => ({ by, order: s.by === by && s.order === 'asc' ? 'desc' : 'asc' }));
+  // The sort is part of the query key: a new sort is a new list, read again from its first page.
   const query = useInfiniteQuery({
-    queryKey: [...USERS_KEY, 'list', q],
+    queryKey: [...USERS_KEY, 'list', q, sort.by, sort.order],
     queryFn: ({ pageParam }) =>
-      fetchUsers({ q: q || undefined, size: PAGE_SIZE, continuationToken: pageParam }),
+      fetchUsers({
+        q: q || undefined,
+        size: PAGE_SIZE,
+        continuationToken: pageParam,
+        sort: sort.by,
+        order: sort.order,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => nextToken(last.links),
+    // The table (and the focused header button) stays while the newly sorted first page loads.
+    placeholderData: keepPreviousData,
   });
   const users = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -106,9 +145,11 @@ export function UsersPage() {
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('users.displayName')}</th>
+                <SortHeader field="displayName" label={t('users.displayName')} sort={sort} onSort={onSort} />
+                <SortHeader field="userName" label={t('users.column.userName')} sort={sort} onSort={onSort} />
                 <th scope="col">{t('users.roles')}</th>
                 <th scope="col">{t('users.state')}</th>
+                <SortHeader field="createdAt" label={t('users.column.created')} sort={sort} onSort={onSort} />
                 <th scope="col">{t('users.lastSignIn')}</th>
                 <th scope="col">{t('users.actions')}</th>
               </tr>

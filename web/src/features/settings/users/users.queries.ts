@@ -5,7 +5,16 @@ import { api, unwrap } from '../../../api/client.ts';
 
 export const USERS_KEY = ['partnerusers'] as const;
 
-export function fetchUsers(opts: { q?: string; size: number; continuationToken?: string }) {
+export type UserSort = 'displayName' | 'userName' | 'createdAt';
+export type SortOrder = 'asc' | 'desc';
+
+export function fetchUsers(opts: {
+  q?: string;
+  size: number;
+  continuationToken?: string;
+  sort?: UserSort;
+  order?: SortOrder;
+}) {
   return unwrap(api.GET('/v1/partnerusers', { params: { query: opts } }));
 }
 
