@@ -3,9 +3,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client.ts';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { EmptyState, Loading } from '../../components/states.tsx';
+import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ActivityFiltersForm, defaultFilters } from './ActivityFiltersForm.tsx';
 import { ActivityTable } from './ActivityTable.tsx';
@@ -46,24 +45,9 @@ export function ActivityPage() {
           {t('activity.shown', { shown: number(records.length), count: number(total) })}
         </p>
       )}
-      {query.isPending && <Loading />}
-      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && records.length === 0 && (
-        <EmptyState>
-          <p>{t('activity.empty')}</p>
-        </EmptyState>
-      )}
-      {records.length > 0 && <ActivityTable records={records} labelledBy="activity-results" />}
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      <PagedList query={query} count={records.length} empty={t('activity.empty')}>
+        <ActivityTable records={records} labelledBy="activity-results" />
+      </PagedList>
     </section>
   );
 }

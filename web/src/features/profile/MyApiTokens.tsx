@@ -2,8 +2,7 @@
 // create one with roles the user holds, its secret shown once, and revoke.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { EmptyState, Loading } from '../../components/states.tsx';
+import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { nextToken } from '../activity/activity.queries.ts';
 import { CreateTokenDialog } from '../settings/apitokens/CreateTokenDialog.tsx';
@@ -33,26 +32,9 @@ export function MyApiTokens() {
           {t('tokens.create')}
         </button>
       </div>
-      {query.isPending && <Loading />}
-      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && tokens.length === 0 && (
-        <EmptyState>
-          <p>{t('profile.noTokens')}</p>
-        </EmptyState>
-      )}
-      {tokens.length > 0 && (
+      <PagedList query={query} count={tokens.length} empty={t('profile.noTokens')}>
         <TokensTable tokens={tokens} labelledBy="my-tokens" showOwner={false} onRevoke={setRevoking} />
-      )}
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      </PagedList>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
       {revoking && <RevokeTokenDialog token={revoking} own onClose={() => setRevoking(undefined)} />}
     </section>

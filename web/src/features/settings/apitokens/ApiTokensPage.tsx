@@ -2,8 +2,7 @@
 // your own (its secret shown once) and revoke any.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { EmptyState, Loading } from '../../../components/states.tsx';
+import { PagedList } from '../../../components/states.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { nextToken } from '../../activity/activity.queries.ts';
 import { CreateTokenDialog } from './CreateTokenDialog.tsx';
@@ -36,26 +35,9 @@ export function ApiTokensPage() {
       {query.data && (
         <p className="muted">{t('tokens.total', { count: number(query.data.pages[0]?.totalCount ?? 0) })}</p>
       )}
-      {query.isPending && <Loading />}
-      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && tokens.length === 0 && (
-        <EmptyState>
-          <p>{t('tokens.empty')}</p>
-        </EmptyState>
-      )}
-      {tokens.length > 0 && (
+      <PagedList query={query} count={tokens.length} empty={t('tokens.empty')}>
         <TokensTable tokens={tokens} labelledBy="tokens-heading" showOwner onRevoke={setRevoking} />
-      )}
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      </PagedList>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
       {revoking && <RevokeTokenDialog token={revoking} own={false} onClose={() => setRevoking(undefined)} />}
     </section>

@@ -5,8 +5,7 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
 import type { PartnerUser } from '../../../api/client.ts';
-import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { EmptyState, Loading } from '../../../components/states.tsx';
+import { PagedList } from '../../../components/states.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { nextToken } from '../../activity/activity.queries.ts';
 import { AddUserDialog } from './AddUserDialog.tsx';
@@ -133,14 +132,7 @@ export function UsersPage() {
       {query.data && (
         <p className="muted">{t('users.total', { count: number(query.data.pages[0]?.totalCount ?? 0) })}</p>
       )}
-      {query.isPending && <Loading />}
-      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && users.length === 0 && (
-        <EmptyState>
-          <p>{t('users.empty')}</p>
-        </EmptyState>
-      )}
-      {users.length > 0 && (
+      <PagedList query={query} count={users.length} empty={t('users.empty')}>
         <div className="table-wrap" role="region" aria-labelledby="users-heading" tabIndex={0}>
           <table>
             <thead>
@@ -161,17 +153,7 @@ export function UsersPage() {
             </tbody>
           </table>
         </div>
-      )}
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      </PagedList>
       {adding && <AddUserDialog onClose={() => setAdding(false)} />}
       {acting && <UserActionDialog {...acting} onClose={() => setActing(undefined)} />}
     </section>
