@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import type { ErrorName, FieldIssue } from '../lib/errors.ts';
-import { AppError, errorCatalog } from '../lib/errors.ts';
+import { AppError } from '../lib/errors.ts';
 import { applyContextHeaders } from './request-context.plugin.ts';
 
 export const ErrorSchema = Type.Object(
@@ -158,5 +158,3 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === '53300';
 }
-
-export { errorCatalog };

@@ -69,7 +69,3 @@ export default fp(
   },
   { name: 'request-context' },
 );
-
-export function newRequestId(): string {
-  return randomUUID();
-}
