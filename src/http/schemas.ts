@@ -3,6 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
+import { invalid } from '../lib/errors.ts';
 import type { Page } from '../lib/paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/paging.ts';
 
@@ -52,8 +53,12 @@ export const PageQuery = {
 
 export function pageRequest(request: FastifyRequest, query: { size?: number; continuationToken?: string }) {
   const header = request.headers['ms-continuationtoken'];
+  const size = query.size ?? DEFAULT_PAGE_SIZE;
+  // The schema's bounds let one value through: "1e309", which type coercion turns into Infinity.
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+    throw invalid({ field: 'querystring.size', reason: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
   return {
-    size: query.size ?? DEFAULT_PAGE_SIZE,
+    size,
     cursor: query.continuationToken ?? (typeof header === 'string' ? header : undefined),
   };
 }
