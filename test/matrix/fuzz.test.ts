@@ -11,6 +11,9 @@ import { ROUTES, fillPath, makeFixture } from './routes.ts';
 
 const CODES = new Set<number>(Object.values(errorCatalog).map((e) => e.code));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+// Local runs explore with a new seed each time (fast-check prints it with any failure; FUZZ_SEED replays it);
+// CI uses a fixed one so that a landing is decided by the code, not by the draw.
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261128 : undefined;
 
 let t: TestApp;
 let partnerId: string;
@@ -158,7 +161,7 @@ describe('bad input never gives a 500', () => {
             }
           },
         ),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: SEED },
       );
     });
   }
