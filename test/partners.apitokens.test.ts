@@ -272,4 +272,190 @@ describe('API tokens', () => {
     expect(impossible.statusCode).toBe(400);
     expect(impossible.json().name).toBe('invalidContinuationToken');
   });
+
+  describe('sorting', () => {
+    interface Listed {
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+    }
+    const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    // Never used counts as used before anything else; no expiry as expiring after anything else.
+    const time = (v: string | null, nullAs: number) => (v === null ? nullAs : Date.parse(v));
+    const compare: Record<string, (a: Listed, b: Listed) => number> = {
+      name: (a, b) => bytes(a.name, b.name),
+      lastUsedAt: (a, b) => time(a.lastUsedAt, -Infinity) - time(b.lastUsedAt, -Infinity),
+      expiresAt: (a, b) => time(a.expiresAt, Infinity) - time(b.expiresAt, Infinity),
+    };
+
+    /** Every page of `url` (size 3), asserting it took more than one page. */
+    async function readAll(token: string, url: string): Promise<Listed[]> {
+      const seen: Listed[] = [];
+      let next: string | undefined = url;
+      let pages = 0;
+      while (next) {
+        const page = await req(token, 'GET', next);
+        expect(page.statusCode, `${next}: ${page.body}`).toBe(200);
+        seen.push(...page.json().items);
+        next = page.json().links.next?.uri;
+        if (++pages > 30) throw new Error('paging does not end');
+      }
+      expect(pages, url).toBeGreaterThan(1);
+      return seen;
+    }
+
+    /** Tokens with repeated and mixed-case names, shared and missing last-use times and expiries. */
+    async function seedTokens() {
+      const { partner, admin } = await createPartnerWithAdmin(t.store);
+      const colleague = await createUser(t.store, partner.id, { roles: ['salesAgent'] });
+      const names = ['beta', 'Alpha', 'beta', 'Émile', 'alpha', 'Zed', 'beta', 'gamma', 'Alpha', 'delta'];
+      const used = [
+        '2026-03-01T10:00:00.000Z',
+        null,
+        '2026-01-15T08:30:00.000Z',
+        null,
+        '2026-03-01T10:00:00.000Z',
+        null,
+        '2026-01-15T08:30:00.000Z',
+        null,
+        null,
+        null,
+      ];
+      const days = [30, undefined, 5, 30, undefined, 400, 5, undefined, 90, undefined];
+      const ids: string[] = [];
+      for (const [i, name] of names.entries()) {
+        const owner = i % 3 === 2 ? colleague.token : admin.token;
+        const r = await createToken(owner, {
+          name,
+          roles: [i % 3 === 2 ? 'salesAgent' : 'globalAdmin'],
+          ...(days[i] ? { expiresInDays: days[i] } : {}),
+        });
+        expect(r.statusCode).toBe(201);
+        ids.push(r.json().id);
+      }
+      for (const [i, at] of used.entries())
+        await t.store.owner
+          .updateTable('api_tokens')
+          .set({ last_used_at: at ? new Date(at) : null })
+          .where('id', '=', ids[i]!)
+          .execute();
+      return { partner, admin, colleague };
+    }
+
+    it('sorts by name, creation, last use or expiry, either way, across pages, with nulls in a fixed place', async () => {
+      const { partner, admin } = await seedTokens();
+      for (const [url, ownOnly] of [
+        ['/v1/apitokens', false],
+        ['/v1/profiles/apitokens', true],
+      ] as const) {
+        const all = (await req(admin.token, 'GET', `${url}?size=1000`)).json().items as Listed[];
+        expect(all.length).toBe(ownOnly ? 7 : 10);
+        for (const order of ['asc', 'desc'] as const) {
+          for (const sort of ['name', 'lastUsedAt', 'expiresAt'] as const) {
+            const expected = [...all].sort((a, b) => compare[sort]!(a, b) || bytes(a.id, b.id));
+            if (order === 'desc') expected.reverse();
+            const seen = await readAll(admin.token, `${url}?size=3&sort=${sort}&order=${order}`);
+            expect(
+              seen.map((x) => x.id),
+              `${url} ${sort} ${order}`,
+            ).toEqual(expected.map((x) => x.id));
+          }
+          // Creation time at microsecond precision, ids breaking ties: the database's order is the reference.
+          let byCreated = t.store.owner
+            .selectFrom('api_tokens')
+            .select('id')
+            .where('partner_id', '=', partner.id)
+            .orderBy('created_at', order)
+            .orderBy('id', order);
+          if (ownOnly) byCreated = byCreated.where('user_id', '=', admin.id);
+          const seen = await readAll(admin.token, `${url}?size=3&sort=createdAt&order=${order}`);
+          expect(seen.map((x) => x.id)).toEqual((await byCreated.execute()).map((r) => r.id));
+        }
+        // Never-used tokens come first in ascending last-use order, tokens without expiry last by expiry.
+        const byUse = await readAll(admin.token, `${url}?size=3&sort=lastUsedAt`);
+        const firstUsed = byUse.findIndex((x) => x.lastUsedAt !== null);
+        expect(firstUsed).toBeGreaterThan(3); // the page boundary at 3 falls among never-used tokens
+        expect(byUse.slice(firstUsed).every((x) => x.lastUsedAt !== null)).toBe(true);
+        const byExpiry = await readAll(admin.token, `${url}?size=3&sort=expiresAt&order=asc`);
+        expect(byExpiry.at(-1)!.expiresAt).toBeNull();
+        expect(byExpiry[0]!.expiresAt).not.toBeNull();
+        // The default is creation, ascending.
+        expect((await readAll(admin.token, `${url}?size=3`)).map((x) => x.id)).toEqual(
+          (await readAll(admin.token, `${url}?size=3&sort=createdAt&order=asc`)).map((x) => x.id),
+        );
+      }
+    });
+
+    it('binds a continuation token to its list and sort, and refuses unknown sorts and crafted keys', async () => {
+      const { admin } = await seedTokens();
+      const first = (await req(admin.token, 'GET', '/v1/apitokens?size=3&sort=lastUsedAt')).json();
+      const token = first.links.next.headers[0].value as string;
+      // The first page of ascending last use is all never-used tokens: the key carries a null.
+      const real = JSON.parse(Buffer.from(token, 'base64url').toString()) as { k: unknown[]; f: string };
+      expect(real.k[0]).toBeNull();
+      expect(
+        (await req(admin.token, 'GET', `/v1/apitokens?size=3&sort=lastUsedAt&continuationToken=${token}`))
+          .statusCode,
+      ).toBe(200);
+      for (const url of [
+        '/v1/apitokens?sort=name',
+        '/v1/apitokens?sort=createdAt',
+        '/v1/apitokens?sort=expiresAt',
+        '/v1/apitokens?',
+        '/v1/apitokens?sort=lastUsedAt&order=desc',
+        '/v1/profiles/apitokens?sort=lastUsedAt',
+      ]) {
+        const r = await req(admin.token, 'GET', `${url}&size=3&continuationToken=${token}`);
+        expect(r.statusCode, url).toBe(400);
+        expect(r.json()).toMatchObject({ code: 100005, name: 'invalidContinuationToken' });
+      }
+
+      // Keys a real fingerprint can be paired with by hand: null only where the column may be null, names as
+      // stored, instants PostgreSQL can compare.
+      const byName = (await req(admin.token, 'GET', '/v1/apitokens?size=3&sort=name')).json();
+      const byCreated = (await req(admin.token, 'GET', '/v1/apitokens?size=3&sort=createdAt')).json();
+      const craft = (page: { links: { next: { headers: { value: string }[] } } }, k: unknown[]) => {
+        const parsed = JSON.parse(Buffer.from(page.links.next.headers[0]!.value, 'base64url').toString());
+        return Buffer.from(JSON.stringify({ ...parsed, k })).toString('base64url');
+      };
+      const id = real.k[1];
+      for (const [query, page, k] of [
+        ['sort=createdAt', byCreated, [null, id]],
+        ['sort=createdAt', byCreated, ['2026-02-30T00:00:00.000000Z', id]],
+        ['sort=name', byName, ['x'.repeat(101), id]],
+        ['sort=name', byName, [7, id]],
+        ['sort=name', byName, ['beta', 'not-a-guid']],
+        ['sort=lastUsedAt', first, ['0000-01-01T00:00:00.000000Z', id]],
+      ] as const) {
+        const r = await req(
+          admin.token,
+          'GET',
+          `/v1/apitokens?size=3&${query}&continuationToken=${craft(page, [...k])}`,
+        );
+        expect(r.statusCode, JSON.stringify(k)).toBe(400);
+        expect(r.json().name).toBe('invalidContinuationToken');
+      }
+      expect(
+        (
+          await req(
+            admin.token,
+            'GET',
+            `/v1/apitokens?size=3&sort=name&continuationToken=${craft(byName, ['beta', id])}`,
+          )
+        ).statusCode,
+      ).toBe(200);
+
+      for (const [query, field] of [
+        ['sort=roles', 'querystring.sort'],
+        ['order=up', 'querystring.order'],
+      ] as const)
+        for (const url of ['/v1/apitokens', '/v1/profiles/apitokens']) {
+          const r = await req(admin.token, 'GET', `${url}?${query}`);
+          expect(r.statusCode).toBe(400);
+          expect(r.json()).toMatchObject({ name: 'validationFailed', details: [{ field }] });
+        }
+    });
+  });
 });

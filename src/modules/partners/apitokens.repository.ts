@@ -1,6 +1,7 @@
 // SQL for long-lived API tokens. Only the SHA-256 of a token is stored; the secret is shown once at creation.
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import type { TokenSort, TokenSortOrder } from './apitokens.schemas.ts';
 
 export interface ApiTokenRow {
   id: string;
@@ -88,18 +89,73 @@ export function getToken(
     .executeTakeFirst();
 }
 
-/** Tokens in (created_at, id) order after the cursor key: all of the partner's, or one user's. */
+/** A listed token with the text of its sort key, for the continuation token. */
+export type ListedTokenRow = ApiTokenRow & {
+  /** The sort column as text (times at microsecond precision); null for a never-used or never-expiring token. */
+  sort_key: string | null;
+};
+
+const microsUtc = (column: 'created_at' | 'last_used_at' | 'expires_at') =>
+  sql<string | null>`to_char(${sql.ref(`t.${column}`)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * Per sort: the expression rows are ordered by, the cursor value cast to compare with it, and the key's text.
+ * Nulls take a fixed place by standing in for an infinity: a never-used token was "last used" before any other
+ * (-infinity), a token without expiry expires after any other (+infinity). The row comparison then never meets
+ * a NULL, so a page boundary among never-used tokens is as exact as anywhere else. Names compare byte-wise
+ * (collate "C"), independent of the database's locale, in ORDER BY and in the cursor comparison alike.
+ */
+const SORT_SQL = {
+  name: {
+    key: sql`t.name collate "C"`,
+    value: (v: string | null) => sql`${v}::text collate "C"`,
+    text: sql<string | null>`t.name`,
+  },
+  createdAt: {
+    key: sql`t.created_at`,
+    value: (v: string | null) => sql`${v}::timestamptz`,
+    text: microsUtc('created_at'),
+  },
+  lastUsedAt: {
+    key: sql`coalesce(t.last_used_at, '-infinity'::timestamptz)`,
+    value: (v: string | null) => sql`coalesce(${v}::timestamptz, '-infinity'::timestamptz)`,
+    text: microsUtc('last_used_at'),
+  },
+  expiresAt: {
+    key: sql`coalesce(t.expires_at, 'infinity'::timestamptz)`,
+    value: (v: string | null) => sql`coalesce(${v}::timestamptz, 'infinity'::timestamptz)`,
+    text: microsUtc('expires_at'),
+  },
+} as const;
+
+/**
+ * Tokens in (sort key, id) order after the cursor key: all of the partner's, or one user's. Keyset paging stays
+ * stable while tokens are created.
+ */
 export function listTokens(
   trx: Trx,
   partnerId: string,
   userId: string | undefined,
-  after: [string, string] | undefined,
+  sort: { by: TokenSort; order: TokenSortOrder },
+  after: [string | null, string] | undefined,
   limit: number,
-): Promise<ApiTokenRow[]> {
-  let qb = tokens(trx, partnerId, userId).select([...COLUMNS, CURSOR_AT.as('cursor_at')]);
-  if (after)
-    qb = qb.where(sql<boolean>`(t.created_at, t.id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return qb.orderBy('t.created_at').orderBy('t.id').limit(limit).execute();
+): Promise<ListedTokenRow[]> {
+  const s = SORT_SQL[sort.by];
+  let qb = tokens(trx, partnerId, userId).select([
+    ...COLUMNS,
+    CURSOR_AT.as('cursor_at'),
+    s.text.as('sort_key'),
+  ]);
+  if (after) {
+    const cmp = sort.order === 'desc' ? sql`<` : sql`>`;
+    qb = qb.where(sql<boolean>`(${s.key}, t.id) ${cmp} (${s.value(after[0])}, ${after[1]}::uuid)`);
+  }
+  const dir = sort.order === 'desc' ? sql`desc` : sql`asc`;
+  return qb
+    .orderBy(sql`${s.key} ${dir}`)
+    .orderBy(sql`t.id ${dir}`)
+    .limit(limit)
+    .execute();
 }
 
 export async function countTokens(trx: Trx, partnerId: string, userId: string | undefined): Promise<number> {

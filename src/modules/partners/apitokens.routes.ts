@@ -3,13 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, collection, pageRequest } from '../../http/schemas.ts';
 import { Type } from 'typebox';
 import type { ApiTokensService } from './apitokens.service.ts';
-import {
-  ApiTokenCreated,
-  ApiTokenList,
-  ApiTokenListQuery,
-  CreateApiTokenBody,
-  errors,
-} from './partners.schemas.ts';
+import { ApiTokenListQuery } from './apitokens.schemas.ts';
+import { ApiTokenCreated, ApiTokenList, CreateApiTokenBody, errors } from './partners.schemas.ts';
 
 const TAGS = ['API tokens'];
 
@@ -24,13 +19,22 @@ export const apiTokensRoutes: FastifyPluginAsyncTypebox<{ apiTokens: ApiTokensSe
       schema: {
         tags: TAGS,
         summary: 'Your API tokens',
-        description: 'Never includes the secrets; shows when each was last used and whether it was revoked.',
+        description:
+          'Never includes the secrets; shows when each was last used and whether it was revoked. Sort by name, ' +
+          'creation, last use or expiry (`sort`, `order`); cursor paging per sort.',
         querystring: ApiTokenListQuery,
         response: { 200: ApiTokenList, ...errors(400, 401, 403) },
       },
     },
     async (request) =>
-      collection(request, await apiTokens.listOwn(request.ctx, pageRequest(request, request.query))),
+      collection(
+        request,
+        await apiTokens.listOwn(request.ctx, {
+          ...pageRequest(request, request.query),
+          sort: request.query.sort,
+          order: request.query.order,
+        }),
+      ),
   );
 
   app.post(
@@ -75,13 +79,22 @@ export const apiTokensRoutes: FastifyPluginAsyncTypebox<{ apiTokens: ApiTokensSe
       schema: {
         tags: TAGS,
         summary: "Your organisation's API tokens",
-        description: 'Every API token of the partner with its owner.',
+        description:
+          'Every API token of the partner with its owner. Sort by name, creation, last use or expiry ' +
+          '(`sort`, `order`); cursor paging per sort.',
         querystring: ApiTokenListQuery,
         response: { 200: ApiTokenList, ...errors(400, 401, 403) },
       },
     },
     async (request) =>
-      collection(request, await apiTokens.listAll(request.ctx, pageRequest(request, request.query))),
+      collection(
+        request,
+        await apiTokens.listAll(request.ctx, {
+          ...pageRequest(request, request.query),
+          sort: request.query.sort,
+          order: request.query.order,
+        }),
+      ),
   );
 
   app.delete(

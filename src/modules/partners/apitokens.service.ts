@@ -8,12 +8,14 @@ import type { Clock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { Page } from '../../lib/paging.ts';
-import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import type { CursorKey } from '../../lib/paging.ts';
+import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
 import { hashSecret, newSecret } from '../../lib/tokens.ts';
 import { record } from '../activity/activity.record.ts';
 import * as repo from './apitokens.repository.ts';
 import type { ApiTokenRow } from './apitokens.repository.ts';
-import { keysetCursor, normaliseRoles } from './partners.service.ts';
+import type { TokenSort, TokenSortOrder } from './apitokens.schemas.ts';
+import { normaliseRoles } from './partners.service.ts';
 import type { Role } from './roles.ts';
 import { isRole } from './roles.ts';
 
@@ -34,6 +36,33 @@ export interface ApiToken {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TokenListQuery {
+  size: number;
+  cursor?: string;
+  sort?: TokenSort;
+  order?: TokenSortOrder;
+}
+
+/**
+ * The (sort key, id) position a continuation token of this sort carries. Its fingerprint binds it to the query
+ * but is no secret, so the key is checked as our encoder writes it: a name as stored (1–100 characters, no NUL),
+ * or an instant at microsecond precision — null only where the column may be null (never used, no expiry).
+ */
+function tokenCursor(sort: TokenSort, key: CursorKey | undefined): [string | null, string] | undefined {
+  if (!key) return undefined;
+  const [value, id] = key;
+  const bad = () => new AppError('invalidContinuationToken');
+  if (typeof id !== 'string' || !UUID.test(id)) throw bad();
+  if (sort === 'name') {
+    if (typeof value !== 'string' || value.length > 100 || value.includes('\u0000')) throw bad();
+    return [value, id];
+  }
+  if (value === null && (sort === 'lastUsedAt' || sort === 'expiresAt')) return [null, id];
+  if (!isCursorInstant(value, 6)) throw bad();
+  return [value, id];
+}
 
 function toApiToken(row: ApiTokenRow): ApiToken {
   return {
@@ -106,15 +135,17 @@ export function createApiTokensService(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  function list(ctx: CallerContext, ownerId: string | undefined, page: { size: number; cursor?: string }) {
-    const scope = ['apiTokens', ctx.partnerId, ownerId ?? '*'];
-    const after = keysetCursor(decodeCursor(page.cursor, scope, 2));
+  function list(ctx: CallerContext, ownerId: string | undefined, query: TokenListQuery) {
+    const sort = { by: query.sort ?? 'createdAt', order: query.order ?? 'asc' } as const;
+    // The scope binds a continuation token to this partner, this list (own or all) and this sort.
+    const scope = ['apiTokens', ctx.partnerId, ownerId ?? '*', sort.by, sort.order];
+    const after = tokenCursor(sort.by, decodeCursor(query.cursor, scope, 2));
     return inPartnerTransaction(db, ctx.partnerId, (trx) =>
       pageOf(
-        page.size,
+        query.size,
         scope,
-        (limit) => repo.listTokens(trx, ctx.partnerId, ownerId, after, limit),
-        (row) => [row.cursor_at, row.id],
+        (limit) => repo.listTokens(trx, ctx.partnerId, ownerId, sort, after, limit),
+        (row) => [row.sort_key, row.id],
         toApiToken,
         () => repo.countTokens(trx, ctx.partnerId, ownerId),
       ),
@@ -139,12 +170,12 @@ export function createApiTokensService(deps: { db: Db; clock: Clock }) {
   return {
     create,
     /** The caller's own tokens. */
-    listOwn: (ctx: CallerContext, page: { size: number; cursor?: string }): Promise<Page<ApiToken>> =>
-      list(ctx, ctx.userId, page),
+    listOwn: (ctx: CallerContext, query: TokenListQuery): Promise<Page<ApiToken>> =>
+      list(ctx, ctx.userId, query),
     revokeOwn: (ctx: CallerContext, id: string) => revoke(ctx, id, ctx.userId),
     /** Every token of the partner with its owner (partnerUsers.manage). */
-    listAll: (ctx: CallerContext, page: { size: number; cursor?: string }): Promise<Page<ApiToken>> =>
-      list(ctx, undefined, page),
+    listAll: (ctx: CallerContext, query: TokenListQuery): Promise<Page<ApiToken>> =>
+      list(ctx, undefined, query),
     revokeAny: (ctx: CallerContext, id: string) => revoke(ctx, id, undefined),
   };
 }

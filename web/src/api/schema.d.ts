@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * Your organisation's API tokens
-         * @description Every API token of the partner with its owner.
+         * @description Every API token of the partner with its owner. Sort by name, creation, last use or expiry (`sort`, `order`); cursor paging per sort.
          *
          *     Requires one of the roles: Global admin, User management admin (operation `partnerUsers.manage`).
          *
@@ -22,8 +22,12 @@ export interface paths {
                 query?: {
                     /** @description From links.next; also accepted as MS-ContinuationToken */
                     continuationToken?: string;
+                    /** @description Sort order (default asc) */
+                    order?: "asc" | "desc";
                     /** @description Page size */
                     size?: number;
+                    /** @description Sort field (default createdAt). Never-used tokens count as used before any other (first in ascending lastUsedAt order), tokens without expiry as expiring after any other (last in ascending expiresAt order); ties are broken by id. */
+                    sort?: "name" | "createdAt" | "lastUsedAt" | "expiresAt";
                 };
                 header?: never;
                 path?: never;
@@ -1326,7 +1330,7 @@ export interface paths {
         };
         /**
          * Your API tokens
-         * @description Never includes the secrets; shows when each was last used and whether it was revoked.
+         * @description Never includes the secrets; shows when each was last used and whether it was revoked. Sort by name, creation, last use or expiry (`sort`, `order`); cursor paging per sort.
          *
          *     Any signed-in partner user may call this.
          *
@@ -1337,8 +1341,12 @@ export interface paths {
                 query?: {
                     /** @description From links.next; also accepted as MS-ContinuationToken */
                     continuationToken?: string;
+                    /** @description Sort order (default asc) */
+                    order?: "asc" | "desc";
                     /** @description Page size */
                     size?: number;
+                    /** @description Sort field (default createdAt). Never-used tokens count as used before any other (first in ascending lastUsedAt order), tokens without expiry as expiring after any other (last in ascending expiresAt order); ties are broken by id. */
+                    sort?: "name" | "createdAt" | "lastUsedAt" | "expiresAt";
                 };
                 header?: never;
                 path?: never;
