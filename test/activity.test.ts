@@ -369,6 +369,72 @@ describe('activity log', () => {
       expect(new Set(seen).size).toBe(23);
     });
 
+    it('pages oldest first with order=asc, both ways stable while records are inserted, tokens bound to the order', async () => {
+      const p = await freshPartner();
+      const same = daysAgo(2);
+      await addRecords(
+        t.store,
+        p.partner.id,
+        Array.from({ length: 17 }, (_, i) => ({
+          occurredAt: i % 4 === 0 ? same : new Date(daysAgo(3).getTime() + i * 1000),
+          action: `test.n${i}`,
+        })),
+      );
+      const newestFirst = (await listOk({ size: 1000 }, p.admin.token)).items.map((i) => i.id);
+      expect((await listOk({ size: 1000, order: 'desc' }, p.admin.token)).items.map((i) => i.id)).toEqual(
+        newestFirst,
+      );
+      const oldestFirst = (await listOk({ size: 1000, order: 'asc' }, p.admin.token)).items.map((i) => i.id);
+      expect(oldestFirst).toEqual([...newestFirst].reverse());
+
+      for (const order of ['asc', 'desc'] as const) {
+        const seen: string[] = [];
+        let page = await listOk({ size: 4, order }, p.admin.token);
+        let pages = 1;
+        seen.push(...page.items.map((i) => i.id));
+        while (page.links.next) {
+          // Records written meanwhile (now): newer than every page of the range read so far.
+          await addRecords(t.store, p.partner.id, [{ action: `concurrent.${order}.${pages}` }]);
+          const res = await t.app.inject({
+            method: 'GET',
+            url: page.links.next.uri,
+            headers: bearer(p.admin.token),
+          });
+          expect(res.statusCode, res.body).toBe(200);
+          page = res.json<AuditPage>();
+          seen.push(...page.items.map((i) => i.id));
+          if (++pages > 20) throw new Error('paging does not end');
+        }
+        expect(new Set(seen).size, order).toBe(seen.length); // no repeats
+        const expected = order === 'asc' ? oldestFirst : newestFirst;
+        // Every record there was, in order; oldest first, the ones written meanwhile come after them.
+        expect(
+          seen.filter((id) => expected.includes(id)),
+          order,
+        ).toEqual(expected);
+        if (order === 'asc') expect(seen.slice(0, expected.length)).toEqual(expected);
+      }
+
+      // A token of one order is refused by the other (and by the default, which is desc).
+      const asc = await listOk({ size: 4, order: 'asc' }, p.admin.token);
+      const desc = await listOk({ size: 4, order: 'desc' }, p.admin.token);
+      for (const [token, query] of [
+        [asc.links.next!.headers[0]!.value, { order: 'desc' }],
+        [asc.links.next!.headers[0]!.value, {}],
+        [desc.links.next!.headers[0]!.value, { order: 'asc' }],
+      ] as const) {
+        const r = await list({ size: 4, ...query, continuationToken: token }, p.admin.token);
+        expect(r.statusCode, JSON.stringify(query)).toBe(400);
+        expect(r.json()).toMatchObject({ code: 100005, name: 'invalidContinuationToken' });
+      }
+      const bad = await list({ order: 'up' }, p.admin.token);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({
+        name: 'validationFailed',
+        details: [{ field: 'querystring.order' }],
+      });
+    });
+
     it('pages a client that spells the parameters in PascalCase through links.next', async () => {
       const p = await freshPartner();
       const made = await addRecords(t.store, p.partner.id, [
@@ -533,7 +599,7 @@ describe('activity log', () => {
       expect(reversed.headers['content-type']).toMatch(/json/);
     });
 
-    it('streams more records than one batch, each once, newest first', async () => {
+    it('streams more records than one batch, each once, newest first or oldest first', async () => {
       const p = await freshPartner();
       const base = daysAgo(10).getTime();
       await addRecords(
@@ -553,6 +619,17 @@ describe('activity log', () => {
       expect(new Set(actions).size).toBe(2500);
       const instants = actions.map((a) => Math.floor(Number(a!.slice('bulk.n'.length)) / 2));
       expect(instants).toEqual([...instants].sort((a, b) => b - a));
+
+      // Oldest first: the same rows exactly reversed, across the same batch boundaries.
+      const asc = await exportCsv({ order: 'asc' }, p.admin.token);
+      expect(asc.statusCode).toBe(200);
+      expect(asc.body.trim().split('\r\n').slice(1)).toEqual([...rows].reverse());
+      const bad = await exportCsv({ order: 'sideways' }, p.admin.token);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({
+        name: 'validationFailed',
+        details: [{ field: 'querystring.order' }],
+      });
     });
   });
 

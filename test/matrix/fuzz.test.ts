@@ -109,6 +109,7 @@ const query = fc.dictionary(
     'action',
     'status',
     'sort',
+    'order',
     'Size',
   ),
   weirdString,

@@ -82,12 +82,16 @@ function where(eb: Eb, q: RecordQuery) {
   return eb.and(and);
 }
 
-/** Up to `limit` records matching `q`, newest first, after `position` when given. */
+/**
+ * Up to `limit` records matching `q` in time order (ties by id), newest first unless `order` is asc, after
+ * `position` when given. The (partner_id, occurred_at desc, id desc) index serves both directions.
+ */
 export async function findRecords(
   trx: Trx,
   q: RecordQuery,
   position: RecordPosition | undefined,
   limit: number,
+  order: 'asc' | 'desc' = 'desc',
 ): Promise<ActivityRow[]> {
   let query = trx
     .selectFrom('activity_records')
@@ -113,11 +117,11 @@ export async function findRecords(
     query = query.where((eb) =>
       eb(
         eb.refTuple('occurred_at', 'id'),
-        '<',
+        order === 'asc' ? '>' : '<',
         eb.tuple(sql<Date>`${position.at}::timestamptz`, position.id),
       ),
     );
-  return query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return query.orderBy('occurred_at', order).orderBy('id', order).limit(limit).execute();
 }
 
 export async function countRecords(trx: Trx, q: RecordQuery): Promise<number> {

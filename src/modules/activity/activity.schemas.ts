@@ -9,6 +9,7 @@ export const ACTOR_KINDS = ['partnerUser', 'apiToken', 'operator', 'system', 'cu
 export const RECORD_STATUSES = ['succeeded', 'failed'] as const;
 export const FILTER_FIELDS = ['CustomerId', 'CustomerName', 'Action', 'Status', 'PartnerUser'] as const;
 export const FILTER_OPERATORS = ['equals', 'starts_with', 'substring'] as const;
+export const SORT_ORDERS = ['desc', 'asc'] as const;
 
 const literals = <T extends string>(values: readonly T[], description?: string) =>
   Type.Union(
@@ -58,6 +59,9 @@ const filterFilters = {
       description: 'Text found in the customer name, the action or the partner user (case-insensitive)',
     }),
   ),
+  order: Type.Optional(
+    literals(SORT_ORDERS, 'By time: `desc` newest first (the default), `asc` oldest first; ties by id'),
+  ),
 };
 
 export const AuditQuery = Type.Object({ ...filterFilters, ...PageQuery }, { additionalProperties: false });
@@ -94,11 +98,12 @@ export const AuditRecords = Collection(AuditRecordSchema);
 
 export const listSchema = {
   tags: ['Activity log'],
-  summary: 'Activity log records, newest first',
+  summary: 'Activity log records, newest (or oldest) first',
   description:
     'Records in a date range (default: the last month), filtered by a Partner Center `filter` and/or the ' +
-    'simple parameters (all combine with AND). Paged with `size` and `continuationToken`; pages stay stable ' +
-    'while new records are written. A range may span at most one year.',
+    'simple parameters (all combine with AND), newest first or with `order=asc` oldest first. Paged with ' +
+    '`size` and `continuationToken` (bound to the filters and the order); pages stay stable while new ' +
+    'records are written. A range may span at most one year.',
   querystring: AuditQuery,
   response: { 200: AuditRecords, 400: ErrorRef, 401: ErrorRef, 403: ErrorRef },
 };
@@ -108,7 +113,8 @@ export const exportSchema = {
   summary: 'Export the activity log as CSV',
   description:
     'The records the same filters select, as CSV with the columns ' +
-    '`Affected customer,Action,Partner user,Status,Additional information`, newest first, streamed.',
+    '`Affected customer,Action,Partner user,Status,Additional information`, newest first (`order=asc`: ' +
+    'oldest first), streamed.',
   querystring: AuditExportQuery,
   produces: ['text/csv'],
   response: {

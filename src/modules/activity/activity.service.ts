@@ -1,4 +1,4 @@
-// The activity log: query by date range and filters, page newest first, export as CSV.
+// The activity log: query by date range and filters, page newest (or oldest) first, export as CSV.
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
 import { inPartnerTransaction } from '../../db/database.ts';
@@ -22,6 +22,8 @@ export interface ActivityFilters {
   action?: string;
   status?: 'succeeded' | 'failed';
   q?: string;
+  /** Time order: desc (newest first, the default) or asc. */
+  order?: 'asc' | 'desc';
 }
 
 export interface AuditRecordView {
@@ -207,6 +209,7 @@ function scopeOf(partnerId: string, filters: ActivityFilters) {
     action: filters.action ?? null,
     status: filters.status ?? null,
     q: filters.q ?? null,
+    order: filters.order ?? 'desc',
   };
 }
 
@@ -264,11 +267,12 @@ export function createActivityService(deps: { db: Db; clock: Clock }): ActivityS
         position = { at, id };
       } else range = resolveRange(filters, clock.now());
       const query = toQuery(ctx.partnerId, filters, range);
+      const order = filters.order ?? 'desc';
       return inPartnerTransaction(db, ctx.partnerId, (trx) =>
         pageOf(
           page.size,
           scope,
-          (limit) => findRecords(trx, query, position, limit),
+          (limit) => findRecords(trx, query, position, limit, order),
           (row) => [row.position_at, row.id, range.from.toISOString(), range.to?.toISOString() ?? null],
           toView,
           () => countRecords(trx, query),
@@ -280,9 +284,10 @@ export function createActivityService(deps: { db: Db; clock: Clock }): ActivityS
       const now = clock.now();
       const range = resolveRange(filters, now);
       const query = toQuery(ctx.partnerId, filters, range);
+      const order = filters.order ?? 'desc';
       // The first batch is read before answering, so a failing query is a clean error response, not a cut file.
       const first = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-        findRecords(trx, query, undefined, EXPORT_BATCH),
+        findRecords(trx, query, undefined, EXPORT_BATCH, order),
       );
       async function* rows(): AsyncGenerator<CsvCell[]> {
         let batch = first;
@@ -292,7 +297,7 @@ export function createActivityService(deps: { db: Db; clock: Clock }): ActivityS
           if (batch.length < EXPORT_BATCH || !last) return;
           const position = { at: last.position_at, id: last.id };
           batch = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-            findRecords(trx, query, position, EXPORT_BATCH),
+            findRecords(trx, query, position, EXPORT_BATCH, order),
           );
         }
       }

@@ -224,8 +224,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Activity log records, newest first
-         * @description Records in a date range (default: the last month), filtered by a Partner Center `filter` and/or the simple parameters (all combine with AND). Paged with `size` and `continuationToken`; pages stay stable while new records are written. A range may span at most one year.
+         * Activity log records, newest (or oldest) first
+         * @description Records in a date range (default: the last month), filtered by a Partner Center `filter` and/or the simple parameters (all combine with AND), newest first or with `order=asc` oldest first. Paged with `size` and `continuationToken` (bound to the filters and the order); pages stay stable while new records are written. A range may span at most one year.
          *
          *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `activity.view`).
          *
@@ -247,6 +247,8 @@ export interface paths {
                      * @example {"Field":"Action","Value":"partnerUser.","Operator":"starts_with"}
                      */
                     filter?: string;
+                    /** @description By time: `desc` newest first (the default), `asc` oldest first; ties by id */
+                    order?: "desc" | "asc";
                     /** @description Text found in the customer name, the action or the partner user (case-insensitive) */
                     q?: string;
                     /** @description Page size */
@@ -377,7 +379,7 @@ export interface paths {
         };
         /**
          * Export the activity log as CSV
-         * @description The records the same filters select, as CSV with the columns `Affected customer,Action,Partner user,Status,Additional information`, newest first, streamed.
+         * @description The records the same filters select, as CSV with the columns `Affected customer,Action,Partner user,Status,Additional information`, newest first (`order=asc`: oldest first), streamed.
          *
          *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `activity.view`).
          *
@@ -397,6 +399,8 @@ export interface paths {
                      * @example {"Field":"Action","Value":"partnerUser.","Operator":"starts_with"}
                      */
                     filter?: string;
+                    /** @description By time: `desc` newest first (the default), `asc` oldest first; ties by id */
+                    order?: "desc" | "asc";
                     /** @description Text found in the customer name, the action or the partner user (case-insensitive) */
                     q?: string;
                     /** @description First day (YYYY-MM-DD, from 00:00 UTC) or instant (ISO 8601 date-time). Default: one month before endDate. */
