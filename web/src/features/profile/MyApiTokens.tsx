@@ -1,15 +1,16 @@
 // My profile → API tokens: the user's own tokens (any role may have them, unlike Settings → API tokens):
-// create one with roles the user holds, its secret shown once, and revoke.
-import { useInfiniteQuery } from '@tanstack/react-query';
+// create one with roles the user holds, its secret shown once, and revoke; the table sorts like the
+// organisation's.
 import { useState } from 'react';
+import { nextSort } from '../../components/SortHeader.tsx';
+import type { SortState } from '../../components/SortHeader.tsx';
 import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { nextToken } from '../activity/activity.queries.ts';
 import { CreateTokenDialog } from '../settings/apitokens/CreateTokenDialog.tsx';
 import { RevokeTokenDialog } from '../settings/apitokens/RevokeTokenDialog.tsx';
 import { TokensTable } from '../settings/apitokens/TokensTable.tsx';
-import type { ApiToken } from '../settings/apitokens/apitokens.queries.ts';
-import { TOKENS_KEY, fetchOwnTokens } from '../settings/apitokens/apitokens.queries.ts';
+import type { ApiToken, TokenSort } from '../settings/apitokens/apitokens.queries.ts';
+import { useTokensQuery } from '../settings/apitokens/apitokens.queries.ts';
 
 const PAGE_SIZE = 25;
 
@@ -17,12 +18,8 @@ export function MyApiTokens() {
   const { t } = useI18n();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken>();
-  const query = useInfiniteQuery({
-    queryKey: [...TOKENS_KEY, 'own'],
-    queryFn: ({ pageParam }) => fetchOwnTokens({ size: PAGE_SIZE, continuationToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => nextToken(last.links),
-  });
+  const [sort, setSort] = useState<SortState<TokenSort>>({ by: 'createdAt', order: 'asc' });
+  const query = useTokensQuery(true, sort, PAGE_SIZE);
   const tokens = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="panel" aria-labelledby="my-tokens">
@@ -33,7 +30,14 @@ export function MyApiTokens() {
         </button>
       </div>
       <PagedList query={query} count={tokens.length} empty={t('profile.noTokens')}>
-        <TokensTable tokens={tokens} labelledBy="my-tokens" showOwner={false} onRevoke={setRevoking} />
+        <TokensTable
+          tokens={tokens}
+          labelledBy="my-tokens"
+          showOwner={false}
+          sort={sort}
+          onSort={(field) => setSort((s) => nextSort(s, field))}
+          onRevoke={setRevoking}
+        />
       </PagedList>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
       {revoking && <RevokeTokenDialog token={revoking} own onClose={() => setRevoking(undefined)} />}

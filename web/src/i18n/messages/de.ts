@@ -13,6 +13,12 @@ export const de: Messages = {
   'common.saved': 'Gespeichert.',
   'common.cancel': 'Abbrechen',
   'common.close': 'Schließen',
+  'common.sortBy': 'Nach {column} sortieren',
+  'dateField.hint': 'Eingabe als {format}',
+  'dateField.invalid': 'Geben Sie ein gültiges Datum im Format {format} ein.',
+  'dateField.day': 'TT',
+  'dateField.month': 'MM',
+  'dateField.year': 'JJJJ',
 
   'error.default': 'Die Anfrage ist fehlgeschlagen',
   'error.networkError': 'Partnerdesk ist nicht erreichbar',
@@ -36,6 +42,7 @@ export const de: Messages = {
   'signin.password': 'Kennwort',
   'signin.submit': 'Anmelden',
   'signin.submitting': 'Anmeldung läuft …',
+  'signin.language': 'Sprache',
 
   'changePassword.title': 'Temporäres Kennwort ändern',
   'changePassword.intro':
@@ -108,7 +115,8 @@ export const de: Messages = {
   'activity.status': 'Status',
   'activity.status.succeeded': 'Erfolgreich',
   'activity.status.failed': 'Fehlgeschlagen',
-  'activity.order': 'Neueste zuerst. Zeitraum und Filter wählen, dann Anzeigen.',
+  'activity.order.desc': 'Neueste zuerst. Zeitraum und Filter wählen, dann Anzeigen.',
+  'activity.order.asc': 'Älteste zuerst. Zeitraum und Filter wählen, dann Anzeigen.',
   'activity.filters': 'Filter',
   'activity.startDate': 'Von',
   'activity.endDate': 'Bis (einschließlich)',
@@ -179,7 +187,6 @@ export const de: Messages = {
   'users.never': 'Nie',
   'users.column.userName': 'Benutzername',
   'users.column.created': 'Erstellt',
-  'users.sortBy': 'Nach {column} sortieren',
   'users.actions': 'Aktionen',
   'users.state.active': 'Aktiv',
   'users.state.inactive': 'Deaktiviert',

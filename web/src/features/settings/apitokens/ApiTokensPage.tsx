@@ -1,15 +1,15 @@
-// Settings → API tokens: every API token of the organisation with its owner, roles and use; create one of
-// your own (its secret shown once) and revoke any.
-import { useInfiniteQuery } from '@tanstack/react-query';
+// Settings → API tokens: every API token of the organisation with its owner, roles and use, sortable; create
+// one of your own (its secret shown once) and revoke any.
 import { useState } from 'react';
+import { nextSort } from '../../../components/SortHeader.tsx';
+import type { SortState } from '../../../components/SortHeader.tsx';
 import { PagedList } from '../../../components/states.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { nextToken } from '../../activity/activity.queries.ts';
 import { CreateTokenDialog } from './CreateTokenDialog.tsx';
 import { RevokeTokenDialog } from './RevokeTokenDialog.tsx';
 import { TokensTable } from './TokensTable.tsx';
-import type { ApiToken } from './apitokens.queries.ts';
-import { TOKENS_KEY, fetchTokens } from './apitokens.queries.ts';
+import type { ApiToken, TokenSort } from './apitokens.queries.ts';
+import { useTokensQuery } from './apitokens.queries.ts';
 
 const PAGE_SIZE = 50;
 
@@ -17,12 +17,8 @@ export function ApiTokensPage() {
   const { t, number } = useI18n();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken>();
-  const query = useInfiniteQuery({
-    queryKey: [...TOKENS_KEY, 'list'],
-    queryFn: ({ pageParam }) => fetchTokens({ size: PAGE_SIZE, continuationToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => nextToken(last.links),
-  });
+  const [sort, setSort] = useState<SortState<TokenSort>>({ by: 'createdAt', order: 'asc' });
+  const query = useTokensQuery(false, sort, PAGE_SIZE);
   const tokens = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="tokens-heading">
@@ -36,7 +32,14 @@ export function ApiTokensPage() {
         <p className="muted">{t('tokens.total', { count: number(query.data.pages[0]?.totalCount ?? 0) })}</p>
       )}
       <PagedList query={query} count={tokens.length} empty={t('tokens.empty')}>
-        <TokensTable tokens={tokens} labelledBy="tokens-heading" showOwner onRevoke={setRevoking} />
+        <TokensTable
+          tokens={tokens}
+          labelledBy="tokens-heading"
+          showOwner
+          sort={sort}
+          onSort={(field) => setSort((s) => nextSort(s, field))}
+          onRevoke={setRevoking}
+        />
       </PagedList>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
       {revoking && <RevokeTokenDialog token={revoking} own={false} onClose={() => setRevoking(undefined)} />}

@@ -1,18 +1,23 @@
 // Settings → Users: the partner's users a page at a time (search by name), with adding a user and, per user,
 // changing roles, resetting the password and deactivating or activating. Display name, user name and created
 // sort through the API (a header button; the same column again reverses the order); a new sort starts again at
-// the first page.
+// the first page. The search and the sort live in the URL (?q=…&sort=…&order=…), so a reload or a shared link
+// shows the same list.
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { PartnerUser } from '../../../api/client.ts';
+import { oneOf, withParams } from '../../../app/searchParams.ts';
+import { SortHeader, nextSort } from '../../../components/SortHeader.tsx';
+import type { SortState } from '../../../components/SortHeader.tsx';
 import { PagedList } from '../../../components/states.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { nextToken } from '../../activity/activity.queries.ts';
 import { AddUserDialog } from './AddUserDialog.tsx';
 import type { UserAction } from './UserDialogs.tsx';
 import { UserActionDialog } from './UserDialogs.tsx';
-import type { SortOrder, UserSort } from './users.queries.ts';
-import { USERS_KEY, fetchUsers } from './users.queries.ts';
+import type { UserSort } from './users.queries.ts';
+import { USERS_KEY, USER_SORTS, fetchUsers } from './users.queries.ts';
 
 const PAGE_SIZE = 25;
 
@@ -21,18 +26,20 @@ function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => v
   const u = props.user;
   return (
     <tr>
-      <td>
+      <td data-label={t('users.displayName')}>
         <span className="strong">{u.displayName}</span>
       </td>
-      <td>{u.userName}</td>
-      <td>{u.roles.map((r) => t(`role.${r}`)).join(', ')}</td>
-      <td>
+      <td data-label={t('users.column.userName')}>{u.userName}</td>
+      <td data-label={t('users.roles')}>{u.roles.map((r) => t(`role.${r}`)).join(', ')}</td>
+      <td data-label={t('users.state')}>
         <span className={`badge ${u.state}`}>{t(`users.state.${u.state}`)}</span>
         {u.mustChangePassword && <span className="muted small block">{t('users.temporary')}</span>}
       </td>
-      <td>{dateTime(u.createdAt)}</td>
-      <td>{u.lastSignInAt ? dateTime(u.lastSignInAt) : t('users.never')}</td>
-      <td>
+      <td data-label={t('users.column.created')}>{dateTime(u.createdAt)}</td>
+      <td data-label={t('users.lastSignIn')}>
+        {u.lastSignInAt ? dateTime(u.lastSignInAt) : t('users.never')}
+      </td>
+      <td data-label={t('users.actions')}>
         <div className="row-actions" role="group" aria-label={t('users.actionsFor', { name: u.displayName })}>
           <button
             type="button"
@@ -66,40 +73,31 @@ function UserRow(props: { user: PartnerUser; onAction: (action: UserAction) => v
   );
 }
 
-function SortHeader(props: {
-  field: UserSort;
-  label: string;
-  sort: { by: UserSort; order: SortOrder };
-  onSort: (field: UserSort) => void;
-}) {
-  const { t } = useI18n();
-  const active = props.sort.by === props.field;
-  const direction = props.sort.order === 'asc' ? 'ascending' : 'descending';
-  return (
-    <th scope="col" aria-sort={active ? direction : 'none'}>
-      <button
-        type="button"
-        className="link-button sort-button"
-        aria-label={t('users.sortBy', { column: props.label })}
-        onClick={() => props.onSort(props.field)}
-      >
-        {props.label}
-        <span aria-hidden="true">{active ? (props.sort.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-      </button>
-    </th>
-  );
-}
-
 export function UsersPage() {
   const { t, number } = useI18n();
   const searchId = useId();
-  const [search, setSearch] = useState('');
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
   const q = useDeferredValue(search.trim());
   const [adding, setAdding] = useState(false);
   const [acting, setActing] = useState<{ user: PartnerUser; action: UserAction }>();
-  const [sort, setSort] = useState<{ by: UserSort; order: SortOrder }>({ by: 'createdAt', order: 'asc' });
-  const onSort = (by: UserSort) =>
-    setSort((s) => ({ by, order: s.by === by && s.order === 'asc' ? 'desc' : 'asc' }));
+  const sort: SortState<UserSort> = {
+    by: oneOf(params, 'sort', USER_SORTS) ?? 'createdAt',
+    order: oneOf(params, 'order', ['asc', 'desc'] as const) ?? 'asc',
+  };
+  // Typing and sorting replace the history entry: Back leaves the page instead of undoing each keystroke.
+  const setSearch = (value: string) => setParams((p) => withParams(p, { q: value }), { replace: true });
+  const onSort = (by: UserSort) => {
+    const next = nextSort(sort, by);
+    setParams(
+      (p) =>
+        withParams(p, {
+          sort: next.by === 'createdAt' ? undefined : next.by,
+          order: next.order === 'asc' ? undefined : next.order,
+        }),
+      { replace: true },
+    );
+  };
   // The sort is part of the query key: a new sort is a new list, read again from its first page.
   const query = useInfiniteQuery({
     queryKey: [...USERS_KEY, 'list', q, sort.by, sort.order],

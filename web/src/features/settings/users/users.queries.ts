@@ -5,7 +5,8 @@ import { api, unwrap } from '../../../api/client.ts';
 
 export const USERS_KEY = ['partnerusers'] as const;
 
-export type UserSort = 'displayName' | 'userName' | 'createdAt';
+export const USER_SORTS = ['displayName', 'userName', 'createdAt'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
 export type SortOrder = 'asc' | 'desc';
 
 export function fetchUsers(opts: {
