@@ -1,7 +1,9 @@
-// Every console message exists, non-empty, in every language, with the same {placeholders} as English; and
-// the language choice follows the profile, then the browser, then English.
+// Every console message exists, non-empty, in every language, with the same {placeholders} as English; the
+// language choice follows the profile, then the sign-in page's choice, then the browser, then English; and
+// days are written and read in the language's format.
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, LANGUAGES, format, pickLanguage } from '../web/src/i18n/catalogs.ts';
+import { dayFormat, formatDay, parseDay } from '../web/src/i18n/dates.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -32,8 +34,9 @@ describe('message catalogs', () => {
         (k) =>
           CATALOGS[language][k as 'app.name'] === CATALOGS.en[k as 'app.name'] && !k.startsWith('language.'),
       );
-      // Names that stay the same in every language (the product name, "Partner", "Status", "Global").
-      expect(same.length, `${language}: ${same.join(', ')}`).toBeLessThanOrEqual(6);
+      // Names that stay the same in every language (the product name, "Partner", "Status", "Global"), and
+      // German's "MM" for the month in a date format (TT.MM.JJJJ).
+      expect(same.length, `${language}: ${same.join(', ')}`).toBeLessThanOrEqual(7);
     }
   });
 
@@ -49,5 +52,66 @@ describe('language choice', () => {
     expect(pickLanguage(null, ['fr-FR', 'de-AT', 'en'])).toEqual({ language: 'de', locale: 'de-AT' });
     expect(pickLanguage(null, ['fr-FR'])).toEqual({ language: 'en', locale: 'en' });
     expect(pickLanguage('xx', [])).toEqual({ language: 'en', locale: 'en' });
+  });
+
+  it('uses the language chosen before sign-in until a profile language applies', () => {
+    expect(pickLanguage(null, ['de-DE', 'en'], 'ru')).toEqual({ language: 'ru', locale: 'ru' });
+    expect(pickLanguage(undefined, ['en-GB', 'ru-RU'], 'ru')).toEqual({ language: 'ru', locale: 'ru-RU' });
+    expect(pickLanguage('de', ['en'], 'ru')).toEqual({ language: 'de', locale: 'de' });
+    // Something else in storage is no choice.
+    expect(pickLanguage(null, ['de-AT'], 'fr')).toEqual({ language: 'de', locale: 'de-AT' });
+  });
+});
+
+describe('days in the language format', () => {
+  const en = dayFormat('en');
+  const ru = dayFormat('ru');
+  const de = dayFormat('de');
+
+  it('takes the order and separator from Intl: MM/DD/YYYY in English, DD.MM.YYYY in Russian and German', () => {
+    expect(en).toEqual({ order: ['month', 'day', 'year'], separator: '/' });
+    expect(ru).toEqual({ order: ['day', 'month', 'year'], separator: '.' });
+    expect(de).toEqual({ order: ['day', 'month', 'year'], separator: '.' });
+    expect(dayFormat('en-GB').order).toEqual(['day', 'month', 'year']);
+  });
+
+  it('writes YYYY-MM-DD in that format and reads it back', () => {
+    expect(formatDay('2026-02-01', en)).toBe('02/01/2026');
+    expect(formatDay('2026-02-01', ru)).toBe('01.02.2026');
+    expect(formatDay('2026-02-01', de)).toBe('01.02.2026');
+    for (const f of [en, ru, de]) expect(parseDay(formatDay('2026-11-28', f), f)).toBe('2026-11-28');
+  });
+
+  it('reads the parts in the language order, one or two digits for day and month, any separator', () => {
+    expect(parseDay('02/01/2026', en)).toBe('2026-02-01');
+    expect(parseDay('01.02.2026', ru)).toBe('2026-02-01');
+    expect(parseDay(' 1.2.2026 ', de)).toBe('2026-02-01');
+    expect(parseDay('1/2/2026', ru)).toBe('2026-02-01');
+    expect(parseDay('2026-02-01', ru)).toBe('2026-02-01'); // the ISO way, never ambiguous
+    expect(parseDay('29.02.2028', ru)).toBe('2028-02-29');
+  });
+
+  it('refuses what is not a real day', () => {
+    for (const text of [
+      '',
+      '31.02.2026',
+      '29.02.2027',
+      '13/01/2026',
+      '01.13.2026',
+      '00.01.2026',
+      '1.2.26',
+      '01.02.20260',
+      '001.02.2026',
+      '01.02',
+      '01.02.2026.05',
+      'today',
+      '01.02.2026x',
+      'x01.02.2026',
+      '0000-01-01',
+    ])
+      expect(parseDay(text, text.includes('/') ? en : ru), text).toBeUndefined();
+    // The same text means another day in English, or none.
+    expect(parseDay('01.02.2026', en)).toBe('2026-01-02');
+    expect(parseDay('28.11.2026', en)).toBeUndefined();
   });
 });

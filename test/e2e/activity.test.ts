@@ -106,9 +106,11 @@ describeInBrowser('console: API tokens and the activity log', () => {
     );
     const from = p.getByLabel('From');
     const to = p.getByLabel('To (inclusive)');
+    // Dates in the English format (MM/DD/YYYY), today's as the end of the default range.
     const [start, end] = [await from.inputValue(), await to.inputValue()];
-    expect(start).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(end).toBe(new Date().toISOString().slice(0, 10));
+    expect(start).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    const [y, m, d] = new Date().toISOString().slice(0, 10).split('-');
+    expect(end).toBe(`${m}/${d}/${y}`);
     await checkPage(p, 'activity-log');
 
     // Only the failed records; the export link carries the same filter.
@@ -122,8 +124,8 @@ describeInBrowser('console: API tokens and the activity log', () => {
     expect(await exportLink.getAttribute('href')).toContain('status=failed');
 
     // A backwards range: the API's reason next to the field it concerns.
-    await from.fill('2026-02-10');
-    await to.fill('2026-02-01');
+    await from.fill('02/10/2026');
+    await to.fill('02/01/2026');
     await p.getByRole('button', { name: 'Show' }).click();
     await p.getByText('must not be before startDate').waitFor();
     expect(await to.getAttribute('aria-invalid')).toBe('true');
@@ -199,24 +201,69 @@ describeInBrowser('console: API tokens and the activity log', () => {
       .click();
     await heading(p, 'Журнал действий');
     const results = p.getByRole('region', { name: 'Записи' });
+    // The first page is in before the headers are read (allTextContents does not wait).
+    await results.getByRole('cell', { name: 'Вход', exact: true }).first().waitFor();
     const headers = await results.getByRole('columnheader').allTextContents();
     expect(headers).toEqual([
-      'Когда',
+      'Когда ▼', // the sort arrow (hidden from screen readers, which hear aria-sort)
       'Действие',
       'Пользователь партнёра',
       'Клиент',
       'Состояние',
       'Дополнительные сведения',
     ]);
-    await results.getByRole('cell', { name: 'Вход', exact: true }).first().waitFor();
     await results.getByText('Успешно').first().waitFor();
     expect(await results.locator('time').first().textContent()).toMatch(
       /^\d{1,2} [а-я]+\.? \d{4} г\., \d{2}:\d{2}$/,
     );
-    await p.getByLabel('По (включительно)').waitFor();
     await p.getByRole('button', { name: 'Показать' }).waitFor();
     await p.getByRole('link', { name: 'Экспорт в CSV' }).waitFor();
     await checkPage(p, 'activity-log-ru');
+
+    // The range in the Russian format (ДД.ММ.ГГГГ), whatever the browser's own locale (en-US here).
+    const from = p.getByLabel('С', { exact: true });
+    const to = p.getByLabel('По (включительно)');
+    const [y, m, d] = new Date().toISOString().slice(0, 10).split('-');
+    expect(await to.inputValue()).toBe(`${d}.${m}.${y}`);
+    expect(await from.inputValue()).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
+    const hintOf = async (field: typeof from) =>
+      (
+        await Promise.all(
+          (await field.getAttribute('aria-describedby'))!
+            .split(' ')
+            .map((id) => p.locator(`[id="${id}"]`).textContent()),
+        )
+      ).join(' ');
+    expect(await hintOf(from)).toContain('Формат: ДД.ММ.ГГГГ');
+
+    // A Russian date is read as day.month.year: 01.02 is the 1st of February, sent to the API as such.
+    const asked = p.waitForRequest(
+      (r) => r.url().includes('/v1/auditrecords?') && r.url().includes('startDate=2026-02-01'),
+    );
+    await from.fill('01.02.2026');
+    await to.fill('10.02.2026');
+    await p.getByRole('button', { name: 'Показать' }).click();
+    const url = new URL((await asked).url());
+    expect([url.searchParams.get('startDate'), url.searchParams.get('endDate')]).toEqual([
+      '2026-02-01',
+      '2026-02-10',
+    ]);
+    await p.getByText('За этот период действий нет.').waitFor();
+    expect(new URL(p.url()).searchParams.get('startDate')).toBe('2026-02-01');
+
+    // A day that does not exist is the field's error, and nothing is asked of the API.
+    let requests = 0;
+    p.on('request', (r) => {
+      if (r.url().includes('/v1/auditrecords?')) requests++;
+    });
+    await from.fill('31.02.2026');
+    await p.getByRole('button', { name: 'Показать' }).click();
+    await p.getByText('Введите существующую дату в формате ДД.ММ.ГГГГ.').waitFor();
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    expect(await hintOf(from)).toContain('Введите существующую дату в формате ДД.ММ.ГГГГ.');
+    await p.locator('input[name="startDate"]:focus').waitFor();
+    expect(requests).toBe(0);
+    await checkPage(p, 'activity-log-ru-invalid-date');
 
     await p.goto('/profile');
     await heading(p, 'Мой профиль');

@@ -1,21 +1,32 @@
-// Activity records as a table. Newest first is the API's order; no sort control is offered, since sorting
-// the loaded pages the other way would not show the oldest records of the range.
+// Activity records as a table, newest or oldest first: the When column's header button asks the API for the
+// other order (sorting only the loaded pages would not show the other end of the range). On narrow screens
+// each row is a card, every value labelled with its column (data-label).
 import type { AuditRecord } from '../../api/client.ts';
+import { SortHeader } from '../../components/SortHeader.tsx';
+import type { SortOrder } from '../../components/SortHeader.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { actionLabel } from './actions.ts';
 import { summarizeDetails } from './details.ts';
 
-export function ActivityTable(props: { records: AuditRecord[]; labelledBy: string }) {
+export function ActivityTable(props: {
+  records: AuditRecord[];
+  labelledBy: string;
+  order: SortOrder;
+  onToggleOrder: () => void;
+}) {
   const { t, dateTime } = useI18n();
   return (
-    // Scrolls sideways on narrow screens; focusable so that keyboard users can scroll it too.
+    // Focusable, so that keyboard users can scroll it where it is wider than the screen.
     <div className="table-wrap" role="region" aria-labelledby={props.labelledBy} tabIndex={0}>
       <table>
         <thead>
           <tr>
-            <th scope="col" aria-sort="descending">
-              {t('activity.when')}
-            </th>
+            <SortHeader
+              field="occurredAt"
+              label={t('activity.when')}
+              sort={{ by: 'occurredAt', order: props.order }}
+              onSort={props.onToggleOrder}
+            />
             <th scope="col">{t('activity.action')}</th>
             <th scope="col">{t('activity.user')}</th>
             <th scope="col">{t('activity.customer')}</th>
@@ -26,16 +37,20 @@ export function ActivityTable(props: { records: AuditRecord[]; labelledBy: strin
         <tbody>
           {props.records.map((r) => (
             <tr key={r.id}>
-              <td>
+              <td data-label={t('activity.when')}>
                 <time dateTime={r.occurredAt}>{dateTime(r.occurredAt)}</time>
               </td>
-              <td title={r.action}>{actionLabel(t, r.action)}</td>
-              <td>{r.partnerUser.name}</td>
-              <td>{r.customer?.name}</td>
-              <td>
+              <td data-label={t('activity.action')} title={r.action}>
+                {actionLabel(t, r.action)}
+              </td>
+              <td data-label={t('activity.user')}>{r.partnerUser.name}</td>
+              <td data-label={r.customer ? t('activity.customer') : undefined}>{r.customer?.name}</td>
+              <td data-label={t('activity.status')}>
                 <span className={`badge ${r.status}`}>{t(`activity.status.${r.status}`)}</span>
               </td>
-              <td className="small">{summarizeDetails(t, r.additionalInformation)}</td>
+              <td data-label={t('activity.details')} className="small">
+                {summarizeDetails(t, r.additionalInformation)}
+              </td>
             </tr>
           ))}
         </tbody>

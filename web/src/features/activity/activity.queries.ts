@@ -9,9 +9,11 @@ export interface ActivityFilters {
   action?: string;
   status?: 'succeeded' | 'failed';
   q?: string;
+  /** By time: desc (newest first, the API's default) or asc. */
+  order?: 'asc' | 'desc';
 }
 
-/** Records in the range, newest first; `totalCount` counts the whole selection. */
+/** Records in the range, newest (or oldest) first; `totalCount` counts the whole selection. */
 export function fetchActivity(opts: ActivityFilters & { size: number; continuationToken?: string }) {
   return unwrap(api.GET('/v1/auditrecords', { params: { query: opts } }));
 }
