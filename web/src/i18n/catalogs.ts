@@ -24,18 +24,21 @@ export function isLanguage(value: unknown): value is Language {
 }
 
 /**
- * The console's language: the profile's, else the first supported browser language, else English.
- * Also the locale for dates and numbers: the browser's own tag when it is of that language (de-AT stays
- * de-AT), otherwise the bare language.
+ * The console's language: the profile's, else the one chosen on the sign-in page in this browser, else the
+ * first supported browser language, else English. Also the locale for dates and numbers: the browser's own tag
+ * when it is of that language (de-AT stays de-AT), otherwise the bare language.
  */
 export function pickLanguage(
   profileLanguage: string | null | undefined,
   browserLanguages: readonly string[],
+  chosenLanguage?: string | null,
 ): { language: Language; locale: string } {
   const base = (tag: string) => tag.toLowerCase().split('-')[0];
   const language = isLanguage(profileLanguage)
     ? profileLanguage
-    : (browserLanguages.map(base).find(isLanguage) ?? 'en');
+    : isLanguage(chosenLanguage)
+      ? chosenLanguage
+      : (browserLanguages.map(base).find(isLanguage) ?? 'en');
   const locale = browserLanguages.find((tag) => base(tag) === language) ?? language;
   return { language, locale };
 }

@@ -3,6 +3,7 @@ import { createContext, useContext, useEffect, useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { Language, MessageKey, Params } from './catalogs.ts';
 import { CATALOGS, format, pickLanguage } from './catalogs.ts';
+import { useChosenLanguage } from './chosenLanguage.ts';
 
 export interface I18n {
   language: Language;
@@ -13,12 +14,12 @@ export interface I18n {
   number(value: number): string;
 }
 
-function browserLanguages(): readonly string[] {
+export function browserLanguages(): readonly string[] {
   return typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
 }
 
-export function makeI18n(profileLanguage: string | null | undefined): I18n {
-  const { language, locale } = pickLanguage(profileLanguage, browserLanguages());
+export function makeI18n(profileLanguage: string | null | undefined, chosenLanguage?: string | null): I18n {
+  const { language, locale } = pickLanguage(profileLanguage, browserLanguages(), chosenLanguage);
   const messages = CATALOGS[language];
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const numbers = new Intl.NumberFormat(locale);
@@ -33,8 +34,10 @@ export function makeI18n(profileLanguage: string | null | undefined): I18n {
 
 const I18nContext = createContext<I18n>(makeI18n(null));
 
+/** The profile's language when signed in; before that (or when the profile has none), the sign-in page's choice. */
 export function I18nProvider(props: { profileLanguage: string | null | undefined; children: ReactNode }) {
-  const i18n = useMemo(() => makeI18n(props.profileLanguage), [props.profileLanguage]);
+  const chosen = useChosenLanguage();
+  const i18n = useMemo(() => makeI18n(props.profileLanguage, chosen), [props.profileLanguage, chosen]);
   useEffect(() => {
     // Screen readers pick their voice from it; also what axe checks.
     document.documentElement.lang = i18n.language;

@@ -1,7 +1,8 @@
 // /signin: user name and password → console session. Wrong password, lockout and the like are shown with
-// the API's own message in an alert; a user with a temporary password goes on to change it.
+// the API's own message in an alert; a user with a temporary password goes on to change it. A language choice
+// applies at once and is remembered in this browser, until a profile language takes over after sign-in.
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useAuthActions, useProfileQuery } from '../../app/auth.tsx';
@@ -9,12 +10,37 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { Loading } from '../../components/states.tsx';
+import { LANGUAGES, isLanguage } from '../../i18n/catalogs.ts';
+import { setChosenLanguage } from '../../i18n/chosenLanguage.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /** Where to go after sign-in: the page that sent the user here, if it is one of ours. */
 function nextPath(state: unknown): string {
   const from = (state as { from?: string } | null)?.from;
   return from && from.startsWith('/') && !from.startsWith('//') && from !== '/signin' ? from : '/';
+}
+
+function LanguageChoice() {
+  const { t, language } = useI18n();
+  const id = useId();
+  return (
+    <div className="field language-choice">
+      <label htmlFor={id}>{t('signin.language')}</label>
+      <select
+        id={id}
+        value={language}
+        onChange={(e) => {
+          if (isLanguage(e.target.value)) setChosenLanguage(e.target.value);
+        }}
+      >
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`language.${l}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 export function SignInPage() {
@@ -72,6 +98,7 @@ export function SignInPage() {
             {mutation.isPending ? t('signin.submitting') : t('signin.submit')}
           </button>
         </form>
+        <LanguageChoice />
       </div>
     </main>
   );

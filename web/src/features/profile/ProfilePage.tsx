@@ -8,7 +8,8 @@ import { useAuthActions, useProfile } from '../../app/auth.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LANGUAGES, isLanguage, pickLanguage } from '../../i18n/catalogs.ts';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { useChosenLanguage } from '../../i18n/chosenLanguage.ts';
+import { browserLanguages, useI18n } from '../../i18n/i18n.tsx';
 import { PasswordForm } from '../auth/PasswordForm.tsx';
 import { MyApiTokens } from './MyApiTokens.tsx';
 
@@ -28,7 +29,9 @@ export function ProfilePage() {
       ),
     onSuccess: setProfile,
   });
-  const browserLanguage = pickLanguage(null, navigator.languages ?? [navigator.language]).language;
+  // What applies without a profile language: this browser's sign-in choice, else its languages.
+  const chosen = useChosenLanguage();
+  const browserLanguage = pickLanguage(null, browserLanguages(), chosen).language;
   return (
     <section>
       <PageHeader title={t('profile.title')} />
