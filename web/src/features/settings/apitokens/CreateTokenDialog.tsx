@@ -1,11 +1,9 @@
 // Create an API token of your own (name, roles you hold, optional lifetime); its secret is shown once.
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import type { Role } from '../../../api/client.ts';
 import { ApiError } from '../../../api/client.ts';
 import { useProfile } from '../../../app/auth.tsx';
-import { Dialog } from '../../../components/Dialog.tsx';
-import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
+import { OneTimeResultDialog } from '../../../components/OneTimeResultDialog.tsx';
 import { OneTimeSecret } from '../../../components/OneTimeSecret.tsx';
 import { RoleCheckboxes } from '../../../components/RoleCheckboxes.tsx';
 import { TextField } from '../../../components/TextField.tsx';
@@ -20,61 +18,49 @@ export function CreateTokenDialog(props: { onClose: () => void }) {
   const [roles, setRoles] = useState<Role[]>([]);
   const [days, setDays] = useState('');
   const error = create.error instanceof ApiError ? create.error : undefined;
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate({ name: name.trim(), roles, ...(days.trim() ? { expiresInDays: Number(days) } : {}) });
-  };
   return (
-    <Dialog title={t('tokens.create')} onClose={props.onClose}>
-      {create.data ? (
-        <>
+    <OneTimeResultDialog
+      title={t('tokens.create')}
+      onClose={props.onClose}
+      result={
+        create.data && (
           <OneTimeSecret label={t('tokens.secret')} value={create.data.token} hint={t('tokens.secretOnce')} />
-          <div className="actions">
-            <button type="button" className="button primary" onClick={props.onClose}>
-              {t('common.close')}
-            </button>
-          </div>
-        </>
-      ) : (
-        <form onSubmit={onSubmit} noValidate>
-          {create.isError && <ErrorAlert error={create.error} />}
-          <TextField
-            label={t('tokens.name')}
-            name="name"
-            required
-            value={name}
-            error={error?.fieldError('name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <RoleCheckboxes
-            value={roles}
-            onChange={setRoles}
-            only={profile.roles}
-            hint={t('tokens.rolesHint')}
-            error={error?.fieldError('roles')}
-          />
-          <TextField
-            label={t('tokens.expiresInDays')}
-            name="expiresInDays"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={730}
-            hint={t('tokens.expiresHint')}
-            value={days}
-            error={error?.fieldError('expiresInDays')}
-            onChange={(e) => setDays(e.target.value)}
-          />
-          <div className="actions">
-            <button type="submit" className="button primary" disabled={create.isPending}>
-              {create.isPending ? t('common.saving') : t('tokens.create')}
-            </button>
-            <button type="button" className="button secondary" onClick={props.onClose}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        </form>
-      )}
-    </Dialog>
+        )
+      }
+      onSubmit={() =>
+        create.mutate({ name: name.trim(), roles, ...(days.trim() ? { expiresInDays: Number(days) } : {}) })
+      }
+      error={create.error}
+      pending={create.isPending}
+      submitLabel={t('tokens.create')}
+    >
+      <TextField
+        label={t('tokens.name')}
+        name="name"
+        required
+        value={name}
+        error={error?.fieldError('name')}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <RoleCheckboxes
+        value={roles}
+        onChange={setRoles}
+        only={profile.roles}
+        hint={t('tokens.rolesHint')}
+        error={error?.fieldError('roles')}
+      />
+      <TextField
+        label={t('tokens.expiresInDays')}
+        name="expiresInDays"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={730}
+        hint={t('tokens.expiresHint')}
+        value={days}
+        error={error?.fieldError('expiresInDays')}
+        onChange={(e) => setDays(e.target.value)}
+      />
+    </OneTimeResultDialog>
   );
 }
