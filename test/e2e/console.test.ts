@@ -1,6 +1,9 @@
 // The console in a real browser against a real server: sign-in and its errors, the forced password change,
 // navigation by role and the "not allowed" page, the dashboard, Russian, and a phone-sized screen. Every
 // page visited is checked with axe and saved as test-results/<name>.png.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
@@ -17,6 +20,21 @@ import {
   signIn,
   startServer,
 } from './helpers.ts';
+
+/** The HTTP status curl gets for GET `url` with the bearer token. */
+async function curlStatus(url: string, token: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '-H',
+    `authorization: Bearer ${token}`,
+    url,
+  ]);
+  return stdout;
+}
 
 describeInBrowser('console', () => {
   let server: Server;
@@ -185,6 +203,8 @@ describeInBrowser('console', () => {
   });
 
   it('the admin adds a Sales agent, who signs in with the temporary password, changes it and meets the role limits', async () => {
+    // A third user, so that the sort below has something to order whichever tests ran before.
+    await createUser(server.store, partner.id, { roles: ['helpdeskAgent'], displayName: 'Bea Helpdesk' });
     // The admin: dashboard, Settings → Users, the Add user dialog; the temporary password read from it.
     const p = await page();
     await signIn(p, admin.userName, TEST_PASSWORD);
@@ -269,6 +289,50 @@ describeInBrowser('console', () => {
     expect(await p.getByRole('main').textContent()).toContain(
       'Your roles do not allow Activity log. It needs one of these roles: Global admin, Admin agent, Billing admin.',
     );
+    await p.getByLabel('Account of Sally Sales').click();
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await heading(p, 'Sign in to Partnerdesk');
+
+    // Back as the admin: the activity log has every step of the flow, and so has its CSV export.
+    await signIn(p, admin.userName, TEST_PASSWORD);
+    // (Not the page Sally had open when she signed out.)
+    await heading(p, 'Dashboard');
+    await nav.getByRole('link', { name: 'Activity log' }).click();
+    await heading(p, 'Activity log');
+    const records = p.getByRole('region', { name: 'Records' });
+    const recordOf = (action: string, user: string) =>
+      records
+        .getByRole('row')
+        .filter({ has: p.getByRole('cell', { name: action, exact: true }) })
+        .filter({ has: p.getByRole('cell', { name: user, exact: true }) })
+        .first();
+    await recordOf('Partner user added', admin.userName).waitFor();
+    expect(await recordOf('Partner user added', admin.userName).textContent()).toContain(
+      'sally.sales@contoso.example',
+    );
+    await recordOf('Password change', 'sally.sales@contoso.example').waitFor();
+    await recordOf('Sign-in', 'sally.sales@contoso.example').waitFor();
+    await recordOf('Sign-out', 'sally.sales@contoso.example').waitFor();
+    await recordOf('Sign-out', admin.userName).waitFor();
+    await checkPage(p, 'flow-activity-log');
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const lines = fs
+      .readFileSync(await download.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('Affected customer,Action,Partner user,Status,Additional information');
+    const actions = lines.slice(1).map((line) => line.split(',').slice(1, 4).join(','));
+    for (const expected of [
+      `partnerUser.create,${admin.userName},succeeded`,
+      `partnerUser.signOut,${admin.userName},succeeded`,
+      'partnerUser.signIn,sally.sales@contoso.example,succeeded',
+      'partnerUser.changePassword,sally.sales@contoso.example,succeeded',
+      'partnerUser.signOut,sally.sales@contoso.example,succeeded',
+    ])
+      expect(actions).toContain(expected);
     await p.context().close();
   });
 
@@ -291,7 +355,10 @@ describeInBrowser('console', () => {
     await secret.waitFor();
     expect(await secret.inputValue()).toMatch(/^pdk_/);
     await checkPage(p, 'settings-apitokens-created');
+    const token = await secret.inputValue();
     await dialog.getByRole('button', { name: 'Close' }).click();
+    // The secret works from the command line, as a script would use it.
+    expect(await curlStatus(`${server.url}/v1/partnerusers`, token)).toBe('200');
 
     const row = p.getByRole('row', { name: /CI deploy/ });
     await row.getByText('Active').waitFor();
@@ -302,6 +369,7 @@ describeInBrowser('console', () => {
       .getByRole('button', { name: 'Revoke' })
       .click();
     await row.getByText('Revoked').waitFor();
+    expect(await curlStatus(`${server.url}/v1/partnerusers`, token)).toBe('401');
     await p.context().close();
   });
 

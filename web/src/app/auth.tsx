@@ -8,6 +8,13 @@ import { csrfToken } from '../api/csrf.ts';
 
 export const PROFILE_KEY = ['profile'] as const;
 
+/**
+ * Whether the user signed out on purpose (rather than the session ending under them). The sign-in page then
+ * starts afresh: whoever signs in next lands on the dashboard, not on the page the previous user had open.
+ */
+let signedOutOnPurpose = false;
+export const didSignOutOnPurpose = () => signedOutOnPurpose;
+
 export function makeQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
@@ -67,6 +74,7 @@ export function useAuthActions() {
     async signIn(userName: string, password: string): Promise<ConsoleSession> {
       const session = await unwrap(api.POST('/v1/auth/sessions', { body: { userName, password } }));
       csrfToken.set(session.csrfToken);
+      signedOutOnPurpose = false;
       removeAllButProfile(queryClient); // nothing cached from another user survives
       queryClient.setQueryData(PROFILE_KEY, session.profile);
       return session;
@@ -79,6 +87,7 @@ export function useAuthActions() {
         if (!(error instanceof ApiError && error.status === 401)) throw error;
       }
       csrfToken.clear();
+      signedOutOnPurpose = true;
       removeAllButProfile(queryClient);
       queryClient.setQueryData(PROFILE_KEY, null);
     },

@@ -1,6 +1,6 @@
-// Route guards: signed in (else to /signin, remembering where the user was going), temporary password
-// changed (else to /change-password), and the page's roles (else a plain "not allowed" page, not a redirect,
-// so a bookmarked URL explains itself).
+// Route guards: signed in (else to /signin, remembering where the user was going unless they signed out on
+// purpose), temporary password changed (else to /change-password), and the page's roles (else a plain "not
+// allowed" page, not a redirect, so a bookmarked URL explains itself).
 import type { ReactNode } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
@@ -8,7 +8,7 @@ import { Loading } from '../components/states.tsx';
 import { NotAllowedPage } from '../features/errors/NotAllowedPage.tsx';
 import type { PageId } from './access.ts';
 import { canOpen } from './access.ts';
-import { useProfile, useProfileQuery } from './auth.tsx';
+import { didSignOutOnPurpose, useProfile, useProfileQuery } from './auth.tsx';
 
 export function RequireSignedIn() {
   const location = useLocation();
@@ -20,7 +20,14 @@ export function RequireSignedIn() {
         <ErrorAlert error={profile.error} onRetry={() => void profile.refetch()} />
       </main>
     );
-  if (!profile.data) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  if (!profile.data)
+    return (
+      <Navigate
+        to="/signin"
+        replace
+        state={didSignOutOnPurpose() ? undefined : { from: location.pathname + location.search }}
+      />
+    );
   if (profile.data.mustChangePassword && location.pathname !== '/change-password')
     return <Navigate to="/change-password" replace />;
   return <Outlet />;
