@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import type { MessageKey } from '../../web/src/i18n/catalogs.ts';
+import { CATALOGS } from '../../web/src/i18n/catalogs.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
 import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
@@ -34,6 +36,25 @@ async function curlStatus(url: string, token: string): Promise<string> {
     url,
   ]);
   return stdout;
+}
+
+/**
+ * Fails when the page shows any English message of the console's catalog (one Russian does not share): a page
+ * switched to Russian must be Russian throughout, not only where a test looks.
+ */
+async function noEnglishOn(p: Page): Promise<void> {
+  const english = Object.entries(CATALOGS.en)
+    .filter(
+      ([key, text]) => CATALOGS.ru[key as MessageKey] !== text && /\s/.test(text) && !text.includes('{'),
+    )
+    .map(([, text]) => text);
+  const shown = (await p.locator('body').innerText()).replace(/\s+/g, ' ');
+  expect(english.filter((text) => shown.includes(text))).toEqual([]);
+}
+
+/** How far the page is wider than the window (positive: it scrolls sideways). */
+function sidewaysOverflow(p: Page): Promise<number> {
+  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 }
 
 describeInBrowser('console', () => {
@@ -430,27 +451,57 @@ describeInBrowser('console', () => {
     await p.context().close();
   });
 
-  it('shows the shell and the dashboard in Russian, with Russian dates, for a Russian profile', async () => {
+  it('switching My profile → Language to Russian shows every page in Russian, with Russian dates', async () => {
     const ivan = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Иван' });
     const p = await page();
     await signIn(p, ivan.userName, TEST_PASSWORD);
     await heading(p, 'Dashboard');
-    expect((await apiCall(server, 'PATCH', '/v1/profiles/me', ivan.token, { language: 'ru' })).status).toBe(
-      200,
-    );
-    await p.reload();
-    await heading(p, 'Обзор');
+    await p.getByLabel('Account of Иван').click();
+    await p.getByRole('link', { name: 'My profile' }).click();
+    await heading(p, 'My profile');
+    await p.getByLabel('Language').selectOption({ label: 'Русский' });
+    // At once, without a reload; and kept in the profile (the next sign-in, any browser).
+    await heading(p, 'Мой профиль');
     expect(await p.locator('html').getAttribute('lang')).toBe('ru');
+    expect((await apiCall(server, 'GET', '/v1/profiles/me', ivan.token)).body.language).toBe('ru');
+    await checkPage(p, 'profile-switched-ru');
+
     const nav = p.getByRole('navigation', { name: 'Основная навигация' });
-    await nav.getByRole('link', { name: 'Журнал действий' }).waitFor();
-    await nav.getByRole('link', { name: 'Настройки' }).waitFor();
+    await nav.getByRole('link', { name: 'Обзор' }).click();
+    await heading(p, 'Обзор');
     expect(await p.getByRole('banner').textContent()).toContain('Облачный экземпляр: Глобальный');
     expect(await p.getByRole('main').textContent()).toContain('Здравствуйте, Иван.');
     const when = p.getByRole('region', { name: 'Последние действия' }).locator('time').first();
     await when.waitFor();
     // Russian medium date: "28 нояб. 2026 г., 12:00".
     expect(await when.textContent()).toMatch(/^\d{1,2} [а-я]+\.? \d{4} г\., \d{2}:\d{2}$/);
+    await noEnglishOn(p);
     await checkPage(p, 'dashboard-ru');
+
+    // Every page of the navigation, and both Settings tabs: Russian headings, no English message anywhere.
+    const pages: [link: string, title: string, ready?: () => Promise<void>][] = [
+      ['Клиенты', 'Клиенты'],
+      ['Переносы', 'Переносы'],
+      ['Счета', 'Счета'],
+      ['Запросы в поддержку', 'Запросы в поддержку'],
+      [
+        'Журнал действий',
+        'Журнал действий',
+        () => p.getByRole('region', { name: 'Записи' }).getByRole('cell').first().waitFor(),
+      ],
+      ['Настройки', 'Настройки', () => p.getByRole('cell', { name: 'Иван', exact: true }).waitFor()],
+    ];
+    for (const [link, title, ready] of pages) {
+      await nav.getByRole('link', { name: link, exact: true }).click();
+      await heading(p, title);
+      await ready?.();
+      await noEnglishOn(p);
+      await checkPage(p, `ru-${link}`);
+    }
+    await p.getByRole('link', { name: 'API-токены' }).click();
+    await p.getByText('У вашей организации пока нет API-токенов.').waitFor();
+    await noEnglishOn(p);
+    await checkPage(p, 'ru-settings-apitokens');
     await p.context().close();
   });
 
@@ -459,8 +510,7 @@ describeInBrowser('console', () => {
     await signIn(p, admin.userName, TEST_PASSWORD);
     await heading(p, 'Dashboard');
     await p.getByRole('region', { name: 'Recent activity' }).getByRole('listitem').first().waitFor();
-    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
     const menu = p.getByRole('button', { name: 'Menu' });
     const navEntry = p
       .getByRole('navigation', { name: 'Main navigation' })
@@ -472,7 +522,19 @@ describeInBrowser('console', () => {
     await navEntry.click();
     await heading(p, 'Activity log');
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await p.getByRole('region', { name: 'Records' }).getByRole('cell').first().waitFor();
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
     await checkPage(p, 'activity-375');
+
+    // The wide tables become one card per row: still nothing to scroll sideways.
+    await p.goto('/settings/users');
+    await p.getByRole('cell', { name: 'Ada Admin', exact: true }).waitFor();
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
+    await checkPage(p, 'settings-users-375');
+    await p.goto('/profile');
+    await heading(p, 'My profile');
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
+    await checkPage(p, 'profile-375');
     await p.context().close();
   });
 });
