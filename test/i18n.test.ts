@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, LANGUAGES, format, pickLanguage } from '../web/src/i18n/catalogs.ts';
 import { dayFormat, formatDay, parseDay } from '../web/src/i18n/dates.ts';
+import { formatMoney, minorDigits } from '../web/src/i18n/money.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -113,5 +114,26 @@ describe('days in the language format', () => {
     // The same text means another day in English, or none.
     expect(parseDay('01.02.2026', en)).toBe('2026-01-02');
     expect(parseDay('28.11.2026', en)).toBeUndefined();
+  });
+});
+
+describe('money in the reader’s format', () => {
+  // Intl separates thousands with a (narrow) no-break space in Russian: compare with plain spaces.
+  const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+  it('writes minor units with the currency’s own decimals and the locale’s separators and symbol', () => {
+    expect(formatMoney(123456, 'USD', 'en-US')).toBe('$1,234.56');
+    expect(plain(formatMoney(123456, 'EUR', 'de'))).toBe('1.234,56 €');
+    expect(plain(formatMoney(123456, 'RUB', 'ru'))).toBe('1 234,56 ₽');
+    expect(formatMoney(1234, 'JPY', 'en-US')).toBe('¥1,234');
+    expect(plain(formatMoney(1234, 'KWD', 'en-US'))).toBe('KWD 1.234');
+    expect(formatMoney(5, 'USD', 'en-US')).toBe('$0.05');
+    expect(formatMoney(-250, 'USD', 'en-US')).toBe('-$2.50');
+    expect(minorDigits('JPY')).toBe(0);
+    expect(minorDigits('KWD')).toBe(3);
+  });
+
+  it('keeps every cent of amounts beyond what a binary fraction holds', () => {
+    expect(formatMoney(9007199254740993n, 'USD', 'en-US')).toBe('$90,071,992,547,409.93');
   });
 });

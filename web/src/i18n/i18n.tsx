@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { Language, MessageKey, Params } from './catalogs.ts';
 import { CATALOGS, format, pickLanguage } from './catalogs.ts';
 import { useChosenLanguage } from './chosenLanguage.ts';
+import { formatMoney } from './money.ts';
 
 export interface I18n {
   language: Language;
@@ -12,6 +13,8 @@ export interface I18n {
   /** Date and time, e.g. "28 Nov 2026, 12:00" / "28 нояб. 2026 г., 12:00". */
   dateTime(value: string | Date): string;
   number(value: number): string;
+  /** Money in integer minor units of an ISO currency, e.g. "$1,234.56" / "1 234,56 $" / "1.234,56 $". */
+  money(minor: number | bigint, currency: string): string;
 }
 
 export function browserLanguages(): readonly string[] {
@@ -29,6 +32,7 @@ export function makeI18n(profileLanguage: string | null | undefined, chosenLangu
     t: (key, params) => format(messages[key], params),
     dateTime: (value) => dates.format(typeof value === 'string' ? new Date(value) : value),
     number: (value) => numbers.format(value),
+    money: (minor, currency) => formatMoney(minor, currency, locale),
   };
 }
 
