@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { DEMO_ADMIN, DEMO_PASSWORD, seedDemo, seedDepsFor } from '../../src/demo/seed.ts';
 import type { MessageKey } from '../../web/src/i18n/catalogs.ts';
 import { CATALOGS } from '../../web/src/i18n/catalogs.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -223,23 +224,24 @@ describeInBrowser('console', () => {
     await p.context().close();
   });
 
-  it('the admin adds a Sales agent, who signs in with the temporary password, changes it and meets the role limits', async () => {
-    // A third user, so that the sort below has something to order whichever tests ran before.
-    await createUser(server.store, partner.id, { roles: ['helpdeskAgent'], displayName: 'Bea Helpdesk' });
+  it('the demo admin adds a Sales agent, who signs in with the temporary password, changes it and meets the role limits', async () => {
+    // The demo as `npm start` seeds it, signed in with the credentials the README and start-up print.
+    await seedDemo(seedDepsFor(server.store, server.config));
     // The admin: dashboard, Settings → Users, the Add user dialog; the temporary password read from it.
     const p = await page();
-    await signIn(p, admin.userName, TEST_PASSWORD);
+    await signIn(p, DEMO_ADMIN, DEMO_PASSWORD);
     await heading(p, 'Dashboard');
+    expect(await p.getByRole('banner').textContent()).toContain('Demo Reseller');
     await checkPage(p, 'flow-admin-dashboard');
     const nav = p.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Settings' }).click();
     await heading(p, 'Settings');
     await p.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
-    await p.getByRole('cell', { name: 'Ada Admin', exact: true }).waitFor();
+    await p.getByRole('cell', { name: 'Dana Admin', exact: true }).waitFor();
 
     await p.getByRole('button', { name: 'Add user' }).click();
     const dialog = p.getByRole('dialog', { name: 'Add user' });
-    await dialog.getByLabel('User name (email address)').fill('sally.sales@contoso.example');
+    await dialog.getByLabel('User name (email address)').fill('sally.sales@demo-reseller.example');
     await dialog.getByLabel('Display name').fill('Sally Sales');
     await dialog.getByRole('checkbox', { name: 'Sales agent' }).check();
     await dialog.getByRole('button', { name: 'Add user' }).click();
@@ -282,12 +284,12 @@ describeInBrowser('console', () => {
     await checkPage(p, 'flow-users-sorted');
 
     // Sign out through the account menu.
-    await p.getByLabel('Account of Ada Admin').click();
+    await p.getByLabel('Account of Dana Admin').click();
     await p.getByRole('button', { name: 'Sign out' }).click();
     await heading(p, 'Sign in to Partnerdesk');
 
     // The Sales agent: the temporary password works once, and must be changed first.
-    await signIn(p, 'sally.sales@contoso.example', temporary);
+    await signIn(p, 'sally.sales@demo-reseller.example', temporary);
     await heading(p, 'Change your temporary password');
     await p.getByLabel('Current (temporary) password').fill(temporary);
     await p.getByLabel('New password', { exact: true }).fill('Sally-sales-pass-42');
@@ -315,7 +317,7 @@ describeInBrowser('console', () => {
     await heading(p, 'Sign in to Partnerdesk');
 
     // Back as the admin: the activity log has every step of the flow, and so has its CSV export.
-    await signIn(p, admin.userName, TEST_PASSWORD);
+    await signIn(p, DEMO_ADMIN, DEMO_PASSWORD);
     // (Not the page Sally had open when she signed out.)
     await heading(p, 'Dashboard');
     await nav.getByRole('link', { name: 'Activity log' }).click();
@@ -327,14 +329,14 @@ describeInBrowser('console', () => {
         .filter({ has: p.getByRole('cell', { name: action, exact: true }) })
         .filter({ has: p.getByRole('cell', { name: user, exact: true }) })
         .first();
-    await recordOf('Partner user added', admin.userName).waitFor();
-    expect(await recordOf('Partner user added', admin.userName).textContent()).toContain(
-      'sally.sales@contoso.example',
+    await recordOf('Partner user added', DEMO_ADMIN).waitFor();
+    expect(await recordOf('Partner user added', DEMO_ADMIN).textContent()).toContain(
+      'sally.sales@demo-reseller.example',
     );
-    await recordOf('Password change', 'sally.sales@contoso.example').waitFor();
-    await recordOf('Sign-in', 'sally.sales@contoso.example').waitFor();
-    await recordOf('Sign-out', 'sally.sales@contoso.example').waitFor();
-    await recordOf('Sign-out', admin.userName).waitFor();
+    await recordOf('Password change', 'sally.sales@demo-reseller.example').waitFor();
+    await recordOf('Sign-in', 'sally.sales@demo-reseller.example').waitFor();
+    await recordOf('Sign-out', 'sally.sales@demo-reseller.example').waitFor();
+    await recordOf('Sign-out', DEMO_ADMIN).waitFor();
     await checkPage(p, 'flow-activity-log');
     const [download] = await Promise.all([
       p.waitForEvent('download'),
@@ -347,11 +349,11 @@ describeInBrowser('console', () => {
     expect(lines[0]).toBe('Affected customer,Action,Partner user,Status,Additional information');
     const actions = lines.slice(1).map((line) => line.split(',').slice(1, 4).join(','));
     for (const expected of [
-      `partnerUser.create,${admin.userName},succeeded`,
-      `partnerUser.signOut,${admin.userName},succeeded`,
-      'partnerUser.signIn,sally.sales@contoso.example,succeeded',
-      'partnerUser.changePassword,sally.sales@contoso.example,succeeded',
-      'partnerUser.signOut,sally.sales@contoso.example,succeeded',
+      `partnerUser.create,${DEMO_ADMIN},succeeded`,
+      `partnerUser.signOut,${DEMO_ADMIN},succeeded`,
+      'partnerUser.signIn,sally.sales@demo-reseller.example,succeeded',
+      'partnerUser.changePassword,sally.sales@demo-reseller.example,succeeded',
+      'partnerUser.signOut,sally.sales@demo-reseller.example,succeeded',
     ])
       expect(actions).toContain(expected);
     await p.context().close();
@@ -499,7 +501,7 @@ describeInBrowser('console', () => {
       await checkPage(p, `ru-${link}`);
     }
     await p.getByRole('link', { name: 'API-токены' }).click();
-    await p.getByText('У вашей организации пока нет API-токенов.').waitFor();
+    await p.getByText(/^API-токенов: \d+$/).waitFor(); // loaded, whatever earlier tests created
     await noEnglishOn(p);
     await checkPage(p, 'ru-settings-apitokens');
     await p.context().close();

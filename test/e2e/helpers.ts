@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { buildApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/db/database.ts';
 import { createTestStore } from '../helpers/db.ts';
 
@@ -38,6 +39,7 @@ export interface Server {
   url: string;
   app: App;
   store: Store;
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startServer(): Promise<Server> {
     url,
     app,
     store: t.store,
+    config: t.config,
     async close() {
       await app.close();
       await t.close();
