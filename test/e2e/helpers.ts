@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
@@ -147,4 +147,18 @@ export async function apiCall(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+/**
+ * Clicks an activity log "Export CSV" link and reads the download: checks the exact header, answers each
+ * record as "action,partner user,status".
+ */
+export async function exportedActivity(page: Page, link: Locator): Promise<string[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const lines = fs
+    .readFileSync(await download.path(), 'utf8')
+    .trimEnd()
+    .split('\r\n');
+  expect(lines[0]).toBe('Affected customer,Action,Partner user,Status,Additional information');
+  return lines.slice(1).map((line) => line.split(',').slice(1, 4).join(','));
 }
