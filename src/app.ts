@@ -20,6 +20,8 @@ import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
+import { countriesRoutes } from './modules/countries/countries.routes.ts';
+import { createCountriesService } from './modules/countries/countries.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
 import { apiTokensRoutes } from './modules/partners/apitokens.routes.ts';
 import { createApiTokensService } from './modules/partners/apitokens.service.ts';
@@ -65,6 +67,7 @@ export async function buildApp(deps: AppDeps) {
   const apiTokens = createApiTokensService({ db: store.app, clock });
   const auth = createAuthService({ db: store.app, config, clock, profiles: partners });
   const activity = createActivityService({ db: store.app, clock });
+  const countries = createCountriesService();
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -94,6 +97,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(partnersRoutes, { partners });
   await app.register(apiTokensRoutes, { apiTokens });
   await app.register(activityRoutes, { activity });
+  await app.register(countriesRoutes, { countries });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

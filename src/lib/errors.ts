@@ -100,6 +100,12 @@ export const errorCatalog = {
     message: 'You cannot deactivate yourself or remove your own roles.',
   },
   apiTokenNotFound: { code: 100406, status: 404, message: 'API token not found.' },
+  // 1005xx countries
+  countryNotFound: {
+    code: 100501,
+    status: 404,
+    message: 'No such country (use an ISO 3166-1 alpha-2 code such as US).',
+  },
   // 1009xx server
   internal: {
     code: 100901,

@@ -132,6 +132,27 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /v1/auditrecords': { roles: [GA, AA, BA], isolation: 'list' },
   'GET /v1/auditrecords/export.csv': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/countryvalidationrules/:iso2': {
+    roles: EVERY_ROLE,
+    params: async () => ({ iso2: 'US' }),
+    isolation: { none: 'reference data, the same for every partner' },
+  },
+  'GET /v1/countries': {
+    roles: EVERY_ROLE,
+    isolation: { none: 'reference data, the same for every partner' },
+  },
+  'POST /v1/validations/address': {
+    roles: EVERY_ROLE,
+    body: {
+      country: 'US',
+      state: 'WA',
+      city: 'Redmond',
+      addressLine1: '1 Microsoft Way',
+      postalCode: '98052',
+      phoneNumber: '+1 425 882 8080',
+    },
+    isolation: { none: 'reference data, the same for every partner' },
+  },
 };
 
 export function fillPath(url: string, params: Record<string, string>): string {

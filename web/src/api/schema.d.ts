@@ -757,6 +757,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every country, for country pickers
+         * @description All ISO 3166-1 countries with their names in the requested language, sorted by that name, and whether an address there needs a state and a customer a registration number. One page holds them all.
+         *
+         *     Any signed-in partner user may call this.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Language of the names (default en) */
+                    language?: "en" | "ru" | "de";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                iso2Code: string;
+                                isRegistrationNumberRequired: boolean;
+                                isStateRequired: boolean;
+                                /** @description In the requested language */
+                                name: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/countryvalidationrules/{iso2}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A country’s address and profile rules
+         * @description Partner Center’s country validation rules: whether a state is required and the valid states (US, CA, MX, CN), the postal code pattern, phone and registration number requirements, calling codes, and the languages and cultures a customer there may choose. The code is matched case-insensitively.
+         *
+         *     Any signed-in partner user may call this.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description ISO 3166-1 alpha-2 code, e.g. US */
+                    iso2: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "CountryValidationRules";
+                            };
+                            /** @description e.g. ["1"] */
+                            countryCallingCodes: string[];
+                            /** @description ll-CC, from the country’s likely language, e.g. en-US */
+                            defaultCulture: string;
+                            isCityRequired: boolean;
+                            /** @description ISO 3166-1 alpha-2 code */
+                            iso2Code: string;
+                            isPostalCodeRequired: boolean;
+                            /** @description Organisation registration number required; in other countries it must not be given */
+                            isRegistrationNumberRequired: boolean;
+                            isStateRequired: boolean;
+                            /** @description English name */
+                            name: string;
+                            /** @description An example number, international format */
+                            phoneNumberExample?: string;
+                            phoneNumberRequired: boolean;
+                            /** @description Anchored pattern of the country’s postal codes, where it has one */
+                            postalCodeRegex?: string;
+                            /** @description The valid states where one is required; else empty */
+                            states: {
+                                /** @description ISO 3166-2 code without the country prefix, e.g. WA */
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @description ll-CC cultures; the first is the default */
+                            supportedCultures: string[];
+                            /** @description Two-letter codes; English always */
+                            supportedLanguages: string[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partnerusers": {
         parameters: {
             query?: never;
@@ -2044,6 +2261,207 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/validations/address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an address and get a normalised suggestion
+         * @description Checks the address against its country’s rules and answers 200 with `status` for any well-formed body, valid or not: `issues` names each field that breaks a rule, with the reason. A normalised address (state names as codes, postal codes and phone numbers written as the country writes them, spacing) is offered in `suggestedAddresses`; `suggestedAddressValid` says whether it can be used as it is. Nothing is looked up: the suggestion never adds a city or street. A 400 only for a body that is not an address.
+         *
+         *     Any signed-in partner user may call this.
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description An address as sent: any part may be missing; the rules, not the schema, say what is required */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description First line (required, 1–200 characters) */
+                        addressLine1?: string | null;
+                        /** @description At most 200 characters */
+                        addressLine2?: string | null;
+                        /** @description At most 200 characters */
+                        addressLine3?: string | null;
+                        /** @description City (required, at most 100 characters) */
+                        city?: string | null;
+                        /** @description ISO 3166-1 alpha-2 code, e.g. US */
+                        country?: string | null;
+                        /** @description Contact’s first name (at most 50 characters) */
+                        firstName?: string | null;
+                        /** @description Contact’s last name (at most 50 characters) */
+                        lastName?: string | null;
+                        /** @description Contact’s middle name (at most 50 characters) */
+                        middleName?: string | null;
+                        /** @description Phone number of the country, national or international format; required in the countries that require a registration number */
+                        phoneNumber?: string | null;
+                        /** @description Postal code; required where the country has them, and must match its pattern */
+                        postalCode?: string | null;
+                        /** @description Region (at most 100 characters) */
+                        region?: string | null;
+                        /** @description State: for US, CA, MX and CN its code from the country’s rules (e.g. WA); elsewhere free text */
+                        state?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "AddressValidation";
+                            };
+                            /** @description What is wrong with the address as sent */
+                            issues: {
+                                /** @description The field, e.g. `postalCode` */
+                                field: string;
+                                /** @description What is wrong, as a sentence */
+                                reason: string;
+                            }[];
+                            /** @description An address as sent: any part may be missing; the rules, not the schema, say what is required */
+                            originalAddress: {
+                                /** @description First line (required, 1–200 characters) */
+                                addressLine1?: string | null;
+                                /** @description At most 200 characters */
+                                addressLine2?: string | null;
+                                /** @description At most 200 characters */
+                                addressLine3?: string | null;
+                                /** @description City (required, at most 100 characters) */
+                                city?: string | null;
+                                /** @description ISO 3166-1 alpha-2 code, e.g. US */
+                                country?: string | null;
+                                /** @description Contact’s first name (at most 50 characters) */
+                                firstName?: string | null;
+                                /** @description Contact’s last name (at most 50 characters) */
+                                lastName?: string | null;
+                                /** @description Contact’s middle name (at most 50 characters) */
+                                middleName?: string | null;
+                                /** @description Phone number of the country, national or international format; required in the countries that require a registration number */
+                                phoneNumber?: string | null;
+                                /** @description Postal code; required where the country has them, and must match its pattern */
+                                postalCode?: string | null;
+                                /** @description Region (at most 100 characters) */
+                                region?: string | null;
+                                /** @description State: for US, CA, MX and CN its code from the country’s rules (e.g. WA); elsewhere free text */
+                                state?: string | null;
+                            };
+                            /**
+                             * @description `verified`: valid as sent; `verifiedWithSuggestions`: valid, and a normalised form is suggested; `invalid`: see `issues` (a suggestion may still be offered)
+                             * @enum {unknown}
+                             */
+                            status: "verified" | "verifiedWithSuggestions" | "invalid";
+                            /** @description The address normalised (codes, spacing, postal code and phone formats), if that changes it */
+                            suggestedAddresses: {
+                                addressLine1: string;
+                                addressLine2?: string;
+                                addressLine3?: string;
+                                city: string;
+                                /** @description ISO 3166-1 alpha-2 code, e.g. US */
+                                country: string;
+                                firstName?: string;
+                                lastName?: string;
+                                middleName?: string;
+                                phoneNumber?: string;
+                                postalCode?: string;
+                                region?: string;
+                                state?: string;
+                            }[];
+                            /** @description What would still be wrong with the suggestion (e.g. a missing city) */
+                            suggestedAddressIssues: {
+                                /** @description The field, e.g. `postalCode` */
+                                field: string;
+                                /** @description What is wrong, as a sentence */
+                                reason: string;
+                            }[];
+                            /** @description True when a suggestion is offered and it has no issues, so it can be used as it is */
+                            suggestedAddressValid: boolean;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
