@@ -22,6 +22,8 @@ import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
+import { customersRoutes } from './modules/customers/customers.routes.ts';
+import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
 import { apiTokensRoutes } from './modules/partners/apitokens.routes.ts';
 import { createApiTokensService } from './modules/partners/apitokens.service.ts';
@@ -68,6 +70,7 @@ export async function buildApp(deps: AppDeps) {
   const auth = createAuthService({ db: store.app, config, clock, profiles: partners });
   const activity = createActivityService({ db: store.app, clock });
   const countries = createCountriesService();
+  const customers = createCustomersService({ db: store.app, clock, instances, countries });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -98,6 +101,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(apiTokensRoutes, { apiTokens });
   await app.register(activityRoutes, { activity });
   await app.register(countriesRoutes, { countries });
+  await app.register(customersRoutes, { customers });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

@@ -15,8 +15,9 @@ import { startEmbeddedPostgres } from './embedded.ts';
 export type Db = Kysely<DB>;
 export type Trx = Transaction<DB>;
 
-// int8 (counts) as numbers; timestamps stay Date.
+// int8 (counts) as numbers; timestamps stay Date; a date (a calendar day, no time zone) stays its text.
 pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1082, (v) => v);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

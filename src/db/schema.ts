@@ -93,6 +93,80 @@ export interface IdempotencyKeysTable {
   expires_at: Date;
 }
 
+export interface CustomersTable {
+  id: string;
+  instance: 'global' | 'usgov' | 'germany';
+  commerce_id: Generated<string>;
+  primary_domain: string;
+  company_name: string;
+  registration_number: string | null;
+  billing_first_name: Generated<string>;
+  billing_last_name: Generated<string>;
+  billing_email: string;
+  culture: string;
+  language: string;
+  billing_company_name: string;
+  default_address: ColumnType<Record<string, string>, string, string>;
+  name_key: string;
+  domain_key: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface CustomerDomainsTable {
+  domain: string;
+  customer_id: string;
+  is_primary: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CustomerRelationshipsTable {
+  partner_id: string;
+  customer_id: string;
+  relationship: Generated<'reseller'>;
+  delegated_admin: boolean;
+  state: Generated<'active' | 'removed'>;
+  established_at: Generated<Date>;
+  removed_at: Date | null;
+  company_name: string;
+  name_key: string;
+  primary_domain: string;
+  domain_key: string;
+  customer_created_at: Date;
+}
+
+export interface CustomerUsersTable {
+  id: Generated<string>;
+  customer_id: string;
+  user_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  roles: string[];
+  state: Generated<'active' | 'inactive'>;
+  usage_location: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface CustomerAgreementsTable {
+  id: Generated<string>;
+  customer_id: string;
+  partner_id: string | null;
+  agreement_type: Generated<string>;
+  signer_first_name: string;
+  signer_last_name: string;
+  signer_email: string;
+  signer_phone: string | null;
+  date_agreed: ColumnType<string, string, string>;
+  confirmed_by: 'partner' | 'customer';
+  created_at: CreatedAt;
+}
+
 export interface DB {
   partners: PartnersTable;
   partner_users: PartnerUsersTable;
@@ -100,4 +174,9 @@ export interface DB {
   api_tokens: ApiTokensTable;
   activity_records: ActivityRecordsTable;
   idempotency_keys: IdempotencyKeysTable;
+  customers: CustomersTable;
+  customer_domains: CustomerDomainsTable;
+  customer_relationships: CustomerRelationshipsTable;
+  customer_users: CustomerUsersTable;
+  customer_agreements: CustomerAgreementsTable;
 }

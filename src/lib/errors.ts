@@ -106,6 +106,14 @@ export const errorCatalog = {
     status: 404,
     message: 'No such country (use an ISO 3166-1 alpha-2 code such as US).',
   },
+  // 1006xx customers
+  customerNotFound: { code: 100601, status: 404, message: 'Customer not found.' },
+  domainTaken: {
+    code: 100602,
+    status: 409,
+    message: 'This domain is already in use by another customer; choose another prefix.',
+  },
+  domainNotFound: { code: 100603, status: 404, message: 'No customer has this domain: it is free.' },
   // 1009xx server
   internal: {
     code: 100901,

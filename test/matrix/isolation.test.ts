@@ -17,7 +17,7 @@ let partnerBName: string;
 
 async function snapshotB() {
   const db = t.store.owner;
-  const [users, tokens, partner] = await Promise.all([
+  const [users, tokens, partner, customer] = await Promise.all([
     db
       .selectFrom('partner_users')
       .selectAll()
@@ -26,8 +26,26 @@ async function snapshotB() {
       .execute(),
     db.selectFrom('api_tokens').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
     db.selectFrom('partners').selectAll().where('id', '=', fxB.partnerId).execute(),
+    db
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', fxB.customer.id)
+      .execute()
+      .then(async (rows) => ({
+        rows,
+        agreements: await db
+          .selectFrom('customer_agreements')
+          .selectAll()
+          .where('customer_id', '=', fxB.customer.id)
+          .execute(),
+        relationships: await db
+          .selectFrom('customer_relationships')
+          .selectAll()
+          .where('customer_id', '=', fxB.customer.id)
+          .execute(),
+      })),
   ]);
-  return JSON.stringify({ users, tokens, partner });
+  return JSON.stringify({ users, tokens, partner, customer });
 }
 
 beforeAll(async () => {
@@ -64,9 +82,10 @@ describe('isolation matrix', () => {
         expect(res.body).not.toContain(partnerBName);
         // The fixture made a fresh token for this call; drop it from the comparison by re-reading after.
         const after = await snapshotB();
-        const strip = (s: string) => JSON.parse(s) as { users: unknown; partner: unknown };
+        const strip = (s: string) => JSON.parse(s) as { users: unknown; partner: unknown; customer: unknown };
         expect(strip(after).users).toEqual(strip(before).users);
         expect(strip(after).partner).toEqual(strip(before).partner);
+        expect(strip(after).customer).toEqual(strip(before).customer);
         const stillLive = await t.store.owner
           .selectFrom('api_tokens')
           .select('revoked_at')
@@ -79,7 +98,16 @@ describe('isolation matrix', () => {
         const token = await issueToken(t.store, adminA.partnerId, adminA.id);
         const res = await t.app.inject({ method: method as 'GET', url, headers: bearer(token) });
         expect(res.statusCode, res.body).toBe(200);
-        for (const secret of [fxB.partnerId, fxB.userId, adminB.id, adminB.userName, partnerBName])
+        for (const secret of [
+          fxB.partnerId,
+          fxB.userId,
+          adminB.id,
+          adminB.userName,
+          partnerBName,
+          fxB.customer.id,
+          fxB.customer.name,
+          fxB.customer.domain,
+        ])
           expect(res.body).not.toContain(secret);
       });
     }

@@ -5,11 +5,14 @@
 import type { Store } from '../../src/db/database.ts';
 import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
+import { customerBody, insertCustomer } from '../helpers/customers.ts';
 import { createUser } from '../helpers/factories.ts';
 import { hashSecret, newSecret } from '../../src/lib/tokens.ts';
 
 const GA: Role = 'globalAdmin';
 const AA: Role = 'adminAgent';
+const SA: Role = 'salesAgent';
+const HA: Role = 'helpdeskAgent';
 const BA: Role = 'billingAdmin';
 const UMA: Role = 'userManagementAdmin';
 const EVERY_ROLE = [...ROLES];
@@ -21,13 +24,17 @@ export interface Fixture {
   userId: string;
   /** An API token owned by `owner` (made fresh per call where the call revokes it). */
   apiToken(ownerUserId: string): Promise<string>;
+  /** A customer the partner has an active reseller relationship with. */
+  customer: { id: string; name: string; domain: string };
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
   const user = await createUser(store, partnerId, { roles: ['salesAgent'] });
+  const customer = await insertCustomer(store, partnerId);
   return {
     partnerId,
     userId: user.id,
+    customer,
     apiToken: async (ownerUserId) => {
       const row = await store.owner
         .insertInto('api_tokens')
@@ -132,6 +139,57 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /v1/auditrecords': { roles: [GA, AA, BA], isolation: 'list' },
   'GET /v1/auditrecords/export.csv': { roles: [GA, AA, BA], isolation: 'list' },
+  // Customer accounts (PRODUCT.md "Partner roles": view, add, update account info / billing profile).
+  'POST /v1/customers': {
+    roles: [GA, AA, SA, UMA],
+    body: customerBody(),
+    isolation: { none: 'creates a customer of the caller’s partner' },
+  },
+  'GET /v1/customers': { roles: [GA, AA, SA, HA], isolation: 'list' },
+  'GET /v1/customers/export.csv': { roles: [GA, AA, SA, HA], isolation: 'list' },
+  'GET /v1/customers/:customerId': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/profiles/company': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'PUT /v1/customers/:customerId/profiles/company': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { companyName: 'Renamed Ltd' },
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/profiles/billing': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'PUT /v1/customers/:customerId/profiles/billing': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: customerBody().billingProfile,
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/agreements': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/agreements': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { firstName: 'Sam', lastName: 'Signer', email: 'sam@matrix.example', dateAgreed: '2026-01-01' },
+    isolation: 'names',
+  },
+  'GET /v1/domains/:domain': {
+    roles: [GA, AA, SA, UMA],
+    params: async (fx) => ({ domain: fx.customer.domain }),
+    isolation: { none: 'whether a domain is taken is answered for every tenant alike (HEAD: 200 or 404)' },
+  },
   'GET /v1/countryvalidationrules/:iso2': {
     roles: EVERY_ROLE,
     params: async () => ({ iso2: 'US' }),

@@ -14,6 +14,7 @@ import type { FieldIssue } from '../../lib/errors.ts';
 import type { CursorKey, Page } from '../../lib/paging.ts';
 import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
 import { hashPassword, passwordIssues, temporaryPassword } from '../../lib/passwords.ts';
+import { EMAIL } from '../../lib/text.ts';
 import type { Actor } from '../activity/activity.record.ts';
 import { record, recordAs } from '../activity/activity.record.ts';
 import type { Capability, Instance, InstanceId, InstanceService } from '../instances/instances.ts';
@@ -32,9 +33,6 @@ export type PartnerKind = (typeof PARTNER_KINDS)[number];
 const OPERATOR: Actor = { kind: 'operator', name: 'operator' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Pragmatic email syntax: a local part, an @, and a dotted host name of letters, digits and hyphens.
-const EMAIL =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 // ── API shapes ──
 

@@ -39,7 +39,10 @@ export const OPERATIONS = {
   self: [],
   'customers.view': [GA, AA, SA, HA],
   'customers.add': [GA, AA, SA, UMA],
+  // Company details (name, registration number): helpdesk agents too. The billing profile and the customer
+  // agreement: not helpdesk agents (PRODUCT.md "update customer account info / billing profile").
   'customers.update': [GA, AA, SA, HA],
+  'customers.updateBilling': [GA, AA, SA],
   'relationships.request': [GA, AA, SA],
   'relationships.remove': [GA],
   'customerUsers.manage': [GA, AA, UMA],

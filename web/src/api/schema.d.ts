@@ -974,6 +974,1480 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your customers
+         * @description Customers you have an active reseller relationship with. Search company names and domains (`q`, case- and accent-insensitive, from the start or with `match=contains`) or use Partner Center’s `filter`; sort by `name` (default) or `createdAt`; cursor paging.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description A GUID */
+                    customerId?: string;
+                    /** @description Only customers with (true) or without DAP */
+                    delegatedAdmin?: boolean;
+                    /** @description Partner Center filter, e.g. {"Field":"CompanyName","Value":"con","Operator":"starts_with"}; fields CompanyName, Domain; operators starts_with, substring */
+                    filter?: string;
+                    /** @description How q matches: from the start of the name or a domain (default) or anywhere in it */
+                    match?: "prefix" | "contains";
+                    order?: "asc" | "desc";
+                    /** @description Company name or any domain of the customer */
+                    q?: string;
+                    relationship?: "reseller";
+                    /** @description Page size */
+                    size?: number;
+                    /** @description name (default) or createdAt */
+                    sort?: "name" | "createdAt";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                /** @description Delegated admin privileges (DAP) for your partner */
+                                allowDelegatedAccess: boolean;
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "Customer";
+                                };
+                                billingProfile: {
+                                    attributes: {
+                                        /** @description Send back as If-Match to update */
+                                        etag: string;
+                                        /** @enum {string} */
+                                        objectType: "CustomerBillingProfile";
+                                    };
+                                    /** @description Bill-to company name; the name the customer list shows */
+                                    companyName: string;
+                                    /** @description e.g. en-US */
+                                    culture: string;
+                                    defaultAddress: {
+                                        addressLine1: string;
+                                        addressLine2: string | null;
+                                        addressLine3: string | null;
+                                        city: string;
+                                        country: string;
+                                        firstName: string | null;
+                                        lastName: string | null;
+                                        middleName: string | null;
+                                        phoneNumber: string | null;
+                                        postalCode: string | null;
+                                        region: string | null;
+                                        state: string | null;
+                                    };
+                                    email: string;
+                                    /** @description Billing contact */
+                                    firstName: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    id: string;
+                                    /** @description Two-letter code, e.g. en */
+                                    language: string;
+                                    lastName: string;
+                                };
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                commerceId: string;
+                                companyProfile: {
+                                    attributes: {
+                                        /** @description Send back as If-Match to update */
+                                        etag: string;
+                                        /** @enum {string} */
+                                        objectType: "CustomerCompanyProfile";
+                                    };
+                                    companyName: string;
+                                    /** @description The primary domain, <prefix>.<instance domain suffix> */
+                                    domain: string;
+                                    organizationRegistrationNumber: string | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    tenantId: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description Domains other than the primary one */
+                                customDomains: string[];
+                                customerAgreement: {
+                                    /** @description Orders are refused until the customer agreement is confirmed */
+                                    confirmed: boolean;
+                                    dateAgreed: string | null;
+                                };
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @enum {unknown} */
+                                instance: "global" | "usgov" | "germany";
+                                /** Format: date-time */
+                                relationshipEstablishedAt: string;
+                                relationshipToPartner: "reseller" | "none";
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a new customer
+         * @description Creates, in one transaction, the customer’s tenant with its primary domain, the company and billing profiles, the first Global admin (user name and temporary password answered once in `userCredentials`), your reseller relationship with delegated admin privileges and, when given, the customer-agreement confirmation. Every broken rule is answered at once as a field-level reason. Send MS-RequestId so that a retry never creates a second customer.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, User management admin (operation `customers.add`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        billingProfile: {
+                            /** @description The registered company name, 1–200 characters */
+                            companyName: string;
+                            /** @description e.g. en-US */
+                            culture: string;
+                            /** @description A postal address with its contact (Partner Center `Address`) */
+                            defaultAddress: {
+                                /** @description 1–200 characters */
+                                addressLine1: string;
+                                addressLine2?: string | null;
+                                addressLine3?: string | null;
+                                city: string;
+                                /** @description ISO 3166-1 alpha-2 country code, e.g. US */
+                                country: string;
+                                firstName?: string | null;
+                                lastName?: string | null;
+                                middleName?: string | null;
+                                phoneNumber?: string | null;
+                                postalCode?: string | null;
+                                region?: string | null;
+                                state?: string | null;
+                            };
+                            email: string;
+                            firstName?: string | null;
+                            /** @description Two-letter code, e.g. en */
+                            language: string;
+                            lastName?: string | null;
+                        };
+                        companyProfile: {
+                            companyName?: string | null;
+                            /** @description The full primary domain: <prefix>.<your instance domain suffix>, e.g. contoso.onpartnerdesk.com */
+                            domain: string;
+                            organizationRegistrationNumber?: string | null;
+                        };
+                        customerAgreement?: {
+                            /** @description YYYY-MM-DD, not in the future */
+                            dateAgreed: string;
+                            email: string;
+                            /** @description The signer's first name, 1–50 characters */
+                            firstName: string;
+                            /** @description The signer's last name, 1–50 characters */
+                            lastName: string;
+                            phoneNumber?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Delegated admin privileges (DAP) for your partner */
+                            allowDelegatedAccess: boolean;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Customer";
+                            };
+                            billingProfile: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "CustomerBillingProfile";
+                                };
+                                /** @description Bill-to company name; the name the customer list shows */
+                                companyName: string;
+                                /** @description e.g. en-US */
+                                culture: string;
+                                defaultAddress: {
+                                    addressLine1: string;
+                                    addressLine2: string | null;
+                                    addressLine3: string | null;
+                                    city: string;
+                                    country: string;
+                                    firstName: string | null;
+                                    lastName: string | null;
+                                    middleName: string | null;
+                                    phoneNumber: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                    state: string | null;
+                                };
+                                email: string;
+                                /** @description Billing contact */
+                                firstName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description Two-letter code, e.g. en */
+                                language: string;
+                                lastName: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            commerceId: string;
+                            companyProfile: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "CustomerCompanyProfile";
+                                };
+                                companyName: string;
+                                /** @description The primary domain, <prefix>.<instance domain suffix> */
+                                domain: string;
+                                organizationRegistrationNumber: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                tenantId: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Domains other than the primary one */
+                            customDomains: string[];
+                            customerAgreement: {
+                                /** @description Orders are refused until the customer agreement is confirmed */
+                                confirmed: boolean;
+                                dateAgreed: string | null;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @enum {unknown} */
+                            instance: "global" | "usgov" | "germany";
+                            /** Format: date-time */
+                            relationshipEstablishedAt: string;
+                            relationshipToPartner: "reseller" | "none";
+                        } & {
+                            /** @description Shown once */
+                            userCredentials: {
+                                /** @description Temporary password, shown only now; changed at first sign-in */
+                                password: string;
+                                /** @description The customer's first Global admin */
+                                userName: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Delegated admin privileges (DAP) for your partner */
+                            allowDelegatedAccess: boolean;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Customer";
+                            };
+                            billingProfile: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "CustomerBillingProfile";
+                                };
+                                /** @description Bill-to company name; the name the customer list shows */
+                                companyName: string;
+                                /** @description e.g. en-US */
+                                culture: string;
+                                defaultAddress: {
+                                    addressLine1: string;
+                                    addressLine2: string | null;
+                                    addressLine3: string | null;
+                                    city: string;
+                                    country: string;
+                                    firstName: string | null;
+                                    lastName: string | null;
+                                    middleName: string | null;
+                                    phoneNumber: string | null;
+                                    postalCode: string | null;
+                                    region: string | null;
+                                    state: string | null;
+                                };
+                                email: string;
+                                /** @description Billing contact */
+                                firstName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description Two-letter code, e.g. en */
+                                language: string;
+                                lastName: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            commerceId: string;
+                            companyProfile: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "CustomerCompanyProfile";
+                                };
+                                companyName: string;
+                                /** @description The primary domain, <prefix>.<instance domain suffix> */
+                                domain: string;
+                                organizationRegistrationNumber: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                tenantId: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Domains other than the primary one */
+                            customDomains: string[];
+                            customerAgreement: {
+                                /** @description Orders are refused until the customer agreement is confirmed */
+                                confirmed: boolean;
+                                dateAgreed: string | null;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @enum {unknown} */
+                            instance: "global" | "usgov" | "germany";
+                            /** Format: date-time */
+                            relationshipEstablishedAt: string;
+                            relationshipToPartner: "reseller" | "none";
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s agreement confirmations
+         * @description Newest first; the newest one is the customer’s current confirmation.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                /** @enum {string} */
+                                agreementType: "customerAgreement";
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "Agreement";
+                                };
+                                confirmedBy: "partner" | "customer";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date */
+                                dateAgreed: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                primaryContact: {
+                                    email: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    phoneNumber: string | null;
+                                };
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Confirm the customer’s acceptance of the customer agreement
+         * @description Your attestation that the customer accepted the customer agreement: the signer’s names, email, optional phone and the date of acceptance (never in the future). Orders are refused until one exists.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `customers.updateBilling`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, not in the future */
+                        dateAgreed: string;
+                        email: string;
+                        /** @description The signer's first name, 1–50 characters */
+                        firstName: string;
+                        /** @description The signer's last name, 1–50 characters */
+                        lastName: string;
+                        phoneNumber?: string | null;
+                    } & {
+                        /** @enum {string} */
+                        agreementType?: "customerAgreement";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            agreementType: "customerAgreement";
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Agreement";
+                            };
+                            confirmedBy: "partner" | "customer";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date */
+                            dateAgreed: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            primaryContact: {
+                                email: string;
+                                firstName: string;
+                                lastName: string;
+                                phoneNumber: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/profiles/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer’s billing profile
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerBillingProfile";
+                            };
+                            /** @description Bill-to company name; the name the customer list shows */
+                            companyName: string;
+                            /** @description e.g. en-US */
+                            culture: string;
+                            defaultAddress: {
+                                addressLine1: string;
+                                addressLine2: string | null;
+                                addressLine3: string | null;
+                                city: string;
+                                country: string;
+                                firstName: string | null;
+                                lastName: string | null;
+                                middleName: string | null;
+                                phoneNumber: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                                state: string | null;
+                            };
+                            email: string;
+                            /** @description Billing contact */
+                            firstName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description Two-letter code, e.g. en */
+                            language: string;
+                            lastName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /**
+         * Update a customer’s billing profile
+         * @description The full profile: billing contact, email, culture, language, bill-to company name (the name your customer list shows) and default address. Requires If-Match with the profile’s ETag: a stale one is a 412 carrying the current profile, and nothing is written.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `customers.updateBilling`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        companyName: string;
+                        culture: string;
+                        /** @description A postal address with its contact (Partner Center `Address`) */
+                        defaultAddress: {
+                            /** @description 1–200 characters */
+                            addressLine1: string;
+                            addressLine2?: string | null;
+                            addressLine3?: string | null;
+                            city: string;
+                            /** @description ISO 3166-1 alpha-2 country code, e.g. US */
+                            country: string;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            middleName?: string | null;
+                            phoneNumber?: string | null;
+                            postalCode?: string | null;
+                            region?: string | null;
+                            state?: string | null;
+                        };
+                        email: string;
+                        firstName?: string | null;
+                        id?: string;
+                        language: string;
+                        lastName?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerBillingProfile";
+                            };
+                            /** @description Bill-to company name; the name the customer list shows */
+                            companyName: string;
+                            /** @description e.g. en-US */
+                            culture: string;
+                            defaultAddress: {
+                                addressLine1: string;
+                                addressLine2: string | null;
+                                addressLine3: string | null;
+                                city: string;
+                                country: string;
+                                firstName: string | null;
+                                lastName: string | null;
+                                middleName: string | null;
+                                phoneNumber: string | null;
+                                postalCode: string | null;
+                                region: string | null;
+                                state: string | null;
+                            };
+                            email: string;
+                            /** @description Billing contact */
+                            firstName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description Two-letter code, e.g. en */
+                            language: string;
+                            lastName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/profiles/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer’s company profile
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerCompanyProfile";
+                            };
+                            companyName: string;
+                            /** @description The primary domain, <prefix>.<instance domain suffix> */
+                            domain: string;
+                            organizationRegistrationNumber: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            tenantId: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /**
+         * Update company details
+         * @description Company name and registration number. Requires If-Match with the profile’s ETag: a stale one is a 412 carrying the current profile, and nothing is written.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.update`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        companyName: string;
+                        domain?: string;
+                        organizationRegistrationNumber?: string | null;
+                        tenantId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerCompanyProfile";
+                            };
+                            companyName: string;
+                            /** @description The primary domain, <prefix>.<instance domain suffix> */
+                            domain: string;
+                            organizationRegistrationNumber: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            tenantId: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export customers as CSV
+         * @description The whole list, or the selection the list’s filters make, streamed: `Microsoft ID,Company name,Primary domain name,Relationship`. Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `customers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A GUID */
+                    customerId?: string;
+                    /** @description Only customers with (true) or without DAP */
+                    delegatedAdmin?: boolean;
+                    /** @description Partner Center filter, e.g. {"Field":"CompanyName","Value":"con","Operator":"starts_with"}; fields CompanyName, Domain; operators starts_with, substring */
+                    filter?: string;
+                    /** @description How q matches: from the start of the name or a domain (default) or anywhere in it */
+                    match?: "prefix" | "contains";
+                    order?: "asc" | "desc";
+                    /** @description Company name or any domain of the customer */
+                    q?: string;
+                    relationship?: "reseller";
+                    /** @description name (default) or createdAt */
+                    sort?: "name" | "createdAt";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV document (text/csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/domains/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is a domain taken?
+         * @description Use HEAD as Partner Center clients do: 200 when the domain belongs to a tenant (taken), 404 when it is free, 400 (with the reason) when it is not a valid `<prefix>.<instance suffix>` domain.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, User management admin (operation `customers.add`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    domain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Domain";
+                            };
+                            domain: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partnerusers": {
         parameters: {
             query?: never;

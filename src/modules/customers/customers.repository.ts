@@ -1,0 +1,340 @@
+// SQL for customers, their domains, first admin, agreements and each partner's customer list. Every function
+// runs in a transaction opened by inPartnerTransaction: row-level security shows a customer only to partners
+// with an active relationship, and list queries also filter by the partner explicitly (the first wall).
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Trx } from '../../db/database.ts';
+import type { CustomerAgreementsTable, CustomersTable, DB } from '../../db/schema.ts';
+import { escapeLike } from '../../lib/text.ts';
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type AgreementRow = Selectable<CustomerAgreementsTable>;
+
+/** A customer as one partner sees it: the customer's row with that partner's relationship. */
+export type CustomerListRow = CustomerRow & {
+  delegated_admin: boolean;
+  established_at: Date;
+  /** customer_created_at at microsecond precision, for keyset paging by creation time. */
+  position_at: string;
+  agreement_date: string | null;
+  custom_domains: string[];
+};
+
+export interface Address {
+  country: string;
+  region?: string | null;
+  city: string;
+  state?: string | null;
+  addressLine1: string;
+  addressLine2?: string | null;
+  addressLine3?: string | null;
+  postalCode?: string | null;
+  firstName?: string | null;
+  middleName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+}
+
+export interface NewCustomer {
+  id: string;
+  instance: CustomerRow['instance'];
+  primaryDomain: string;
+  companyName: string;
+  registrationNumber: string | null;
+  billing: {
+    firstName: string;
+    lastName: string;
+    email: string;
+    culture: string;
+    language: string;
+    companyName: string;
+    defaultAddress: Address;
+  };
+  nameKey: string;
+  domainKey: string;
+  now: Date;
+}
+
+/** A unique violation of this constraint means the domain is taken (by a concurrent creation, say). */
+export const DOMAIN_KEY_CONSTRAINT = 'customer_domains_pkey';
+
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+/** Is the domain any tenant's (across all partners and instances)? */
+export async function domainTaken(trx: Trx, domain: string): Promise<boolean> {
+  const r = await sql<{ taken: boolean }>`select customer_domain_taken(${domain}) as taken`.execute(trx);
+  return r.rows[0]?.taken === true;
+}
+
+/**
+ * The tenant, its primary domain and the partner's reseller relationship, in the order row-level security
+ * needs (a domain becomes visible through the relationship). A taken domain fails on DOMAIN_KEY_CONSTRAINT.
+ */
+export async function insertCustomer(
+  trx: Trx,
+  partnerId: string,
+  c: NewCustomer,
+  delegatedAdmin: boolean,
+): Promise<void> {
+  await trx
+    .insertInto('customers')
+    .values({
+      id: c.id,
+      instance: c.instance,
+      primary_domain: c.primaryDomain,
+      company_name: c.companyName,
+      registration_number: c.registrationNumber,
+      billing_first_name: c.billing.firstName,
+      billing_last_name: c.billing.lastName,
+      billing_email: c.billing.email,
+      culture: c.billing.culture,
+      language: c.billing.language,
+      billing_company_name: c.billing.companyName,
+      default_address: JSON.stringify(c.billing.defaultAddress),
+      name_key: c.nameKey,
+      domain_key: c.domainKey,
+      created_at: c.now,
+      updated_at: c.now,
+    })
+    .execute();
+  await trx
+    .insertInto('customer_relationships')
+    .values({
+      partner_id: partnerId,
+      customer_id: c.id,
+      delegated_admin: delegatedAdmin,
+      removed_at: null,
+      established_at: c.now,
+      company_name: c.billing.companyName,
+      name_key: c.nameKey,
+      primary_domain: c.primaryDomain,
+      domain_key: c.domainKey,
+      customer_created_at: c.now,
+    })
+    .execute();
+  await trx
+    .insertInto('customer_domains')
+    .values({ domain: c.primaryDomain, customer_id: c.id, is_primary: true })
+    .execute();
+}
+
+export async function insertCustomerUser(
+  trx: Trx,
+  values: {
+    customerId: string;
+    userName: string;
+    displayName: string;
+    passwordHash: string;
+    roles: string[];
+    usageLocation: string | null;
+    now: Date;
+  },
+): Promise<{ id: string }> {
+  return trx
+    .insertInto('customer_users')
+    .values({
+      customer_id: values.customerId,
+      user_name: values.userName,
+      first_name: null,
+      last_name: null,
+      display_name: values.displayName,
+      password_hash: values.passwordHash,
+      must_change_password: true,
+      roles: values.roles,
+      usage_location: values.usageLocation,
+      created_at: values.now,
+      updated_at: values.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+export function insertAgreement(
+  trx: Trx,
+  values: Omit<AgreementRow, 'id' | 'created_at' | 'agreement_type'> & { now: Date },
+): Promise<AgreementRow> {
+  const { now, ...rest } = values;
+  return trx
+    .insertInto('customer_agreements')
+    .values({ ...rest, created_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listAgreements(trx: Trx, customerId: string): Promise<AgreementRow[]> {
+  return trx
+    .selectFrom('customer_agreements')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+// ── one partner's view of customers ──
+
+export interface CustomerQuery {
+  partnerId: string;
+  customerId?: string;
+  /** Folded search text and how it matches names and domains. */
+  text?: { value: string; match: 'prefix' | 'contains'; fields: 'any' | 'name' | 'domain' };
+  delegatedAdmin?: boolean;
+}
+
+export type CustomerSort = 'name' | 'createdAt';
+
+type ListEb = ExpressionBuilder<DB & { r: DB['customer_relationships'] }, 'r'>;
+
+function where(eb: ListEb, q: CustomerQuery) {
+  const and = [eb('r.partner_id', '=', q.partnerId), eb('r.state', '=', 'active')];
+  if (q.customerId) and.push(eb('r.customer_id', '=', q.customerId));
+  if (q.delegatedAdmin !== undefined) and.push(eb('r.delegated_admin', '=', q.delegatedAdmin));
+  if (q.text) {
+    const v = escapeLike(q.text.value);
+    const or = [];
+    if (q.text.match === 'prefix') {
+      if (q.text.fields !== 'domain') or.push(eb('r.name_key', 'like', `${v}%`));
+      // domain_key lists every domain separated by spaces: a prefix of any of them.
+      if (q.text.fields !== 'name')
+        or.push(eb('r.domain_key', 'like', `${v}%`), eb('r.domain_key', 'like', `% ${v}%`));
+    } else {
+      if (q.text.fields !== 'domain') or.push(eb('r.name_key', 'like', `%${v}%`));
+      if (q.text.fields !== 'name') or.push(eb('r.domain_key', 'like', `%${v}%`));
+    }
+    and.push(eb.or(or));
+  }
+  return eb.and(and);
+}
+
+const POSITION_AT = sql<string>`to_char(r.customer_created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Where a page starts: after this row's sort key (name_key or creation time) and customer id. */
+export interface CustomerPosition {
+  key: string;
+  id: string;
+}
+
+/**
+ * Up to `limit` customers of the partner matching `q` in `sort` order (ties by customer id), after
+ * `position`. Keys come from the partner's own relationship rows, so the partner-scoped index serves the
+ * order and the range; the customers' full rows are joined only for the page.
+ */
+export async function findCustomers(
+  trx: Trx,
+  q: CustomerQuery,
+  sort: CustomerSort,
+  order: 'asc' | 'desc',
+  position: CustomerPosition | undefined,
+  limit: number,
+): Promise<CustomerListRow[]> {
+  let query = trx
+    .selectFrom('customer_relationships as r')
+    .innerJoin('customers as c', 'c.id', 'r.customer_id')
+    .selectAll('c')
+    .select([
+      'r.delegated_admin',
+      'r.established_at',
+      POSITION_AT.as('position_at'),
+      (eb) =>
+        eb
+          .selectFrom('customer_agreements as a')
+          .select('a.date_agreed')
+          .whereRef('a.customer_id', '=', 'r.customer_id')
+          .orderBy('a.created_at', 'desc')
+          .limit(1)
+          .as('agreement_date'),
+      (eb) =>
+        eb.fn
+          .coalesce(
+            eb
+              .selectFrom('customer_domains as d')
+              .select(sql<string[]>`array_agg(d.domain order by d.domain)`.as('domains'))
+              .whereRef('d.customer_id', '=', 'r.customer_id')
+              .where('d.is_primary', '=', false),
+            sql<string[]>`'{}'::text[]`,
+          )
+          .as('custom_domains'),
+    ])
+    .where((eb) => where(eb, q));
+  const keyColumn = sort === 'name' ? 'r.name_key' : 'r.customer_created_at';
+  if (position) {
+    const key =
+      sort === 'name'
+        ? sql<string>`${position.key}::text collate "C"`
+        : sql<Date>`${position.key}::timestamptz`;
+    query = query.where((eb) =>
+      eb(eb.refTuple(keyColumn, 'r.customer_id'), order === 'asc' ? '>' : '<', eb.tuple(key, position.id)),
+    );
+  }
+  const rows = await query.orderBy(keyColumn, order).orderBy('r.customer_id', order).limit(limit).execute();
+  return rows.map((r) => ({ ...r, custom_domains: r.custom_domains ?? [] }) as CustomerListRow);
+}
+
+export async function countCustomers(trx: Trx, q: CustomerQuery): Promise<number> {
+  const r = await trx
+    .selectFrom('customer_relationships as r')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => where(eb, q))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** One customer as the partner sees it, or undefined without an active relationship. */
+export async function getCustomer(trx: Trx, partnerId: string, customerId: string) {
+  const rows = await findCustomers(trx, { partnerId, customerId }, 'name', 'asc', undefined, 1);
+  return rows[0];
+}
+
+/** Locks the customer row for an update of its profiles; undefined when the partner cannot see it. */
+export function lockCustomer(trx: Trx, customerId: string): Promise<CustomerRow | undefined> {
+  return trx.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();
+}
+
+export async function updateBillingProfile(
+  trx: Trx,
+  customerId: string,
+  expectedVersion: number,
+  values: NewCustomer['billing'] & { nameKey: string; now: Date },
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('customers')
+    .set((eb) => ({
+      billing_first_name: values.firstName,
+      billing_last_name: values.lastName,
+      billing_email: values.email,
+      culture: values.culture,
+      language: values.language,
+      billing_company_name: values.companyName,
+      default_address: JSON.stringify(values.defaultAddress),
+      name_key: values.nameKey,
+      updated_at: values.now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', customerId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function updateCompanyProfile(
+  trx: Trx,
+  customerId: string,
+  expectedVersion: number,
+  values: { companyName: string; registrationNumber: string | null; now: Date },
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('customers')
+    .set((eb) => ({
+      company_name: values.companyName,
+      registration_number: values.registrationNumber,
+      updated_at: values.now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', customerId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
