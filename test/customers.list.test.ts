@@ -275,6 +275,27 @@ describe('a customer’s profiles and agreements', () => {
     expect(bad.json().details.map((d: { field: string }) => d.field)).toEqual(['defaultAddress.postalCode']);
   });
 
+  it('lets exactly one of two concurrent updates with the same ETag win', async () => {
+    const { admin } = await createPartnerWithAdmin(t.store);
+    const c = await createCustomer(t.app, admin.token);
+    const url = `/v1/customers/${c.id}/profiles/billing`;
+    const profile = (await req(admin.token, 'GET', url)).json();
+    const results = await Promise.all(
+      ['First Writer Inc', 'Second Writer Inc'].map((companyName) =>
+        req(admin.token, 'PUT', url, { ...profile, companyName }, { 'if-match': profile.attributes.etag }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.statusCode === 200)!.json().companyName;
+    expect((await req(admin.token, 'GET', url)).json().companyName).toBe(winner);
+    const log = await req(
+      admin.token,
+      'GET',
+      `/v1/auditrecords?customerId=${c.id}&action=customer.updateBillingProfile`,
+    );
+    expect(log.json().totalCount).toBe(1);
+  });
+
   it('lets a helpdesk agent edit company details but not the billing profile', async () => {
     const { partner, admin } = await createPartnerWithAdmin(t.store);
     const helpdesk = await createUser(t.store, partner.id, { roles: ['helpdeskAgent'] });
