@@ -23,6 +23,8 @@ export class ApiError extends Error {
   readonly details: { field: string; reason: string }[];
   readonly status: number;
   readonly requestId?: string;
+  /** What the error carries besides (a 412 on an update: the resource as it is now). */
+  readonly data: unknown[];
 
   constructor(status: number, envelope: Partial<Envelope>) {
     super(envelope.description ?? `HTTP ${status}`);
@@ -32,6 +34,7 @@ export class ApiError extends Error {
     this.description = envelope.description ?? '';
     this.details = envelope.details ?? [];
     this.requestId = envelope.requestId;
+    this.data = envelope.data ?? [];
   }
 
   /** What the API said about one field (`newPassword`), every reason it gave, if it named the field. */
