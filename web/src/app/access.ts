@@ -14,6 +14,7 @@ export interface PageSpec {
 export const PAGES = {
   dashboard: { path: '/', label: 'nav.dashboard', operation: 'self' },
   customers: { path: '/customers', label: 'nav.customers', operation: 'customers.view' },
+  addCustomer: { path: '/customers/new', label: 'addCustomer.title', operation: 'customers.add' },
   transfers: { path: '/transfers', label: 'nav.transfers', operation: 'transfers.view' },
   billing: { path: '/billing', label: 'nav.billing', operation: 'billing.manage' },
   serviceRequests: { path: '/service-requests', label: 'nav.serviceRequests', operation: 'support.view' },

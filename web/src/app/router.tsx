@@ -1,6 +1,7 @@
 // Every console URL. Signed-in pages sit in the app shell; each page guarded by the roles that open it.
 import { Navigate, createBrowserRouter } from 'react-router';
 import { ActivityPage } from '../features/activity/ActivityPage.tsx';
+import { customerRoutes } from '../features/customers/routes.tsx';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { DashboardPage } from '../features/dashboard/DashboardPage.tsx';
@@ -24,14 +25,7 @@ export function makeRouter() {
           element: <AppShell />,
           children: [
             { index: true, element: <DashboardPage /> },
-            {
-              path: 'customers',
-              element: (
-                <RequirePage page="customers">
-                  <ComingSoonPage title="nav.customers" />
-                </RequirePage>
-              ),
-            },
+            customerRoutes,
             {
               path: 'transfers',
               element: (

@@ -1,0 +1,139 @@
+// Update a customer's company details: company name and, where the customer's country requires one, the
+// registration number. If-Match as for the billing profile: a change made meanwhile by someone else is refused
+// (412), and the form then shows the current values and lists what was not saved.
+import { useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { ApiError } from '../../api/client.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TextField } from '../../components/TextField.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { Unsaved } from './ConflictAlert.tsx';
+import { ConflictAlert, unsavedValues } from './ConflictAlert.tsx';
+import type { CompanyProfile } from './customers.queries.ts';
+import { fetchCompanyProfile, useCountryRules, useCustomerMutations } from './customers.queries.ts';
+import { ErrorSummary } from './ErrorSummary.tsx';
+import type { FieldErrors, Problem } from './forms.ts';
+import { apiProblems, inFormOrder, inputForField } from './forms.ts';
+
+const INPUTS = ['companyName', 'registrationNumber'] as const;
+
+const draftOf = (p: CompanyProfile) => ({
+  companyName: p.companyName,
+  registrationNumber: p.organizationRegistrationNumber ?? '',
+});
+
+export function EditCompanyForm(props: {
+  customerId: string;
+  profile: CompanyProfile;
+  /** The customer's country (its billing address's), whose rules say whether a registration number is used. */
+  country: string;
+  onDone: (saved: boolean) => void;
+}) {
+  const { t } = useI18n();
+  const form = useRef<HTMLFormElement>(null);
+  const { updateCompany } = useCustomerMutations();
+  const rules = useCountryRules(props.country || undefined).data;
+  const [base, setBase] = useState(props.profile);
+  const [draft, setDraft] = useState(() => draftOf(props.profile));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [focusKey, setFocusKey] = useState<object>();
+  const [conflict, setConflict] = useState<{ unsaved: Unsaved[] }>();
+  const labels = {
+    companyName: t('customer.company.name'),
+    registrationNumber: t('customer.company.registrationNumber'),
+  };
+  // Shown where the country uses one, and wherever one is stored (so it can be seen and removed).
+  const showRegistration = Boolean(
+    rules?.isRegistrationNumberRequired || base.organizationRegistrationNumber,
+  );
+
+  const refuse = (byInput: FieldErrors, list: Problem[]) => {
+    setErrors(byInput);
+    setProblems(list);
+    setFocusKey({});
+  };
+  const set = (input: (typeof INPUTS)[number], value: string) => {
+    setDraft((d) => ({ ...d, [input]: value }));
+    if (errors[input]) {
+      setErrors((e) => ({ ...e, [input]: undefined }));
+      setProblems((list) => list.filter((p) => p.input !== input));
+    }
+  };
+  const showCurrent = (current: CompanyProfile) => {
+    setConflict({ unsaved: unsavedValues(draft, draftOf(current), labels) });
+    setBase(current);
+    setDraft(draftOf(current));
+    setErrors({});
+    setProblems([]);
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (updateCompany.isPending) return;
+    const missing: FieldErrors = {};
+    if (draft.companyName.trim() === '') missing.companyName = t('customers.form.required');
+    if (rules?.isRegistrationNumberRequired && draft.registrationNumber.trim() === '')
+      missing.registrationNumber = t('customers.form.required');
+    if (Object.keys(missing).length > 0) return refuse(missing, inFormOrder(missing, INPUTS));
+    updateCompany.mutate(
+      {
+        customerId: props.customerId,
+        etag: base.attributes.etag,
+        body: {
+          companyName: draft.companyName.trim(),
+          organizationRegistrationNumber: draft.registrationNumber.trim() || null,
+        },
+      },
+      {
+        onSuccess: () => props.onDone(true),
+        onError: (error) => {
+          if (!(error instanceof ApiError)) return;
+          if (error.status === 412) {
+            const current = error.data[0] as CompanyProfile | undefined;
+            if (current) showCurrent(current);
+            else void fetchCompanyProfile(props.customerId).then(showCurrent);
+            updateCompany.reset();
+          } else if (error.details.length > 0) {
+            const { errors: byInput, problems: list } = apiProblems(error, inputForField);
+            refuse(byInput, [...inFormOrder(byInput, INPUTS), ...list.filter((p) => !p.input)]);
+            updateCompany.reset();
+          }
+        },
+      },
+    );
+  };
+  return (
+    <form ref={form} onSubmit={onSubmit} noValidate aria-label={t('customer.company.edit')}>
+      {conflict && <ConflictAlert conflict={conflict} />}
+      <ErrorSummary problems={problems} labels={labels} focusKey={focusKey} form={form} />
+      {updateCompany.isError && <ErrorAlert error={updateCompany.error} />}
+      <TextField
+        label={labels.companyName}
+        name="companyName"
+        required
+        autoComplete="organization"
+        value={draft.companyName}
+        error={errors.companyName}
+        onChange={(e) => set('companyName', e.target.value)}
+      />
+      {showRegistration && (
+        <TextField
+          label={labels.registrationNumber}
+          name="registrationNumber"
+          required={rules?.isRegistrationNumberRequired}
+          value={draft.registrationNumber}
+          error={errors.registrationNumber}
+          onChange={(e) => set('registrationNumber', e.target.value)}
+        />
+      )}
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={updateCompany.isPending}>
+          {updateCompany.isPending ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

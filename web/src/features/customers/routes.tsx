@@ -1,0 +1,44 @@
+// The Customers area's URLs, mounted by the app's router: the list, adding a customer (its own roles: a user
+// management admin may add customers without seeing the list), and the customer page with its tabs.
+import type { RouteObject } from 'react-router';
+import { RequirePage } from '../../app/guards.tsx';
+import { AccountTab } from './AccountTab.tsx';
+import { AddCustomerPage } from './AddCustomerPage.tsx';
+import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
+import { CustomersPage } from './CustomersPage.tsx';
+
+export const customerRoutes: RouteObject = {
+  path: 'customers',
+  children: [
+    {
+      index: true,
+      element: (
+        <RequirePage page="customers">
+          <CustomersPage />
+        </RequirePage>
+      ),
+    },
+    {
+      path: 'new',
+      element: (
+        <RequirePage page="addCustomer">
+          <AddCustomerPage />
+        </RequirePage>
+      ),
+    },
+    {
+      path: ':customerId',
+      element: (
+        <RequirePage page="customers">
+          <CustomerPage />
+        </RequirePage>
+      ),
+      children: [
+        { index: true, element: <AccountTab /> },
+        { path: 'subscriptions', element: <ComingSoonTab /> },
+        { path: 'users', element: <ComingSoonTab /> },
+        { path: 'service-requests', element: <ComingSoonTab /> },
+      ],
+    },
+  ],
+};
