@@ -1,7 +1,10 @@
 // Activity records as a table, newest or oldest first: the When column's header button asks the API for the
 // other order (sorting only the loaded pages would not show the other end of the range). On narrow screens
 // each row is a card, every value labelled with its column (data-label).
+import { Link } from 'react-router';
 import type { AuditRecord } from '../../api/client.ts';
+import { canOpen } from '../../app/access.ts';
+import { useProfile } from '../../app/auth.tsx';
 import { SortHeader } from '../../components/SortHeader.tsx';
 import type { SortOrder } from '../../components/SortHeader.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -15,6 +18,8 @@ export function ActivityTable(props: {
   onToggleOrder: () => void;
 }) {
   const { t, dateTime } = useI18n();
+  // The customer's page, for roles that open customers (a billing admin reads the log but not customers).
+  const seesCustomers = canOpen(useProfile().roles, 'customers');
   return (
     // Focusable, so that keyboard users can scroll it where it is wider than the screen.
     <div className="table-wrap" role="region" aria-labelledby={props.labelledBy} tabIndex={0}>
@@ -44,7 +49,13 @@ export function ActivityTable(props: {
                 {actionLabel(t, r.action)}
               </td>
               <td data-label={t('activity.user')}>{r.partnerUser.name}</td>
-              <td data-label={r.customer ? t('activity.customer') : undefined}>{r.customer?.name}</td>
+              <td data-label={r.customer ? t('activity.customer') : undefined}>
+                {r.customer && seesCustomers ? (
+                  <Link to={`/customers/${r.customer.id}`}>{r.customer.name}</Link>
+                ) : (
+                  r.customer?.name
+                )}
+              </td>
               <td data-label={t('activity.status')}>
                 <span className={`badge ${r.status}`}>{t(`activity.status.${r.status}`)}</span>
               </td>

@@ -16,10 +16,14 @@ export const ACTIONS = [
   'apiToken.create',
   'apiToken.revoke',
   'partner.create',
+  'customer.create',
+  'customer.updateBillingProfile',
+  'customer.updateCompanyProfile',
+  'customer.confirmAgreement',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
-export const FAMILIES = ['partnerUser', 'apiToken', 'partner'] as const;
+export const FAMILIES = ['partnerUser', 'apiToken', 'partner', 'customer'] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
   const key = `activity.actions.${action}`;

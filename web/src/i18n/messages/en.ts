@@ -420,6 +420,27 @@ export const en = {
   'address.suggestedStillInvalid': 'Even the suggestion still needs a correction.',
   'address.useSuggested': 'Use suggested address',
   'address.suggestionApplied': 'The suggested address is now in the fields.',
+
+  'activity.actions.customer.create': 'Customer added',
+  'activity.actions.customer.updateBillingProfile': 'Billing profile updated',
+  'activity.actions.customer.updateCompanyProfile': 'Company details updated',
+  'activity.actions.customer.confirmAgreement': 'Customer agreement confirmed',
+  'activity.family.customer': 'Customers (all)',
+  'activity.detail.domain': 'Domain',
+  'activity.detail.adminUserName': 'First admin account',
+  'activity.detail.delegatedAdmin': 'Delegated admin',
+  'activity.detail.customerAgreement': 'Agreement accepted on',
+  'activity.detail.signer': 'Signer',
+  'activity.detail.dateAgreed': 'Accepted on',
+  'activity.detail.companyName': 'Company name',
+  'activity.detail.organizationRegistrationNumber': 'Registration number',
+  'activity.detail.firstName': 'First name',
+  'activity.detail.lastName': 'Last name',
+  'activity.detail.email': 'Email address',
+  'activity.detail.culture': 'Culture',
+  'activity.detail.defaultAddress': 'Address',
+  'activity.value.delegatedAdmin.true': 'yes',
+  'activity.value.delegatedAdmin.false': 'no',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
