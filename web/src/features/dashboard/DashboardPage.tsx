@@ -13,6 +13,7 @@ import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ActivityList } from '../activity/ActivityList.tsx';
 import { fetchActivity } from '../activity/activity.queries.ts';
+import { useCustomerCount } from '../customers/customers.queries.ts';
 
 function Stat(props: { label: string; value: number | undefined; error: unknown; retry: () => void }) {
   const { number } = useI18n();
@@ -37,6 +38,11 @@ export function DashboardPage() {
   const profile = useProfile();
   const seesUsers = canOpen(profile.roles, 'settings');
   const seesActivity = canOpen(profile.roles, 'activity');
+  const seesCustomers = canOpen(profile.roles, 'customers');
+  const customers = useCustomerCount(seesCustomers);
+  // Adding customers without seeing the list (a user management admin): the way in is here.
+  const canAddOnly =
+    !seesCustomers && canOpen(profile.roles, 'addCustomer') && profile.instance.policy['customers.create'];
   const [since] = useState(() => new Date(Date.now() - 30 * 86_400_000).toISOString());
   const users = useQuery({
     queryKey: ['partnerusers', 'count'],
@@ -73,8 +79,16 @@ export function DashboardPage() {
       <PageHeader title={t('dashboard.title')}>
         <p>{t('dashboard.welcome', { name: profile.displayName })}</p>
       </PageHeader>
-      {seesUsers || seesActivity ? (
+      {seesUsers || seesActivity || seesCustomers ? (
         <dl className="stats">
+          {seesCustomers && (
+            <Stat
+              label={t('customers.count')}
+              value={customers.data?.totalCount}
+              error={customers.error}
+              retry={() => void customers.refetch()}
+            />
+          )}
           {seesUsers && (
             <Stat
               label={t('dashboard.partnerUsers')}
@@ -96,6 +110,13 @@ export function DashboardPage() {
         <EmptyState>
           <p>{t('dashboard.noSummaries')}</p>
         </EmptyState>
+      )}
+      {canAddOnly && (
+        <p>
+          <Link to="/customers/new" className="button primary">
+            {t('customers.add')}
+          </Link>
+        </p>
       )}
       {recent}
     </section>
