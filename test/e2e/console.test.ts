@@ -148,7 +148,7 @@ describeInBrowser('console', () => {
 
     await nav.getByRole('link', { name: 'Customers' }).click();
     await heading(p, 'Customers');
-    await p.getByText('not available yet').waitFor();
+    await p.getByText('You have no customers yet.').waitFor();
     await checkPage(p, 'customers');
 
     await p.getByLabel('Account of Ada Admin').click();
@@ -427,7 +427,8 @@ describeInBrowser('console', () => {
       'Transfers',
       'Service requests',
     ]);
-    await p.getByText('nothing to summarise').waitFor();
+    // A sales agent sees customers: their count is the dashboard's one summary.
+    await p.locator('.stat', { hasText: 'Customers' }).getByText('0', { exact: true }).waitFor();
     await checkPage(p, 'dashboard-sales-agent');
 
     await p.goto('/settings/users');
