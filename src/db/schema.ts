@@ -151,6 +151,11 @@ export interface CustomerUsersTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   version: Generated<number>;
+  // Sign-in on the customer-facing pages (migration 20261202T1800_relationships).
+  failed_sign_ins: Generated<number>;
+  locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_sign_in_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CustomerAgreementsTable {
@@ -167,6 +172,37 @@ export interface CustomerAgreementsTable {
   created_at: CreatedAt;
 }
 
+export interface RelationshipInvitationsTable {
+  id: string;
+  partner_id: string;
+  token_hash: Buffer;
+  token_prefix: string;
+  token_sealed: string;
+  include_dap: boolean;
+  created_by: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface RelationshipAcceptancesTable {
+  id: Generated<string>;
+  invitation_id: string;
+  partner_id: string;
+  customer_id: string;
+  accepted_by: string;
+  outcome: 'created' | 'reactivated' | 'delegatedAdminGranted';
+  accepted_at: Date;
+}
+
+export interface CustomerSessionsTable {
+  token_hash: Buffer;
+  customer_id: string;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
 export interface DB {
   partners: PartnersTable;
   partner_users: PartnerUsersTable;
@@ -179,4 +215,7 @@ export interface DB {
   customer_relationships: CustomerRelationshipsTable;
   customer_users: CustomerUsersTable;
   customer_agreements: CustomerAgreementsTable;
+  relationship_invitations: RelationshipInvitationsTable;
+  relationship_acceptances: RelationshipAcceptancesTable;
+  customer_sessions: CustomerSessionsTable;
 }

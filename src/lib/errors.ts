@@ -114,6 +114,38 @@ export const errorCatalog = {
     message: 'This domain is already in use by another customer; choose another prefix.',
   },
   domainNotFound: { code: 100603, status: 404, message: 'No customer has this domain: it is free.' },
+  // 1007xx reseller relationships and invitations
+  invitationNotFound: {
+    code: 100701,
+    status: 404,
+    message: 'No such invitation: check that the link is complete, or ask the partner for a new one.',
+  },
+  invitationExpired: {
+    code: 100702,
+    status: 410,
+    message: 'This invitation has expired; ask the partner for a new link.',
+  },
+  invitationRevoked: {
+    code: 100703,
+    status: 410,
+    message: 'The partner has withdrawn this invitation; ask the partner for a new link.',
+  },
+  customerAdminRequired: {
+    code: 100704,
+    status: 403,
+    message: 'Only a Global admin of your organisation may do this; ask one of your Global admins.',
+  },
+  relationshipAcrossInstances: {
+    code: 100705,
+    status: 403,
+    message:
+      'The partner and your organisation are in different cloud instances; a relationship cannot span them.',
+  },
+  relationshipRemovalBlocked: {
+    code: 100706,
+    status: 409,
+    message: 'The relationship cannot be removed yet; see data for what blocks it and how to clear it.',
+  },
   // 1009xx server
   internal: {
     code: 100901,

@@ -1,7 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Secret credentials carry a readable prefix so leaks are easy to spot: pdk_ API tokens, pds_ sessions. */
-export function newSecret(prefix: 'pdk' | 'pds' | 'pdc'): string {
+/**
+ * Secret credentials carry a readable prefix so leaks are easy to spot: pdk_ API tokens, pds_ sessions, pdc_ CSRF
+ * tokens, pdi_ relationship invitation links, pdu_ sessions of customer directory users.
+ */
+export function newSecret(prefix: 'pdk' | 'pds' | 'pdc' | 'pdi' | 'pdu'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
