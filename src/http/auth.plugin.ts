@@ -2,14 +2,20 @@
 // Each route declares `config.operation` (see modules/partners/roles.ts); a route without one refuses to
 // register, so nothing is reachable by accident. Credentials: `Authorization: Bearer <token>` (access token
 // from /v1/auth/token or an API token) or the console's session cookie, whose writes need X-CSRF-Token.
+// Routes with the 'customerPortal' operation are the customer-facing pages' API: they take only the bearer token
+// of a customer directory user's session (POST /v1/customer/sessions), set `request.customer` instead of
+// `request.ctx`, and never look at partner credentials. The two kinds live in separate tables, so neither path
+// can resolve the other's tokens: a partner token on a customer route, or a customer token on a partner route,
+// is a 401.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/database.ts';
-import type { CallerContext } from '../lib/context.ts';
+import type { CallerContext, CustomerContext } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
 import { hashSecret, sameHash } from '../lib/tokens.ts';
 import type { ResolvedCredential } from '../modules/partners/auth.repository.ts';
 import { resolveCredential } from '../modules/partners/auth.repository.ts';
+import { resolveCustomerSession } from '../modules/relationships/portal.repository.ts';
 import type { Operation, Role } from '../modules/partners/roles.ts';
 import { OPERATIONS, allows, isRole } from '../modules/partners/roles.ts';
 
@@ -33,6 +39,8 @@ declare module 'fastify' {
     ctx: CallerContext;
     /** Profile fields of the signed-in user, for /v1/profiles/me and the console. */
     caller?: ResolvedCredential;
+    /** The signed-in customer user; set on every 'customerPortal' route before the handler runs. */
+    customer?: CustomerContext;
   }
 }
 
@@ -44,6 +52,41 @@ export interface RouteEntry {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** How a customer session's token begins (lib/tokens.ts), to say which kind of credential was sent. */
+const CUSTOMER_TOKEN_PREFIX = 'pdu_';
+const CUSTOMER_SIGN_IN =
+  'Sign in as a user of your organisation (POST /v1/customer/sessions) and send that bearer token; partner ' +
+  'credentials are not accepted here.';
+
+/** The customer session a 'customerPortal' route was called with. */
+async function customerOf(request: FastifyRequest, db: Db): Promise<CustomerContext> {
+  // A bearer token only: the console's cookie is a partner credential.
+  const secret = bearerToken(request);
+  if (!secret) throw new AppError('unauthenticated', { message: CUSTOMER_SIGN_IN });
+  const sessionHash = hashSecret(secret);
+  const found = await resolveCustomerSession(db, sessionHash);
+  if (!found)
+    throw new AppError('unauthenticated', {
+      message: secret.startsWith(CUSTOMER_TOKEN_PREFIX)
+        ? 'Your session is not valid or has expired; sign in again.'
+        : CUSTOMER_SIGN_IN,
+    });
+  return {
+    customerId: found.customer_id,
+    customerName: found.customer_name,
+    customerDomain: found.customer_domain,
+    instance: found.instance,
+    userId: found.user_id,
+    userName: found.user_name,
+    displayName: found.display_name,
+    roles: found.roles,
+    mustChangePassword: found.must_change_password,
+    sessionHash,
+    expiresAt: found.expires_at,
+    requestId: String(request.id),
+    correlationId: request.correlationId,
+  };
+}
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -58,6 +101,7 @@ export default fp(
   async function authPlugin(app: FastifyInstance, opts: { db: Db }) {
     app.decorateRequest('ctx', null as unknown as CallerContext);
     app.decorateRequest('caller', undefined);
+    app.decorateRequest('customer', undefined);
 
     const catalog: RouteEntry[] = [];
     app.decorate('routeCatalog', catalog);
@@ -75,6 +119,12 @@ export default fp(
       const config = request.routeOptions.config;
       const operation = config?.operation;
       if (!operation || operation === 'public') return; // unknown routes fall to the 404 handler
+      if (operation === 'customerPortal') {
+        request.customer = await customerOf(request, opts.db);
+        if (request.customer.mustChangePassword && !config.allowDuringPasswordChange)
+          throw new AppError('passwordChangeRequired');
+        return;
+      }
       const header = bearerToken(request);
       const cookie = header ? undefined : request.cookies?.[SESSION_COOKIE];
       const secret = header ?? cookie;
@@ -82,7 +132,9 @@ export default fp(
       const found = await resolveCredential(opts.db, hashSecret(secret));
       if (!found || (cookie ? found.kind !== 'console' : found.kind === 'console'))
         throw new AppError('unauthenticated', {
-          message: 'The token is not valid, has expired or was revoked; sign in again.',
+          message: secret.startsWith(CUSTOMER_TOKEN_PREFIX)
+            ? 'This is a customer’s sign-in token; partner operations need a partner credential.'
+            : 'The token is not valid, has expired or was revoked; sign in again.',
         });
       if (found.kind === 'console' && !SAFE_METHODS.has(request.method)) {
         const csrf = request.headers[CSRF_HEADER];

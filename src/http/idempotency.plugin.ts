@@ -11,7 +11,8 @@
 // case-insensitive property matching, with object keys sorted); the caller's user id is part of it so that
 // one user can never receive another user's stored response (say, a new API token's secret).
 // Public routes (sign-in) are exempt: their responses carry credentials, and storing and replaying those to
-// anyone who repeats the id would leak them.
+// anyone who repeats the id would leak them. So are the customer-facing routes ('customerPortal'): their caller
+// is no partner, and ids are kept per partner.
 // Some stored responses hold secrets (a new API token, a temporary password), so the table keeps neither the
 // caller's id nor a readable body: `request_id` is a hash of it, and the body is sealed (AES-256-GCM) with a
 // key derived from it. Reading a stored body takes the id the client sent, which the database never sees.
@@ -223,7 +224,13 @@ export default fp(
     app.addHook('onRoute', (route) => {
       const methods = [route.method].flat();
       const operation = route.config?.operation;
-      if (!operation || operation === 'public' || !methods.some((m) => WRITE_METHODS.has(m))) return;
+      if (
+        !operation ||
+        operation === 'public' ||
+        operation === 'customerPortal' ||
+        !methods.some((m) => WRITE_METHODS.has(m))
+      )
+        return;
       route.preHandler = [...[route.preHandler ?? []].flat(), lookup];
       route.onSend = [
         ...[route.onSend ?? []].flat(),

@@ -36,6 +36,8 @@ function rolesSentence(operation: Operation | undefined): string {
   if (!operation) return '';
   if (operation === 'public') return 'No sign-in needed.';
   if (operation === 'self') return 'Any signed-in partner user may call this.';
+  if (operation === 'customerPortal')
+    return 'Requires a customer session: the bearer token from POST /v1/customer/sessions (partner credentials are refused).';
   const labels = OPERATIONS[operation].map((r) => ROLE_LABELS[r]);
   return `Requires one of the roles: ${labels.join(', ')} (operation \`${operation}\`).`;
 }
@@ -68,7 +70,9 @@ export default fp(
             bearerAuth: {
               type: 'http',
               scheme: 'bearer',
-              description: 'An access token from POST /v1/auth/token, or an API token (pdk_…).',
+              description:
+                'An access token from POST /v1/auth/token, or an API token (pdk_…). The customer-facing ' +
+                'operations take a customer session token from POST /v1/customer/sessions instead.',
             },
           },
         },
@@ -85,7 +89,7 @@ export default fp(
         const description = [
           schema?.description,
           rolesSentence(operation),
-          isWrite && operation !== 'public'
+          isWrite && operation !== 'public' && operation !== 'customerPortal'
             ? 'Idempotent when MS-RequestId is sent; the same id with another request is a 409.'
             : '',
           rateLimitSentence(route, opts.config),
@@ -105,7 +109,10 @@ export default fp(
         // Writes of signed-in callers document MS-RequestId as a header parameter.
         const openapiObject = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
         const doc = openapiObject as {
-          paths?: Record<string, Record<string, { security?: unknown[]; parameters?: unknown[] }>>;
+          paths?: Record<
+            string,
+            Record<string, { security?: unknown[]; parameters?: unknown[]; 'x-operation'?: string }>
+          >;
           components?: { parameters?: Record<string, unknown> };
         };
         doc.components = {
@@ -123,7 +130,11 @@ export default fp(
         };
         for (const item of Object.values(doc.paths ?? {}))
           for (const [method, op] of Object.entries(item))
-            if (WRITE_METHODS.has(method.toUpperCase()) && op.security?.length)
+            if (
+              WRITE_METHODS.has(method.toUpperCase()) &&
+              op.security?.length &&
+              op['x-operation'] !== 'customerPortal'
+            )
               op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/MSRequestId' }];
         return openapiObject;
       },

@@ -17,7 +17,7 @@ import { AppError } from '../lib/errors.ts';
 /** Probes for load balancers and orchestrators must never be throttled. */
 const EXEMPT = new Set(['/healthz', '/readyz']);
 /** Public sign-in routes: limited per client address, tighter than the rest. */
-export const SIGN_IN_ROUTES = new Set(['/v1/auth/token', '/v1/auth/sessions']);
+export const SIGN_IN_ROUTES = new Set(['/v1/auth/token', '/v1/auth/sessions', '/v1/customer/sessions']);
 
 const byAddress = (request: FastifyRequest) => `ip:${request.ip}`;
 const byPartnerOrAddress = (request: FastifyRequest) =>

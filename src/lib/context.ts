@@ -23,3 +23,25 @@ export function actorOf(ctx: CallerContext): { kind: 'partnerUser' | 'apiToken';
     ? { kind: 'apiToken', id: ctx.userId, name: ctx.userName }
     : { kind: 'partnerUser', id: ctx.userId, name: ctx.userName };
 }
+
+/**
+ * A signed-in user of a customer's directory, on the customer-facing pages (routes with operation
+ * 'customerPortal'). Built by the auth plugin from a customer session; never a partner's caller.
+ */
+export interface CustomerContext {
+  customerId: string;
+  customerName: string;
+  customerDomain: string;
+  instance: InstanceId;
+  userId: string;
+  userName: string;
+  displayName: string;
+  /** Directory roles in the customer's tenant, e.g. globalAdmin. */
+  roles: string[];
+  mustChangePassword: boolean;
+  /** SHA-256 of the session's bearer token: the key every customer-side look-up is made with. */
+  sessionHash: Buffer;
+  expiresAt: Date;
+  requestId?: string;
+  correlationId?: string;
+}

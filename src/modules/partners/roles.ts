@@ -54,6 +54,9 @@ export const OPERATIONS = {
   'support.view': [GA, AA, SA, HA],
   'activity.view': [GA, AA, BA],
   'partnerUsers.manage': [GA, UMA],
+  // The customer-facing pages: no partner role opens them. The auth plugin requires a customer session
+  // (POST /v1/customer/sessions) instead of a partner credential, and refuses partner credentials.
+  customerPortal: [],
 } as const satisfies Record<string, readonly Role[]>;
 export type Operation = keyof typeof OPERATIONS;
 
