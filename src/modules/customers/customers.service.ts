@@ -233,11 +233,65 @@ function isRealDay(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
+/**
+ * A customer-agreement confirmation checked field by field (every broken rule at once, fields named under
+ * `prefix`) and cleaned: names 1–50, an email, an optional phone of the customer's country, the day agreed as
+ * YYYY-MM-DD and never in the future. Shared by the partner's attestation and the customer's own confirmation
+ * on the invitation page (relationships module).
+ */
+export function checkAgreement(
+  input: AgreementInput,
+  prefix: string,
+  country: string,
+  deps: { now: Date; countries: Pick<CountryRules, 'addressIssues'> },
+) {
+  const { countries } = deps;
+  const issues: FieldIssue[] = [];
+  const firstName = clean(input.firstName) ?? '';
+  const lastName = clean(input.lastName) ?? '';
+  const email = clean(input.email) ?? '';
+  const phone = clean(input.phoneNumber);
+  issues.push(...lengthIssue(`${prefix}.firstName`, firstName, 1, 50));
+  issues.push(...lengthIssue(`${prefix}.lastName`, lastName, 1, 50));
+  if (email === '') issues.push({ field: `${prefix}.email`, reason: 'is required' });
+  else if (!isEmail(email)) issues.push({ field: `${prefix}.email`, reason: 'is not an email address' });
+  if (phone && phone.length > 50)
+    issues.push({ field: `${prefix}.phoneNumber`, reason: 'must be at most 50 characters' });
+  else if (phone && country) {
+    // The signer's phone is checked against the customer's country, as an address phone is.
+    const phoneIssues = countries
+      .addressIssues(
+        { country, city: 'x', addressLine1: 'x', phoneNumber: phone, postalCode: null, state: null },
+        { fieldPrefix: prefix },
+      )
+      .filter((i) => i.field === `${prefix}.phoneNumber`);
+    issues.push(...phoneIssues);
+  }
+  const date = input.dateAgreed.trim();
+  // "Never in the future" by the calendar of the place furthest ahead (UTC+14): a signer whose day has begun
+  // anywhere may enter it.
+  if (!isRealDay(date))
+    issues.push({ field: `${prefix}.dateAgreed`, reason: 'must be a date as YYYY-MM-DD, like 2026-11-30' });
+  else if (date > dayAt(deps.now, 14))
+    issues.push({ field: `${prefix}.dateAgreed`, reason: 'must not be in the future' });
+  else if (date < '2000-01-01')
+    issues.push({ field: `${prefix}.dateAgreed`, reason: 'must be on or after 2000-01-01' });
+  return {
+    agreement: { firstName, lastName, email: email.toLowerCase(), phone, date },
+    issues,
+  };
+}
+
 export interface CustomersService {
   create(ctx: CallerContext, input: CreateCustomerInput): Promise<CreatedCustomerView>;
   list(ctx: CallerContext, filters: CustomerFilters, page: PageRequest): Promise<Page<CustomerView>>;
   exportCsv(ctx: CallerContext, filters: CustomerFilters): Promise<{ filename: string; stream: Readable }>;
   get(ctx: CallerContext, customerId: string): Promise<CustomerView>;
+  /**
+   * The customer as `ctx` sees it, read inside a transaction another module's service owns (removing a
+   * relationship answers the customer as it was just before); customerNotFound without an active relationship.
+   */
+  getInTransaction(trx: Trx, ctx: CallerContext, customerId: string): Promise<CustomerView>;
   getCompanyProfile(ctx: CallerContext, customerId: string): Promise<CompanyProfileView>;
   updateCompanyProfile(
     ctx: CallerContext,
@@ -349,42 +403,8 @@ export function createCustomersService(deps: {
     };
   }
 
-  function agreementIssues(input: AgreementInput, prefix: string, country: string) {
-    const issues: FieldIssue[] = [];
-    const firstName = clean(input.firstName) ?? '';
-    const lastName = clean(input.lastName) ?? '';
-    const email = clean(input.email) ?? '';
-    const phone = clean(input.phoneNumber);
-    issues.push(...lengthIssue(`${prefix}.firstName`, firstName, 1, 50));
-    issues.push(...lengthIssue(`${prefix}.lastName`, lastName, 1, 50));
-    if (email === '') issues.push({ field: `${prefix}.email`, reason: 'is required' });
-    else if (!isEmail(email)) issues.push({ field: `${prefix}.email`, reason: 'is not an email address' });
-    if (phone && phone.length > 50)
-      issues.push({ field: `${prefix}.phoneNumber`, reason: 'must be at most 50 characters' });
-    else if (phone && country) {
-      // The signer's phone is checked against the customer's country, as an address phone is.
-      const phoneIssues = countries
-        .addressIssues(
-          { country, city: 'x', addressLine1: 'x', phoneNumber: phone, postalCode: null, state: null },
-          { fieldPrefix: prefix },
-        )
-        .filter((i) => i.field === `${prefix}.phoneNumber`);
-      issues.push(...phoneIssues);
-    }
-    const date = input.dateAgreed.trim();
-    // "Never in the future" by the calendar of the place furthest ahead (UTC+14): a signer whose day has begun
-    // anywhere may enter it.
-    if (!isRealDay(date))
-      issues.push({ field: `${prefix}.dateAgreed`, reason: 'must be a date as YYYY-MM-DD, like 2026-11-30' });
-    else if (date > dayAt(clock.now(), 14))
-      issues.push({ field: `${prefix}.dateAgreed`, reason: 'must not be in the future' });
-    else if (date < '2000-01-01')
-      issues.push({ field: `${prefix}.dateAgreed`, reason: 'must be on or after 2000-01-01' });
-    return {
-      agreement: { firstName, lastName, email: email.toLowerCase(), phone, date },
-      issues,
-    };
-  }
+  const agreementIssues = (input: AgreementInput, prefix: string, country: string) =>
+    checkAgreement(input, prefix, country, { now: clock.now(), countries });
 
   // ── views ──
 
@@ -692,6 +712,8 @@ export function createCustomersService(deps: {
       inPartnerTransaction(db, ctx.partnerId, async (trx) =>
         customerView(await visible(trx, ctx, customerId)),
       ),
+
+    getInTransaction: async (trx, ctx, customerId) => customerView(await visible(trx, ctx, customerId)),
 
     getCompanyProfile: (ctx, customerId) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) =>
