@@ -31,6 +31,14 @@ import { authRoutes } from './modules/partners/auth.routes.ts';
 import { createAuthService } from './modules/partners/auth.service.ts';
 import { partnersRoutes } from './modules/partners/partners.routes.ts';
 import { createPartnersService } from './modules/partners/partners.service.ts';
+import { portalRoutes } from './modules/relationships/portal.routes.ts';
+import { createPortalService } from './modules/relationships/portal.service.ts';
+import { relationshipsRoutes } from './modules/relationships/relationships.routes.ts';
+import type { BlockerProvider } from './modules/relationships/relationships.service.ts';
+import {
+  createRelationshipsService,
+  invitationLinkKey,
+} from './modules/relationships/relationships.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -39,6 +47,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** The built console (default: dist/web of this checkout). */
   consoleDir?: string;
+  /** What can block removing a reseller relationship (features that can add theirs; tests inject one). */
+  relationshipBlockers?: readonly BlockerProvider[];
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -71,6 +81,17 @@ export async function buildApp(deps: AppDeps) {
   const activity = createActivityService({ db: store.app, clock });
   const countries = createCountriesService();
   const customers = createCustomersService({ db: store.app, clock, instances, countries });
+  const relationships = createRelationshipsService({
+    db: store.app,
+    clock,
+    publicUrl: config.publicUrl,
+    linkKey: invitationLinkKey(store.ownerUrl),
+    instances,
+    partners,
+    customers,
+    blockers: deps.relationshipBlockers ?? [],
+  });
+  const portal = createPortalService({ db: store.app, clock, config, instances, countries });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -102,6 +123,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(activityRoutes, { activity });
   await app.register(countriesRoutes, { countries });
   await app.register(customersRoutes, { customers });
+  await app.register(relationshipsRoutes, { relationships });
+  await app.register(portalRoutes, { portal });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 
