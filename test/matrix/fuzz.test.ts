@@ -1,12 +1,15 @@
 // Bad input never gives a 500: generated malformed bodies, path parameters, query strings and headers are
-// thrown at every registered route, signed in as a Global admin; every answer is a success or a 4xx whose
+// thrown at every registered route, signed in as a Global admin (as a customer's Global admin on the
+// customer-facing routes, which take only a customer session); every answer is a success or a 4xx whose
 // body is the error envelope with a code from the catalog.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalog } from '../../src/lib/errors.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { createTestApp } from '../helpers/app.ts';
+import { insertCustomer } from '../helpers/customers.ts';
 import { createPartnerWithAdmin, issueToken } from '../helpers/factories.ts';
+import { insertCustomerUser, issueCustomerToken } from '../helpers/relationships.ts';
 import { ROUTES, fillPath, makeFixture } from './routes.ts';
 
 const CODES = new Set<number>(Object.values(errorCatalog).map((e) => e.code));
@@ -18,12 +21,20 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env
 let t: TestApp;
 let partnerId: string;
 let adminId: string;
+/** A fresh token for a route: a customer session on the customer-facing routes, the partner admin's elsewhere. */
+let tokenFor: (routeKey: string) => Promise<string>;
 
 beforeAll(async () => {
   t = await createTestApp();
   const { partner, admin } = await createPartnerWithAdmin(t.store);
   partnerId = partner.id;
   adminId = admin.id;
+  const customer = await insertCustomer(t.store, partnerId);
+  const customerAdmin = await insertCustomerUser(t.store, customer.id, { roles: ['globalAdmin'] });
+  tokenFor = (routeKey) =>
+    ROUTES[routeKey]!.roles === 'customer'
+      ? issueCustomerToken(t.store, customer.id, customerAdmin.id)
+      : issueToken(t.store, partnerId, adminId);
 });
 afterAll(() => t.close());
 
@@ -70,6 +81,9 @@ const jsonish = fc.oneof(
       'expiresInDays',
       'UserName',
       'ROLES',
+      'relationshipToPartner',
+      'customerAgreement',
+      'dateAgreed',
       '__proto__',
       'constructor',
     ),
@@ -111,6 +125,7 @@ const query = fc.dictionary(
     'sort',
     'order',
     'Size',
+    'includeDelegatedAdminPrivileges',
   ),
   weirdString,
   { maxKeys: 4 },
@@ -144,7 +159,7 @@ describe('bad input never gives a 500', () => {
           query,
           headers,
           async ([param], body, q, h) => {
-            const token = await issueToken(t.store, partnerId, adminId);
+            const token = await tokenFor(key);
             const path = url.replace(/:\w+/g, () => encodeURIComponent(param!));
             const res = await t.app.inject({
               method: method as 'GET',
@@ -203,7 +218,7 @@ describe('U+0000 in any field of a plausible request is a 400 naming the field, 
           method: method as 'GET',
           url: path,
           query,
-          headers: { authorization: `Bearer ${await issueToken(t.store, partnerId, adminId)}` },
+          headers: { authorization: `Bearer ${await tokenFor(key)}` },
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
       for (const leaf of leaves) {
@@ -231,6 +246,7 @@ describe('a page size the lists cannot serve is a 400 on size, never a 500', () 
     'GET /v1/profiles/apitokens',
     'GET /v1/auditrecords',
     'GET /v1/auditrecords/export.csv',
+    'GET /v1/relationshipinvitations',
   ];
   for (const key of lists) {
     const url = key.split(' ')[1]!;

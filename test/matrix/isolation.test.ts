@@ -17,7 +17,7 @@ let partnerBName: string;
 
 async function snapshotB() {
   const db = t.store.owner;
-  const [users, tokens, partner, customer] = await Promise.all([
+  const [users, tokens, partner, customer, invitations, relationships] = await Promise.all([
     db
       .selectFrom('partner_users')
       .selectAll()
@@ -44,8 +44,20 @@ async function snapshotB() {
           .where('customer_id', '=', fxB.customer.id)
           .execute(),
       })),
+    db
+      .selectFrom('relationship_invitations')
+      .selectAll()
+      .where('partner_id', '=', fxB.partnerId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('customer_relationships')
+      .selectAll()
+      .where('partner_id', '=', fxB.partnerId)
+      .orderBy('customer_id')
+      .execute(),
   ]);
-  return JSON.stringify({ users, tokens, partner, customer });
+  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships });
 }
 
 beforeAll(async () => {
@@ -69,8 +81,9 @@ describe('isolation matrix', () => {
     const [method, url] = key.split(' ') as [string, string];
     if (spec.isolation === 'names') {
       it(`${key} with partner B's resource → 404, nothing changed`, async () => {
-        const before = await snapshotB();
+        // Params first: a resource the fixture makes for this call is in the snapshot too.
         const params = await spec.params!(fxB, adminB.id);
+        const before = await snapshotB();
         const token = await issueToken(t.store, adminA.partnerId, adminA.id);
         const res = await t.app.inject({
           method: method as 'GET',
@@ -82,8 +95,17 @@ describe('isolation matrix', () => {
         expect(res.body).not.toContain(partnerBName);
         // The fixture made a fresh token for this call; drop it from the comparison by re-reading after.
         const after = await snapshotB();
-        const strip = (s: string) => JSON.parse(s) as { users: unknown; partner: unknown; customer: unknown };
+        const strip = (s: string) =>
+          JSON.parse(s) as {
+            users: unknown;
+            partner: unknown;
+            customer: unknown;
+            invitations: unknown;
+            relationships: unknown;
+          };
         expect(strip(after).users).toEqual(strip(before).users);
+        expect(strip(after).invitations).toEqual(strip(before).invitations);
+        expect(strip(after).relationships).toEqual(strip(before).relationships);
         expect(strip(after).partner).toEqual(strip(before).partner);
         expect(strip(after).customer).toEqual(strip(before).customer);
         const stillLive = await t.store.owner

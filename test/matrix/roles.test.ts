@@ -37,6 +37,45 @@ describe('role matrix', () => {
       });
       continue;
     }
+    if (spec.roles === 'customer') {
+      // Customer-facing routes take only a customer session. A partner credential is no credential there at
+      // all, whatever its roles: a 401 like an anonymous call, not a 403 (which would say "signed in, not
+      // allowed"). A customer's session is let through.
+      it(`${key} refuses anonymous callers and every partner role with 401`, async () => {
+        const params = spec.params ? await spec.params(fx, fx.userId) : {};
+        const anonymous = await t.app.inject({
+          method: method as 'GET',
+          url: fillPath(url, params),
+          payload: spec.body as object,
+        });
+        expect(anonymous.statusCode).toBe(401);
+        expect(anonymous.json().name).toBe('unauthenticated');
+        for (const role of ROLES) {
+          const caller = await createUser(t.store, partnerId, { roles: [role] });
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: fillPath(url, params),
+            headers: bearer(caller.token),
+            payload: spec.body as object,
+          });
+          expect(res.statusCode, `${role}: ${res.body}`).toBe(401);
+          expect(res.json().name).toBe('unauthenticated');
+        }
+      });
+      it(`${key} lets a customer session through`, async () => {
+        const params = spec.params ? await spec.params(fx, fx.userId) : {};
+        const res = await t.app.inject({
+          method: method as 'GET',
+          url: fillPath(url, params),
+          headers: bearer(await fx.customerToken()),
+          payload: spec.body as object,
+        });
+        expect(res.statusCode, res.body).toBeLessThan(500);
+        expect(res.statusCode, res.body).not.toBe(401);
+        if (res.statusCode === 403) expect(res.json().name).not.toBe('forbidden');
+      });
+      continue;
+    }
     const allowed = spec.roles;
     it(`${key} refuses anonymous callers with 401`, async () => {
       const params = spec.params ? await spec.params(fx, fx.userId) : {};

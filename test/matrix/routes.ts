@@ -2,11 +2,13 @@
 // missing or extra), with the roles PRODUCT.md gives it — written out literally, not read from the code, so a
 // wrong entry in modules/partners/roles.ts is caught — and how partner B's resource is named in its path.
 // A feature that adds routes adds its rows here.
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../../src/db/database.ts';
 import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
 import { customerBody, insertCustomer } from '../helpers/customers.ts';
 import { createUser } from '../helpers/factories.ts';
+import { insertCustomerUser, issueCustomerToken } from '../helpers/relationships.ts';
 import { hashSecret, newSecret } from '../../src/lib/tokens.ts';
 
 const GA: Role = 'globalAdmin';
@@ -26,15 +28,49 @@ export interface Fixture {
   apiToken(ownerUserId: string): Promise<string>;
   /** A customer the partner has an active reseller relationship with. */
   customer: { id: string; name: string; domain: string };
+  /** Another such customer, made for this call (removing a relationship ends it). */
+  newCustomer(): Promise<{ id: string }>;
+  /** An active invitation link of the partner, made for this call (revoking ends it). */
+  invitation(): Promise<{ id: string; token: string }>;
+  /**
+   * A new session of a Global admin of a customer the partner is related to (the customer-facing routes take
+   * only such a token; a fresh one per call, since one route signs it out).
+   */
+  customerToken(): Promise<string>;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
   const user = await createUser(store, partnerId, { roles: ['salesAgent'] });
   const customer = await insertCustomer(store, partnerId);
+  const portalCustomer = await insertCustomer(store, partnerId);
+  const portalUser = await insertCustomerUser(store, portalCustomer.id, { roles: ['globalAdmin'] });
   return {
     partnerId,
     userId: user.id,
     customer,
+    newCustomer: () => insertCustomer(store, partnerId),
+    invitation: async () => {
+      const token = newSecret('pdi');
+      const now = new Date();
+      const row = await store.owner
+        .insertInto('relationship_invitations')
+        .values({
+          id: randomUUID(),
+          partner_id: partnerId,
+          token_hash: hashSecret(token),
+          token_prefix: token.slice(4, 12),
+          token_sealed: 'v1.matrix',
+          include_dap: true,
+          created_by: user.id,
+          created_at: now,
+          expires_at: new Date(now.getTime() + 30 * 86_400_000),
+          revoked_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: row.id, token };
+    },
+    customerToken: () => issueCustomerToken(store, portalCustomer.id, portalUser.id),
     apiToken: async (ownerUserId) => {
       const row = await store.owner
         .insertInto('api_tokens')
@@ -57,8 +93,11 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
 }
 
 export interface RouteSpec {
-  /** Roles allowed; 'public' needs no sign-in. */
-  roles: Role[] | 'public';
+  /**
+   * Roles allowed; 'public' needs no sign-in; 'customer' needs a customer session (the customer-facing
+   * routes), which no partner role opens.
+   */
+  roles: Role[] | 'public' | 'customer';
   /** Path parameters for a call made by `callerId` against the resources of `fx`. */
   params?: (fx: Fixture, callerId: string) => Promise<Record<string, string>>;
   /** A plausible body (the matrices check authorization, not validation). */
@@ -189,6 +228,71 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: [GA, AA, SA, UMA],
     params: async (fx) => ({ domain: fx.customer.domain }),
     isolation: { none: 'whether a domain is taken is answered for every tenant alike (HEAD: 200 or 404)' },
+  },
+  // Reseller relationships (PRODUCT.md "Partner roles": request reseller relationship, remove reseller
+  // relationship; the removal preflight is part of viewing a customer).
+  'GET /v1/customers/relationshiprequests': { roles: [GA, AA, SA], isolation: 'list' },
+  'GET /v1/relationshipinvitations': { roles: [GA, AA, SA], isolation: 'list' },
+  'DELETE /v1/relationshipinvitations/:id': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ id: (await fx.invitation()).id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/relationship/removal-check': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'PATCH /v1/customers/:customerId': {
+    roles: [GA],
+    params: async (fx) => ({ customerId: (await fx.newCustomer()).id }),
+    body: { relationshipToPartner: 'none' },
+    isolation: 'names',
+  },
+  // The customer-facing pages' API: public, or a customer session; no partner resource is named.
+  'GET /v1/invitations/:token': {
+    roles: 'public',
+    params: async (fx) => ({ token: (await fx.invitation()).token }),
+    isolation: {
+      none: 'what an invitation link shows anyone who holds it: the partner’s name, instance, country',
+    },
+  },
+  'POST /v1/customer/sessions': {
+    roles: 'public',
+    body: { userName: 'nobody@customer.example', password: 'x' },
+    isolation: { none: 'customer sign-in' },
+  },
+  'DELETE /v1/customer/sessions/current': {
+    roles: 'customer',
+    isolation: { none: 'the customer user’s own session' },
+  },
+  'GET /v1/customer/me': { roles: 'customer', isolation: { none: 'the customer user’s own organisation' } },
+  'POST /v1/customer/me/password': {
+    roles: 'customer',
+    body: { currentPassword: 'wrong-password-1', newPassword: 'Another-password-77' },
+    isolation: { none: 'the customer user’s own password' },
+  },
+  'POST /v1/invitations/:token/accept': {
+    roles: 'customer',
+    params: async (fx) => ({ token: (await fx.invitation()).token }),
+    body: {
+      customerAgreement: {
+        firstName: 'Sam',
+        lastName: 'Signer',
+        email: 'sam@matrix.example',
+        dateAgreed: '2026-01-01',
+      },
+    },
+    isolation: { none: 'accepts for the customer user’s own organisation (tests: relationships.portal)' },
+  },
+  'GET /v1/customer/partners': {
+    roles: 'customer',
+    isolation: { none: 'the customer user’s own organisation’s partners' },
+  },
+  'DELETE /v1/customer/partners/:partnerId/delegatedadmin': {
+    roles: 'customer',
+    params: async (fx) => ({ partnerId: fx.partnerId }),
+    isolation: { none: 'the customer user’s own organisation (tests: relationships.portal)' },
   },
   'GET /v1/countryvalidationrules/:iso2': {
     roles: EVERY_ROLE,
