@@ -312,6 +312,13 @@ describe('the customer’s side of a relationship', () => {
         ]),
       );
 
+      const noDate = await accept(link.token, customer.token, {
+        customerAgreement: { ...AGREEMENT, dateAgreed: '' },
+      });
+      expect(noDate.json().details).toEqual([
+        { field: 'customerAgreement.dateAgreed', reason: 'is required' },
+      ]);
+
       // Another property is named, not ignored.
       const extra = await accept(link.token, customer.token, { customerAgreement: AGREEMENT, note: 'x' });
       expect(extra.statusCode).toBe(400);

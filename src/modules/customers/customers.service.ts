@@ -270,7 +270,8 @@ export function checkAgreement(
   const date = input.dateAgreed.trim();
   // "Never in the future" by the calendar of the place furthest ahead (UTC+14): a signer whose day has begun
   // anywhere may enter it.
-  if (!isRealDay(date))
+  if (date === '') issues.push({ field: `${prefix}.dateAgreed`, reason: 'is required' });
+  else if (!isRealDay(date))
     issues.push({ field: `${prefix}.dateAgreed`, reason: 'must be a date as YYYY-MM-DD, like 2026-11-30' });
   else if (date > dayAt(deps.now, 14))
     issues.push({ field: `${prefix}.dateAgreed`, reason: 'must not be in the future' });
