@@ -20,6 +20,12 @@ export const PAGES = {
   serviceRequests: { path: '/service-requests', label: 'nav.serviceRequests', operation: 'support.view' },
   activity: { path: '/activity', label: 'nav.activity', operation: 'activity.view' },
   settings: { path: '/settings', label: 'nav.settings', operation: 'partnerUsers.manage' },
+  // Not in the navigation: reached from the customers pages and the request dialog.
+  invitations: {
+    path: '/customers/invitations',
+    label: 'relationships.page.title',
+    operation: 'relationships.request',
+  },
 } as const satisfies Record<string, PageSpec>;
 
 export type PageId = keyof typeof PAGES;

@@ -11,12 +11,24 @@ import { ProfilePage } from '../features/profile/ProfilePage.tsx';
 import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { ApiTokensPage } from '../features/settings/apitokens/ApiTokensPage.tsx';
 import { UsersPage } from '../features/settings/users/UsersPage.tsx';
+import { CustomerPartnersPage } from '../features/portal/CustomerPartnersPage.tsx';
+import { InvitationPage } from '../features/portal/InvitationPage.tsx';
+import { PortalLayout } from '../features/portal/PortalLayout.tsx';
+import { InvitationsPage } from '../features/relationships/InvitationsPage.tsx';
 import { AppShell } from './AppShell.tsx';
 import { RequirePage, RequireSignedIn } from './guards.tsx';
 
 export function makeRouter() {
   return createBrowserRouter([
     { path: '/signin', element: <SignInPage /> },
+    // The customer-facing pages: outside the partner console, signed in (if at all) as a customer's user.
+    {
+      element: <PortalLayout />,
+      children: [
+        { path: '/invitations/:token', element: <InvitationPage /> },
+        { path: '/customer/partners', element: <CustomerPartnersPage /> },
+      ],
+    },
     {
       element: <RequireSignedIn />,
       children: [
@@ -26,6 +38,14 @@ export function makeRouter() {
           children: [
             { index: true, element: <DashboardPage /> },
             customerRoutes,
+            {
+              path: 'customers/invitations',
+              element: (
+                <RequirePage page="invitations">
+                  <InvitationsPage />
+                </RequirePage>
+              ),
+            },
             {
               path: 'transfers',
               element: (

@@ -20,7 +20,7 @@ function nextPath(state: unknown): string {
   return from && from.startsWith('/') && !from.startsWith('//') && from !== '/signin' ? from : '/';
 }
 
-function LanguageChoice() {
+export function LanguageChoice() {
   const { t, language } = useI18n();
   const id = useId();
   return (

@@ -455,4 +455,169 @@ export const de: Messages = {
   'activity.detail.defaultAddress': 'Adresse',
   'activity.value.delegatedAdmin.true': 'ja',
   'activity.value.delegatedAdmin.false': 'nein',
+
+  // Reseller-Beziehungen: Einladungs- und Partnerseite für Kunden (invitation., portal.) sowie Anfragedialog,
+  // Einladungen und Entfernen der Beziehung für Partner (relationships.).
+  'invitation.pageTitle': 'Einladung zu einer Reseller-Beziehung',
+  'invitation.title': '{partner} lädt Ihre Organisation ein',
+  'invitation.notFound.title': 'Dieser Einladungslink funktioniert nicht',
+  'invitation.notFound.body':
+    'Prüfen Sie, ob Sie den ganzen Link aus der E-Mail des Partners geöffnet haben, oder bitten Sie den Partner um einen neuen.',
+  'invitation.expired.title': 'Diese Einladung ist abgelaufen',
+  'invitation.expired.body': 'Einladungslinks gelten 30 Tage. Bitten Sie den Partner um einen neuen Link.',
+  'invitation.revoked.title': 'Diese Einladung wurde zurückgezogen',
+  'invitation.revoked.body':
+    'Der Partner hat diesen Link zurückgezogen. Bitten Sie ihn bei Bedarf um einen neuen.',
+  'invitation.asked': 'Worum der Partner bittet',
+  'invitation.partner': 'Partnerunternehmen',
+  'invitation.country': 'Land',
+  'invitation.instance': 'Cloud-Instanz',
+  'invitation.request': 'Anfrage',
+  'invitation.request.withDap': 'Reseller-Beziehung mit delegierten Administratorrechten',
+  'invitation.request.withoutDap': 'Reseller-Beziehung ohne delegierte Administratorrechte',
+  'invitation.validUntil': 'Link gültig bis',
+  'invitation.reseller':
+    'Als Ihr Reseller kann {partner} Ihnen Cloud-Abonnements verkaufen, sie für Sie verwalten und Ihnen in Rechnung stellen.',
+  'invitation.dapExplained':
+    'Mit delegierten Administratorrechten handeln die Admin-Agents von {partner} als globale Administratoren des Mandanten Ihrer Organisation und die Helpdesk-Agents als Helpdesk-Administratoren. Sie können diese Rechte jederzeit entfernen und die Beziehung behalten.',
+  'invitation.noDapExplained':
+    '{partner} bittet nicht um delegierte Administratorrechte: Der Partner verwaltet den Mandanten Ihrer Organisation nicht.',
+  'invitation.signInIntro':
+    'Melden Sie sich mit dem Konto Ihrer Organisation an (als globaler Administrator), um die Einladung von {partner} anzunehmen.',
+  'invitation.accept.title': 'Einladung annehmen',
+  'invitation.accept.intro':
+    'Mit der Annahme wird {partner} Reseller von {organisation}, wie oben beschrieben.',
+  'invitation.accept.submit': 'Einladung annehmen',
+  'invitation.accept.submitting': 'Wird angenommen…',
+  'invitation.notGlobalAdmin.title': 'Nur ein globaler Administrator kann annehmen',
+  'invitation.notGlobalAdmin.body':
+    'Ihr Konto ist kein globaler Administrator von {organisation}. Melden Sie sich ab und als einer Ihrer globalen Administratoren an, oder leiten Sie den Link an einen weiter.',
+  'invitation.agreement.legend': 'Kundenvereinbarung',
+  'invitation.agreement.intro':
+    'Ihre Organisation hat die Kundenvereinbarung noch nicht angenommen. Geben Sie an, wer sie für Ihre Organisation angenommen hat und wann.',
+  'invitation.agreement.firstName': 'Vorname der unterzeichnenden Person',
+  'invitation.agreement.lastName': 'Nachname der unterzeichnenden Person',
+  'invitation.agreement.email': 'E-Mail-Adresse der unterzeichnenden Person',
+  'invitation.agreement.phoneNumber': 'Telefonnummer der unterzeichnenden Person (optional)',
+  'invitation.agreement.dateAgreed': 'Datum der Annahme',
+  'invitation.done.title': 'Einladung angenommen',
+  'invitation.done.created': '{partner} ist jetzt Reseller Ihrer Organisation.',
+  'invitation.done.granted': '{partner} hat jetzt delegierte Administratorrechte für Ihre Organisation.',
+  'invitation.done.unchanged':
+    '{partner} war bereits Ihr Reseller, wie diese Einladung es vorsieht: Es musste nichts geändert werden.',
+  'invitation.done.withDap': '{partner} hat delegierte Administratorrechte für Ihren Mandanten.',
+  'invitation.done.withoutDap': '{partner} hat keine delegierten Administratorrechte für Ihren Mandanten.',
+  'invitation.done.managePartners': 'Ihre Partner ansehen und verwalten',
+
+  'portal.signedInAs': 'Angemeldet als {user} ({organisation})',
+  'portal.signOut': 'Abmelden',
+  'portal.signIn.title': 'Mit dem Konto Ihrer Organisation anmelden',
+  'portal.signIn.userName': 'Benutzername',
+  'portal.signIn.password': 'Kennwort',
+  'portal.signIn.submit': 'Anmelden',
+  'portal.signIn.submitting': 'Anmeldung läuft…',
+  'portal.password.title': 'Eigenes Kennwort wählen',
+  'portal.password.intro':
+    'Sie haben sich mit einem temporären Kennwort angemeldet. Wählen Sie ein eigenes, um fortzufahren; das temporäre gilt dann nicht mehr.',
+  'portal.partners.title': 'Ihre Partner',
+  'portal.partners.signInIntro':
+    'Melden Sie sich mit dem Konto Ihrer Organisation an, um ihre Partner und deren delegierte Administratorrechte zu sehen.',
+  'portal.partners.listTitle': 'Partner von {organisation}',
+  'portal.partners.intro':
+    'Partner mit einer Reseller-Beziehung zu Ihrer Organisation. Ein Partner mit delegierten Administratorrechten verwaltet Ihren Mandanten über seine Agents.',
+  'portal.partners.notGlobalAdmin':
+    'Nur ein globaler Administrator Ihrer Organisation kann die delegierten Administratorrechte eines Partners entfernen.',
+  'portal.partners.empty': 'Ihre Organisation hat noch keine Partner.',
+  'portal.partners.partner': 'Partnerunternehmen',
+  'portal.partners.dap': 'Delegierte Administratorrechte',
+  'portal.partners.dapYes': 'Ja',
+  'portal.partners.dapNo': 'Nein',
+  'portal.partners.since': 'Partner seit',
+  'portal.partners.actions': 'Aktionen',
+  'portal.removeDap.button': 'Delegierte Administratorrechte entfernen',
+  'portal.removeDap.buttonNamed': 'Delegierte Administratorrechte von {partner} entfernen',
+  'portal.removeDap.title': 'Delegierte Administratorrechte von {partner} entfernen?',
+  'portal.removeDap.effectAccess':
+    'Die Agents von {partner} handeln nicht mehr als Administratoren Ihres Mandanten (global oder Helpdesk).',
+  'portal.removeDap.effectRelationship':
+    '{partner} bleibt Ihr Reseller: Ihre Abonnements und deren Verlängerungen laufen weiter über ihn.',
+  'portal.removeDap.effectSupport':
+    '{partner} kann keine Serviceanfragen mehr in Ihrem Namen stellen. Um die Rechte zurückzugeben, nehmen Sie eine neue Einladung von {partner} an.',
+  'portal.removeDap.confirm': 'Rechte entfernen',
+  'portal.removeDap.done':
+    'Die delegierten Administratorrechte von {partner} wurden entfernt. {partner} bleibt Ihr Reseller.',
+
+  'relationships.page.title': 'Einladungen zur Reseller-Beziehung',
+  'relationships.page.back': 'Zurück zu den Kunden',
+  'relationships.page.intro':
+    'Senden Sie Ihren persönlichen Link an einen Kunden mit eigenem Mandanten; sobald sein globaler Administrator annimmt, erscheint der Kunde in Ihrer Kundenliste.',
+  'relationships.request.open': 'Reseller-Beziehung anfragen',
+  'relationships.request.title': 'Reseller-Beziehung anfragen',
+  'relationships.request.intro':
+    'Senden Sie diesen persönlichen Link an den Kunden, etwa mit der E-Mail unten. Ein globaler Administrator des Kunden öffnet ihn, meldet sich an und nimmt an.',
+  'relationships.request.includeDap': 'Delegierte Administratorrechte einschließen',
+  'relationships.request.includeDapHint':
+    'Damit handeln Ihre Admin-Agents als globale Administratoren des Kundenmandanten und Ihre Helpdesk-Agents als Helpdesk-Administratoren. Ohne sie können Sie die von Ihnen bereitgestellten Abonnements trotzdem verkaufen und verwalten.',
+  'relationships.request.dapRequired':
+    'Die Cloud-Instanz „{instance}“ erlaubt keine Beziehung ohne delegierte Administratorrechte.',
+  'relationships.request.notInInstance':
+    'Die Cloud-Instanz „{instance}“ erlaubt keine Anfrage einer Beziehung mit einem bestehenden Kunden.',
+  'relationships.request.notForRole':
+    'Ihre Rollen erlauben keine Anfrage einer Reseller-Beziehung (globaler Administrator, Admin-Agent oder Vertriebs-Agent).',
+  'relationships.request.link': 'Einladungslink',
+  'relationships.request.copyLink': 'Kopieren: Einladungslink',
+  'relationships.request.expires': 'Der Link gilt bis {date}.',
+  'relationships.request.emailSubject': 'Betreff der E-Mail',
+  'relationships.request.copySubject': 'Kopieren: Betreff der E-Mail',
+  'relationships.request.emailBody': 'Text der E-Mail',
+  'relationships.request.copyBody': 'Kopieren: Text der E-Mail',
+  'relationships.request.openEmail': 'Im E-Mail-Programm öffnen',
+  'relationships.request.manage': 'Ihre Einladungslinks verwalten',
+  'relationships.invitations.title': 'Einladungslinks',
+  'relationships.invitations.intro':
+    'Ihre Links, die neuesten zuerst. Ein Link gilt 30 Tage; mehrere Kunden können denselben Link annehmen.',
+  'relationships.invitations.empty': 'Sie haben noch keine Reseller-Beziehung angefragt.',
+  'relationships.invitations.link': 'Verweis',
+  'relationships.invitations.createdBy': 'von {user}',
+  'relationships.invitations.dap': 'Delegierte Administratorrechte',
+  'relationships.invitations.dapYes': 'Eingeschlossen',
+  'relationships.invitations.dapNo': 'Nicht eingeschlossen',
+  'relationships.invitations.state': 'Zustand',
+  'relationships.invitations.state.active': 'Gültig',
+  'relationships.invitations.state.expired': 'Abgelaufen',
+  'relationships.invitations.state.revoked': 'Widerrufen',
+  'relationships.invitations.created': 'Erstellt',
+  'relationships.invitations.expires': 'Läuft ab',
+  'relationships.invitations.revokedAt': 'Widerrufen am {date}',
+  'relationships.invitations.accepted': 'Von Kunden angenommen',
+  'relationships.invitations.actions': 'Aktionen',
+  'relationships.invitations.revoke': 'Widerrufen',
+  'relationships.invitations.revokeNamed': 'Link {link} widerrufen',
+  'relationships.invitations.revokeTitle': 'Den Link {link} widerrufen?',
+  'relationships.invitations.revokeBody':
+    'Kunden können ihn nicht mehr annehmen. Bereits darüber angenommene Beziehungen bleiben bestehen. Ihre nächste Anfrage erzeugt einen neuen Link.',
+  'relationships.remove.title': 'Reseller-Beziehung entfernen',
+  'relationships.remove.intro':
+    'Wenn Sie mit {customer} keine Geschäfte mehr machen, können Sie die Beziehung entfernen. Das:',
+  'relationships.remove.effectList': 'entfernt {customer} aus Ihrer Kundenliste und deren Exporten;',
+  'relationships.remove.effectDap': 'beendet Ihre delegierten Administratorrechte für {customer};',
+  'relationships.remove.effectSupport': 'entfernt Sie als Supportkontakt der Abonnements von {customer};',
+  'relationships.remove.effectOrders': 'verhindert weitere Bestellungen für {customer};',
+  'relationships.remove.effectStays':
+    'lässt Mandant und Benutzer von {customer} bestehen (sie gehören dem Kunden), ebenso Ihre Rechnungen und Ihr Aktivitätsprotokoll dazu;',
+  'relationships.remove.effectAgain':
+    'erfordert eine neue, von {customer} angenommene Einladung, um wieder zusammenzuarbeiten.',
+  'relationships.remove.blockersTitle': 'Zuerst beheben',
+  'relationships.remove.fix': 'Zu tun: {fix}',
+  'relationships.remove.clear': 'Nichts verhindert das Entfernen.',
+  'relationships.remove.blockedHint': 'Das Entfernen bleibt gesperrt, bis alles oben Genannte behoben ist.',
+  'relationships.remove.globalAdminOnly':
+    'Nur ein globaler Administrator kann eine Reseller-Beziehung entfernen.',
+  'relationships.remove.notInInstance':
+    'Die Cloud-Instanz „{instance}“ erlaubt kein Entfernen einer Reseller-Beziehung.',
+  'relationships.remove.button': 'Reseller-Beziehung entfernen',
+  'relationships.remove.confirmTitle': 'Die Reseller-Beziehung mit {customer} entfernen?',
+  'relationships.remove.confirmIntro':
+    'Das lässt sich von Ihrer Seite nicht rückgängig machen. Das Entfernen:',
+  'relationships.remove.confirm': 'Beziehung entfernen',
 };

@@ -441,6 +441,167 @@ export const en = {
   'activity.detail.defaultAddress': 'Address',
   'activity.value.delegatedAdmin.true': 'yes',
   'activity.value.delegatedAdmin.false': 'no',
+
+  // Reseller relationships: the customer-facing invitation page and partners page (invitation., portal.),
+  // and the partner's request dialog, invitations and removal panel (relationships.).
+  'invitation.pageTitle': 'Invitation to a reseller relationship',
+  'invitation.title': '{partner} invites your organisation',
+  'invitation.notFound.title': 'This invitation link does not work',
+  'invitation.notFound.body':
+    'Check that you opened the whole link from the partner’s email, or ask the partner for a new one.',
+  'invitation.expired.title': 'This invitation has expired',
+  'invitation.expired.body': 'Invitation links work for 30 days. Ask the partner for a new link.',
+  'invitation.revoked.title': 'This invitation was withdrawn',
+  'invitation.revoked.body': 'The partner has withdrawn this link. Ask the partner for a new one if needed.',
+  'invitation.asked': 'What the partner asks',
+  'invitation.partner': 'Partner',
+  'invitation.country': 'Country',
+  'invitation.instance': 'Cloud instance',
+  'invitation.request': 'Request',
+  'invitation.request.withDap': 'Reseller relationship with delegated admin privileges',
+  'invitation.request.withoutDap': 'Reseller relationship without delegated admin privileges',
+  'invitation.validUntil': 'Link valid until',
+  'invitation.reseller':
+    'As your reseller, {partner} can sell you cloud subscriptions, manage them for you and bill you for them.',
+  'invitation.dapExplained':
+    'With delegated admin privileges, the admin agents of {partner} act as Global admins of your organisation’s tenant and its helpdesk agents as helpdesk admins. You can remove these privileges at any time and keep the relationship.',
+  'invitation.noDapExplained':
+    '{partner} does not ask for delegated admin privileges: it will not administer your organisation’s tenant.',
+  'invitation.signInIntro':
+    'Sign in with your organisation’s account (a Global admin of your organisation) to accept the invitation of {partner}.',
+  'invitation.accept.title': 'Accept the invitation',
+  'invitation.accept.intro': 'Accepting makes {partner} a reseller of {organisation}, as described above.',
+  'invitation.accept.submit': 'Accept the invitation',
+  'invitation.accept.submitting': 'Accepting…',
+  'invitation.notGlobalAdmin.title': 'Only a Global admin can accept',
+  'invitation.notGlobalAdmin.body':
+    'Your account is not a Global admin of {organisation}. Sign out and sign in as one of your Global admins, or forward the link to one.',
+  'invitation.agreement.legend': 'Customer agreement',
+  'invitation.agreement.intro':
+    'Your organisation has not yet accepted the customer agreement. Say who accepted it for your organisation, and when.',
+  'invitation.agreement.firstName': 'Signer’s first name',
+  'invitation.agreement.lastName': 'Signer’s last name',
+  'invitation.agreement.email': 'Signer’s email address',
+  'invitation.agreement.phoneNumber': 'Signer’s phone number (optional)',
+  'invitation.agreement.dateAgreed': 'Date of acceptance',
+  'invitation.done.title': 'Invitation accepted',
+  'invitation.done.created': '{partner} is now a reseller of your organisation.',
+  'invitation.done.granted': '{partner} now holds delegated admin privileges for your organisation.',
+  'invitation.done.unchanged':
+    '{partner} already was your reseller as this invitation asks: nothing needed to change.',
+  'invitation.done.withDap': '{partner} holds delegated admin privileges for your tenant.',
+  'invitation.done.withoutDap': '{partner} does not hold delegated admin privileges for your tenant.',
+  'invitation.done.managePartners': 'See and manage your partners',
+
+  'portal.signedInAs': 'Signed in as {user} ({organisation})',
+  'portal.signOut': 'Sign out',
+  'portal.signIn.title': 'Sign in with your organisation’s account',
+  'portal.signIn.userName': 'User name',
+  'portal.signIn.password': 'Password',
+  'portal.signIn.submit': 'Sign in',
+  'portal.signIn.submitting': 'Signing in…',
+  'portal.password.title': 'Choose your own password',
+  'portal.password.intro':
+    'You signed in with a temporary password. Choose your own to continue; the temporary one stops working.',
+  'portal.partners.title': 'Your partners',
+  'portal.partners.signInIntro':
+    'Sign in with your organisation’s account to see its partners and their delegated admin privileges.',
+  'portal.partners.listTitle': 'Partners of {organisation}',
+  'portal.partners.intro':
+    'Partners with a reseller relationship with your organisation. A partner with delegated admin privileges administers your tenant through its agents.',
+  'portal.partners.notGlobalAdmin':
+    'Only a Global admin of your organisation can remove a partner’s delegated admin privileges.',
+  'portal.partners.empty': 'Your organisation has no partners yet.',
+  'portal.partners.partner': 'Partner',
+  'portal.partners.dap': 'Delegated admin privileges',
+  'portal.partners.dapYes': 'Yes',
+  'portal.partners.dapNo': 'No',
+  'portal.partners.since': 'Partner since',
+  'portal.partners.actions': 'Actions',
+  'portal.removeDap.button': 'Remove delegated admin privileges',
+  'portal.removeDap.buttonNamed': 'Remove delegated admin privileges of {partner}',
+  'portal.removeDap.title': 'Remove the delegated admin privileges of {partner}?',
+  'portal.removeDap.effectAccess':
+    'The agents of {partner} no longer act as admins of your tenant (Global admins or helpdesk admins).',
+  'portal.removeDap.effectRelationship':
+    '{partner} stays your reseller: your subscriptions and their renewals continue with it.',
+  'portal.removeDap.effectSupport':
+    '{partner} can no longer open service requests for you. To give the privileges back, accept a new invitation from {partner}.',
+  'portal.removeDap.confirm': 'Remove privileges',
+  'portal.removeDap.done':
+    'The delegated admin privileges of {partner} were removed. {partner} stays your reseller.',
+
+  'relationships.page.title': 'Reseller relationship invitations',
+  'relationships.page.back': 'Back to customers',
+  'relationships.page.intro':
+    'Send your personal link to a customer that already has its own tenant; once its Global admin accepts, the customer appears in your customer list.',
+  'relationships.request.open': 'Request a reseller relationship',
+  'relationships.request.title': 'Request a reseller relationship',
+  'relationships.request.intro':
+    'Send this personal link to the customer, for instance with the email below. A Global admin of the customer opens it, signs in and accepts.',
+  'relationships.request.includeDap': 'Include delegated admin privileges',
+  'relationships.request.includeDapHint':
+    'With them, your admin agents act as Global admins of the customer’s tenant and your helpdesk agents as helpdesk admins. Without them, you can still sell and manage the subscriptions you provide.',
+  'relationships.request.dapRequired':
+    'The {instance} cloud instance does not allow a relationship without delegated admin privileges.',
+  'relationships.request.notInInstance':
+    'The {instance} cloud instance does not allow requesting a relationship with an existing customer.',
+  'relationships.request.notForRole':
+    'Your roles do not allow requesting a reseller relationship (Global admin, Admin agent or Sales agent).',
+  'relationships.request.link': 'Invitation link',
+  'relationships.request.copyLink': 'Copy the invitation link',
+  'relationships.request.expires': 'The link works until {date}.',
+  'relationships.request.emailSubject': 'Email subject',
+  'relationships.request.copySubject': 'Copy the email subject',
+  'relationships.request.emailBody': 'Email text',
+  'relationships.request.copyBody': 'Copy the email text',
+  'relationships.request.openEmail': 'Open in your email app',
+  'relationships.request.manage': 'Manage your invitation links',
+  'relationships.invitations.title': 'Invitation links',
+  'relationships.invitations.intro':
+    'Your links, newest first. A link works for 30 days; several customers may accept the same link.',
+  'relationships.invitations.empty': 'You have not requested a reseller relationship yet.',
+  'relationships.invitations.link': 'Link',
+  'relationships.invitations.createdBy': 'by {user}',
+  'relationships.invitations.dap': 'Delegated admin privileges',
+  'relationships.invitations.dapYes': 'Included',
+  'relationships.invitations.dapNo': 'Not included',
+  'relationships.invitations.state': 'State',
+  'relationships.invitations.state.active': 'Active',
+  'relationships.invitations.state.expired': 'Expired',
+  'relationships.invitations.state.revoked': 'Revoked',
+  'relationships.invitations.created': 'Created',
+  'relationships.invitations.expires': 'Expires',
+  'relationships.invitations.revokedAt': 'Revoked {date}',
+  'relationships.invitations.accepted': 'Accepted by customers',
+  'relationships.invitations.actions': 'Actions',
+  'relationships.invitations.revoke': 'Revoke',
+  'relationships.invitations.revokeNamed': 'Revoke link {link}',
+  'relationships.invitations.revokeTitle': 'Revoke the link {link}?',
+  'relationships.invitations.revokeBody':
+    'Customers can no longer accept it. Relationships already accepted through it stay. Your next request makes a new link.',
+  'relationships.remove.title': 'Remove reseller relationship',
+  'relationships.remove.intro':
+    'If you no longer transact with {customer}, you can remove the relationship. This:',
+  'relationships.remove.effectList': 'removes {customer} from your customer list and its exports;',
+  'relationships.remove.effectDap': 'ends your delegated admin privileges for {customer};',
+  'relationships.remove.effectSupport':
+    'removes you as a support contact on the subscriptions of {customer};',
+  'relationships.remove.effectOrders': 'stops you from ordering for {customer};',
+  'relationships.remove.effectStays':
+    'keeps the tenant and users of {customer} (they belong to the customer), and your invoices and activity log about it;',
+  'relationships.remove.effectAgain': 'needs a new invitation accepted by {customer} to work together again.',
+  'relationships.remove.blockersTitle': 'Clear these first',
+  'relationships.remove.fix': 'What to do: {fix}',
+  'relationships.remove.clear': 'Nothing blocks the removal.',
+  'relationships.remove.blockedHint': 'Removal stays unavailable until everything above is cleared.',
+  'relationships.remove.globalAdminOnly': 'Only a Global admin can remove a reseller relationship.',
+  'relationships.remove.notInInstance':
+    'The {instance} cloud instance does not allow removing a reseller relationship.',
+  'relationships.remove.button': 'Remove reseller relationship',
+  'relationships.remove.confirmTitle': 'Remove the reseller relationship with {customer}?',
+  'relationships.remove.confirmIntro': 'This cannot be undone from your side. Removing the relationship:',
+  'relationships.remove.confirm': 'Remove the relationship',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -446,4 +446,167 @@ export const ru: Messages = {
   'activity.detail.defaultAddress': 'Адрес',
   'activity.value.delegatedAdmin.true': 'да',
   'activity.value.delegatedAdmin.false': 'нет',
+
+  // Отношения реселлера: страницы приглашения и партнёров для клиента (invitation., portal.) и диалог запроса,
+  // приглашения и удаление отношений у партнёра (relationships.).
+  'invitation.pageTitle': 'Приглашение к отношениям реселлера',
+  'invitation.title': '{partner} приглашает вашу организацию',
+  'invitation.notFound.title': 'Эта ссылка-приглашение не работает',
+  'invitation.notFound.body':
+    'Проверьте, что открыли ссылку из письма партнёра целиком, или попросите у партнёра новую.',
+  'invitation.expired.title': 'Срок приглашения истёк',
+  'invitation.expired.body': 'Ссылки-приглашения действуют 30 дней. Попросите у партнёра новую ссылку.',
+  'invitation.revoked.title': 'Приглашение отозвано',
+  'invitation.revoked.body': 'Партнёр отозвал эту ссылку. При необходимости попросите у него новую.',
+  'invitation.asked': 'О чём просит партнёр',
+  'invitation.partner': 'Партнёр',
+  'invitation.country': 'Страна',
+  'invitation.instance': 'Облачный экземпляр',
+  'invitation.request': 'Запрос',
+  'invitation.request.withDap': 'Отношения реселлера с делегированными правами администратора',
+  'invitation.request.withoutDap': 'Отношения реселлера без делегированных прав администратора',
+  'invitation.validUntil': 'Ссылка действует до',
+  'invitation.reseller':
+    'Как ваш реселлер, {partner} может продавать вам облачные подписки, управлять ими за вас и выставлять за них счета.',
+  'invitation.dapExplained':
+    'С делегированными правами администратора агенты-администраторы {partner} действуют как глобальные администраторы клиента вашей организации, а агенты службы поддержки — как администраторы службы поддержки. Вы можете в любой момент отозвать эти права, сохранив отношения.',
+  'invitation.noDapExplained':
+    '{partner} не просит делегированных прав администратора: партнёр не будет администрировать клиент вашей организации.',
+  'invitation.signInIntro':
+    'Войдите с учётной записью вашей организации (глобального администратора), чтобы принять приглашение {partner}.',
+  'invitation.accept.title': 'Принять приглашение',
+  'invitation.accept.intro': 'Приняв его, вы делаете {partner} реселлером {organisation}, как описано выше.',
+  'invitation.accept.submit': 'Принять приглашение',
+  'invitation.accept.submitting': 'Принимаем…',
+  'invitation.notGlobalAdmin.title': 'Принять может только глобальный администратор',
+  'invitation.notGlobalAdmin.body':
+    'Ваша учётная запись не является глобальным администратором {organisation}. Выйдите и войдите как один из ваших глобальных администраторов или перешлите ему ссылку.',
+  'invitation.agreement.legend': 'Клиентское соглашение',
+  'invitation.agreement.intro':
+    'Ваша организация ещё не приняла клиентское соглашение. Укажите, кто принял его от имени организации и когда.',
+  'invitation.agreement.firstName': 'Имя подписавшего',
+  'invitation.agreement.lastName': 'Фамилия подписавшего',
+  'invitation.agreement.email': 'Эл. почта подписавшего',
+  'invitation.agreement.phoneNumber': 'Телефон подписавшего (необязательно)',
+  'invitation.agreement.dateAgreed': 'Дата принятия',
+  'invitation.done.title': 'Приглашение принято',
+  'invitation.done.created': '{partner} теперь реселлер вашей организации.',
+  'invitation.done.granted':
+    'Теперь у {partner} есть делегированные права администратора в вашей организации.',
+  'invitation.done.unchanged':
+    '{partner} уже был вашим реселлером так, как просит это приглашение: ничего менять не пришлось.',
+  'invitation.done.withDap': 'У {partner} есть делегированные права администратора в вашем клиенте.',
+  'invitation.done.withoutDap': 'У {partner} нет делегированных прав администратора в вашем клиенте.',
+  'invitation.done.managePartners': 'Просмотреть партнёров и управлять ими',
+
+  'portal.signedInAs': 'Вы вошли как {user} ({organisation})',
+  'portal.signOut': 'Выйти',
+  'portal.signIn.title': 'Вход с учётной записью вашей организации',
+  'portal.signIn.userName': 'Имя пользователя',
+  'portal.signIn.password': 'Пароль',
+  'portal.signIn.submit': 'Войти',
+  'portal.signIn.submitting': 'Входим…',
+  'portal.password.title': 'Задайте свой пароль',
+  'portal.password.intro':
+    'Вы вошли с временным паролем. Чтобы продолжить, задайте свой; временный перестанет действовать.',
+  'portal.partners.title': 'Ваши партнёры',
+  'portal.partners.signInIntro':
+    'Войдите с учётной записью вашей организации, чтобы увидеть её партнёров и их делегированные права администратора.',
+  'portal.partners.listTitle': 'Партнёры {organisation}',
+  'portal.partners.intro':
+    'Партнёры, состоящие с вашей организацией в отношениях реселлера. Партнёр с делегированными правами администратора управляет вашим клиентом через своих агентов.',
+  'portal.partners.notGlobalAdmin':
+    'Отозвать делегированные права администратора у партнёра может только глобальный администратор вашей организации.',
+  'portal.partners.empty': 'У вашей организации пока нет партнёров.',
+  'portal.partners.partner': 'Партнёр',
+  'portal.partners.dap': 'Делегированные права администратора',
+  'portal.partners.dapYes': 'Есть',
+  'portal.partners.dapNo': 'Нет',
+  'portal.partners.since': 'Партнёр с',
+  'portal.partners.actions': 'Действия',
+  'portal.removeDap.button': 'Отозвать делегированные права',
+  'portal.removeDap.buttonNamed': 'Отозвать делегированные права у {partner}',
+  'portal.removeDap.title': 'Отозвать делегированные права администратора у {partner}?',
+  'portal.removeDap.effectAccess':
+    'Агенты {partner} больше не действуют как администраторы вашего клиента (глобальные или службы поддержки).',
+  'portal.removeDap.effectRelationship':
+    '{partner} остаётся вашим реселлером: ваши подписки и их продление продолжаются у него.',
+  'portal.removeDap.effectSupport':
+    '{partner} больше не сможет открывать запросы в службу поддержки от вашего имени. Чтобы вернуть права, примите новое приглашение от {partner}.',
+  'portal.removeDap.confirm': 'Отозвать права',
+  'portal.removeDap.done':
+    'Делегированные права администратора {partner} отозваны. {partner} остаётся вашим реселлером.',
+
+  'relationships.page.title': 'Приглашения к отношениям реселлера',
+  'relationships.page.back': 'Назад к клиентам',
+  'relationships.page.intro':
+    'Отправьте свою персональную ссылку клиенту, у которого уже есть свой клиент (тенант); как только его глобальный администратор примет приглашение, клиент появится в вашем списке клиентов.',
+  'relationships.request.open': 'Запросить отношения реселлера',
+  'relationships.request.title': 'Запрос отношений реселлера',
+  'relationships.request.intro':
+    'Отправьте эту персональную ссылку клиенту, например письмом ниже. Глобальный администратор клиента открывает её, входит и принимает приглашение.',
+  'relationships.request.includeDap': 'Включить делегированные права администратора',
+  'relationships.request.includeDapHint':
+    'С ними ваши агенты-администраторы действуют как глобальные администраторы клиента, а агенты службы поддержки — как администраторы службы поддержки. Без них вы всё равно можете продавать подписки и управлять ими.',
+  'relationships.request.dapRequired':
+    'Облачный экземпляр «{instance}» не допускает отношения без делегированных прав администратора.',
+  'relationships.request.notInInstance':
+    'Облачный экземпляр «{instance}» не допускает запрос отношений с существующим клиентом.',
+  'relationships.request.notForRole':
+    'Ваши роли не позволяют запрашивать отношения реселлера (нужен глобальный администратор, агент-администратор или агент по продажам).',
+  'relationships.request.link': 'Ссылка-приглашение',
+  'relationships.request.copyLink': 'Копировать ссылку-приглашение',
+  'relationships.request.expires': 'Ссылка действует до {date}.',
+  'relationships.request.emailSubject': 'Тема письма',
+  'relationships.request.copySubject': 'Копировать тему письма',
+  'relationships.request.emailBody': 'Текст письма',
+  'relationships.request.copyBody': 'Копировать текст письма',
+  'relationships.request.openEmail': 'Открыть в почтовой программе',
+  'relationships.request.manage': 'Управление ссылками-приглашениями',
+  'relationships.invitations.title': 'Ссылки-приглашения',
+  'relationships.invitations.intro':
+    'Ваши ссылки, новые сверху. Ссылка действует 30 дней; одну ссылку могут принять несколько клиентов.',
+  'relationships.invitations.empty': 'Вы ещё не запрашивали отношения реселлера.',
+  'relationships.invitations.link': 'Ссылка',
+  'relationships.invitations.createdBy': 'создал(а) {user}',
+  'relationships.invitations.dap': 'Делегированные права администратора',
+  'relationships.invitations.dapYes': 'Включены',
+  'relationships.invitations.dapNo': 'Не включены',
+  'relationships.invitations.state': 'Состояние',
+  'relationships.invitations.state.active': 'Действует',
+  'relationships.invitations.state.expired': 'Истекла',
+  'relationships.invitations.state.revoked': 'Отозвана',
+  'relationships.invitations.created': 'Создана',
+  'relationships.invitations.expires': 'Действует до',
+  'relationships.invitations.revokedAt': 'Отозвана {date}',
+  'relationships.invitations.accepted': 'Приняли клиенты',
+  'relationships.invitations.actions': 'Действия',
+  'relationships.invitations.revoke': 'Отозвать',
+  'relationships.invitations.revokeNamed': 'Отозвать ссылку {link}',
+  'relationships.invitations.revokeTitle': 'Отозвать ссылку {link}?',
+  'relationships.invitations.revokeBody':
+    'Клиенты больше не смогут её принять. Уже принятые по ней отношения сохранятся. Следующий запрос создаст новую ссылку.',
+  'relationships.remove.title': 'Удаление отношений реселлера',
+  'relationships.remove.intro':
+    'Если вы больше не работаете с {customer}, отношения можно удалить. При этом:',
+  'relationships.remove.effectList': '{customer} исчезает из вашего списка клиентов и его выгрузок;',
+  'relationships.remove.effectDap': 'ваши делегированные права администратора в {customer} прекращаются;',
+  'relationships.remove.effectSupport': 'вы перестаёте быть контактом поддержки в подписках {customer};',
+  'relationships.remove.effectOrders': 'вы больше не можете оформлять заказы для {customer};',
+  'relationships.remove.effectStays':
+    'клиент (тенант) и пользователи {customer} остаются (они принадлежат клиенту), как и ваши счета и журнал действий о нём;',
+  'relationships.remove.effectAgain':
+    'чтобы снова работать вместе, {customer} должен принять новое приглашение.',
+  'relationships.remove.blockersTitle': 'Сначала устраните',
+  'relationships.remove.fix': 'Что сделать: {fix}',
+  'relationships.remove.clear': 'Удалению ничего не мешает.',
+  'relationships.remove.blockedHint': 'Удаление недоступно, пока не устранено всё перечисленное выше.',
+  'relationships.remove.globalAdminOnly':
+    'Удалить отношения реселлера может только глобальный администратор.',
+  'relationships.remove.notInInstance':
+    'Облачный экземпляр «{instance}» не допускает удаление отношений реселлера.',
+  'relationships.remove.button': 'Удалить отношения реселлера',
+  'relationships.remove.confirmTitle': 'Удалить отношения реселлера с {customer}?',
+  'relationships.remove.confirmIntro': 'С вашей стороны это не отменить. Удаление отношений:',
+  'relationships.remove.confirm': 'Удалить отношения',
 };
