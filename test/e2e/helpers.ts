@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.ts';
+import type { App, AppDeps } from '../../src/app.ts';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/db/database.ts';
@@ -44,9 +44,9 @@ export interface Server {
 }
 
 /** buildApp on a fresh database, listening on a free port of 127.0.0.1. */
-export async function startServer(): Promise<Server> {
+export async function startServer(opts: Pick<AppDeps, 'relationshipBlockers'> = {}): Promise<Server> {
   const t = await createTestStore();
-  const app = await buildApp({ config: t.config, store: t.store, logger: false });
+  const app = await buildApp({ config: t.config, store: t.store, logger: false, ...opts });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

@@ -20,10 +20,22 @@ export const ACTIONS = [
   'customer.updateBillingProfile',
   'customer.updateCompanyProfile',
   'customer.confirmAgreement',
+  'relationshipInvitation.create',
+  'relationshipInvitation.revoke',
+  'relationship.accept',
+  'relationship.removeDelegatedAdmin',
+  'relationship.remove',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
-export const FAMILIES = ['partnerUser', 'apiToken', 'partner', 'customer'] as const;
+export const FAMILIES = [
+  'partnerUser',
+  'apiToken',
+  'partner',
+  'customer',
+  'relationship',
+  'relationshipInvitation',
+] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
   const key = `activity.actions.${action}`;

@@ -8,6 +8,7 @@ import { useProfile } from '../../app/auth.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { RemoveRelationshipPanel } from '../relationships/index.ts';
 import { localeLabel } from './BillingContactFields.tsx';
 import { ConfirmAgreementDialog } from './ConfirmAgreementDialog.tsx';
 import { CopyButton } from './CopyButton.tsx';
@@ -223,9 +224,9 @@ export function AccountTab() {
           <dt>{t('customer.relationship.since')}</dt>
           <dd>{date(c.relationshipEstablishedAt)}</dd>
         </dl>
-        {/* Removing the relationship: RemoveRelationshipPanel (web/src/features/relationships) mounts here, with
-            its preflight blockers, for roles with relationships.remove. */}
       </section>
+
+      <RemoveRelationshipPanel customerId={c.id} customerName={c.billingProfile.companyName} />
 
       <AgreementPanel canConfirm={canUpdateBilling} />
     </div>

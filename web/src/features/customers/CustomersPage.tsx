@@ -13,7 +13,9 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { SortHeader, nextSort } from '../../components/SortHeader.tsx';
 import type { SortState } from '../../components/SortHeader.tsx';
 import { EmptyState, PagedList } from '../../components/states.tsx';
+import { allows } from '../../../../src/modules/partners/roles.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { RequestRelationshipDialog } from '../relationships/index.ts';
 import { nextToken } from '../activity/activity.queries.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { useDate } from './display.tsx';
@@ -141,6 +143,11 @@ export function CustomersPage() {
   const customers = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.totalCount;
   const canAdd = canOpen(profile.roles, 'addCustomer') && profile.instance.policy['customers.create'];
+  // Existing customers are invited, not added; not offered where the instance does not allow it.
+  const canRequest =
+    allows(profile.roles, 'relationships.request') &&
+    profile.instance.policy['relationships.requestExisting'];
+  const [requesting, setRequesting] = useState(false);
   const toggle = (id: string) =>
     setOpen((s) => {
       const next = new Set(s);
@@ -160,14 +167,18 @@ export function CustomersPage() {
                 {t('customers.add')}
               </Link>
             )}
-            {/* Relationship requests: RequestRelationshipDialog (web/src/features/relationships) mounts here,
-                as a button beside "Add customer", for roles with relationships.request. */}
+            {canRequest && (
+              <button type="button" className="button secondary" onClick={() => setRequesting(true)}>
+                {t('relationships.request.open')}
+              </button>
+            )}
             <a className="button secondary" href={exportHref(filters)} download>
               {q ? t('customers.exportFiltered') : t('customers.export')}
             </a>
           </div>
         </div>
       </PageHeader>
+      {requesting && <RequestRelationshipDialog onClose={() => setRequesting(false)} />}
       {noCustomersAtAll ? (
         <EmptyState>
           <p>{t('customers.none')}</p>

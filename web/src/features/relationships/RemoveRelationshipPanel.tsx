@@ -101,6 +101,17 @@ export function RemoveRelationshipPanel(props: { customerId: string; customerNam
       )}
       {check.data && clear && <p className="success">{t('relationships.remove.clear')}</p>}
       <div className="actions">
+        {check.data && !clear && (
+          // Blockers are cleared elsewhere (a subscription suspended in another tab): look again without a reload.
+          <button
+            type="button"
+            className="button secondary"
+            disabled={check.isFetching}
+            onClick={() => void check.refetch()}
+          >
+            {t('relationships.remove.checkAgain')}
+          </button>
+        )}
         <button
           type="button"
           className="button primary"

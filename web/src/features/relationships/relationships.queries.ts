@@ -79,7 +79,10 @@ export function useRemoveRelationship(customerId: string) {
           body: { relationshipToPartner: 'none' },
         }),
       ),
-    // The customer left the list, its pages and every count: read them again.
-    onSuccess: () => queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'profile' }),
+    // The customer left the list, its pages and every count: mark them stale, to be read again where they are
+    // next shown. Not refetched now: the customer's own page is still open and would turn into "not found"
+    // under the confirmation before it leads to the list.
+    onSuccess: () =>
+      queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'profile', refetchType: 'none' }),
   });
 }
