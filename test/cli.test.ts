@@ -45,13 +45,13 @@ describe('partnerdesk CLI', () => {
   it('can be imported without running (helpers for other command modules)', async () => {
     const cli = await import('../src/cli/index.ts');
     const names = cli.buildProgram().commands.map((c) => c.name());
-    expect(names).toEqual(expect.arrayContaining(['serve', 'migrate', 'seed', 'partner']));
+    expect(names).toEqual(expect.arrayContaining(['serve', 'migrate', 'seed', 'partner', 'customers']));
   });
 
   it('has --help on every command, naming the environment variable of each option', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['serve', 'migrate', 'seed', 'partner']) expect(top.stdout).toContain(cmd);
+    for (const cmd of ['serve', 'migrate', 'seed', 'partner', 'customers']) expect(top.stdout).toContain(cmd);
 
     // Every command, at any depth, from the program itself (one process per command would be slow).
     const { buildProgram } = await import('../src/cli/index.ts');
@@ -75,6 +75,15 @@ describe('partnerdesk CLI', () => {
     for (const v of ['PORT', 'HOST', 'LOG_LEVEL', 'PARTNERDESK_DEMO', 'DATABASE_URL', 'DATA_DIR'])
       expect(serve).toContain(`(env: ${v})`);
     expect(serve).toContain('--no-demo');
+    // The API commands: each names where it connects and how it signs in.
+    const customerCommands = ['list', 'show', 'create', 'export', 'invite', 'remove-relationship'];
+    for (const name of customerCommands) {
+      const cmd = all.find((c) => c.name() === name && c.parent?.name() === 'customers');
+      expect(cmd, name).toBeDefined();
+      const help = cmd!.helpInformation().replace(/\s+/g, ' ');
+      for (const v of ['PARTNERDESK_URL', 'PARTNERDESK_TOKEN', 'PARTNERDESK_USER', 'PARTNERDESK_PASSWORD'])
+        expect(help, `${name} ${v}`).toContain(`(env: ${v})`);
+    }
   });
 
   it('prints a bad setting as one line naming the variable, and exits 1', async () => {

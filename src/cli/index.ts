@@ -8,6 +8,7 @@ import { seedDemo, seedDepsFor } from '../demo/seed.ts';
 import { runServer } from '../main.ts';
 import type { StoreOptions } from './common.ts';
 import { configWith, fail, note, out, storeOptions, withCliStore } from './common.ts';
+import { registerCustomerCommands } from './customers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
 
 function version(): string {
@@ -106,6 +107,7 @@ export function buildProgram(): Command {
   });
 
   registerPartnerCommands(program);
+  registerCustomerCommands(program);
   return program;
 }
 
