@@ -138,7 +138,10 @@ describe('partnerdesk CLI', () => {
     expect(first.stdout).toContain('Created partner Demo Reseller');
     expect(first.stdout).toContain('Created partner Northwind Cloud');
     expect(first.stdout).toContain('Created user sales@demo-reseller.example (salesAgent)');
-    expect(first.stdout).toMatch(/Demo data seeded: 6 created/);
+    expect(first.stdout).toContain(
+      'Created customer Contoso Pharmacy (contosopharmacy.onpartnerdesk.com) of Demo Reseller',
+    );
+    expect(first.stdout).toMatch(/Demo data seeded: 16 created/);
 
     const partners = await client.query<{ name: string; instance: string; kind: string; country: string }>(
       'select name, instance, kind, country from partners order by name',
@@ -177,5 +180,23 @@ describe('partnerdesk CLI', () => {
     expect(again.stdout).toContain('Already exists: partner Demo Reseller');
     const count = await client.query('select count(*)::int as n from partner_users');
     expect(count.rows[0].n).toBe(6);
+    expect(again.stdout).toContain(
+      'Already exists: customer Brauerei Müller GmbH (brauereimueller.onpartnerdesk.com)',
+    );
+    // Demo customers: 8 of Demo Reseller (US, one Canadian, one German, one Russian), 2 of Northwind Cloud.
+    const customers = await client.query<{ partner: string; country: string; culture: string; n: number }>(
+      `select p.name as partner, c.default_address->>'country' as country, c.culture, count(*)::int as n
+         from customers c join customer_relationships r on r.customer_id = c.id join partners p on p.id = r.partner_id
+        group by 1, 2, 3 order by 1, 2, 3`,
+    );
+    expect(customers.rows).toEqual([
+      { partner: 'Demo Reseller', country: 'CA', culture: 'en-CA', n: 1 },
+      { partner: 'Demo Reseller', country: 'DE', culture: 'de-DE', n: 1 },
+      { partner: 'Demo Reseller', country: 'RU', culture: 'ru-RU', n: 1 },
+      { partner: 'Demo Reseller', country: 'US', culture: 'en-US', n: 5 },
+      { partner: 'Northwind Cloud', country: 'US', culture: 'en-US', n: 2 },
+    ]);
+    const agreements = await client.query('select count(*)::int as n from customer_agreements');
+    expect(agreements.rows[0].n).toBe(5);
   });
 });

@@ -1,12 +1,16 @@
-// The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): two partners and a
-// few Demo Reseller users, one per role, all with the published demo password. Idempotent: what exists
-// (matched by user name, unique across the installation) is left as it is.
+// The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): two partners, a
+// few Demo Reseller users, one per role, all with the published demo password, and a few customers of each
+// partner. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
+// installation) is left as it is.
 import type { Config } from '../config.ts';
 import type { Store } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { systemClock } from '../lib/clock.ts';
 import type { CallerContext } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
+import { createCountriesService } from '../modules/countries/countries.service.ts';
+import type { CreateCustomerInput, CustomersService } from '../modules/customers/customers.service.ts';
+import { createCustomersService } from '../modules/customers/customers.service.ts';
 import type { InstanceId } from '../modules/instances/instances.ts';
 import { createInstanceService } from '../modules/instances/instances.ts';
 import type { AuthService } from '../modules/partners/auth.service.ts';
@@ -32,6 +36,22 @@ interface DemoPartner {
   kind: 'direct' | 'indirectProvider' | 'indirectReseller';
   admin: { userName: string; displayName: string };
   users: DemoUser[];
+  customers: DemoCustomer[];
+}
+
+interface DemoCustomer {
+  company: string;
+  /** The primary domain's prefix; the partner's instance adds the suffix. */
+  prefix: string;
+  culture: string;
+  language: string;
+  email: string;
+  contact: [first: string, last: string];
+  address: { country: string; city: string; state?: string; addressLine1: string; postalCode: string };
+  phone?: string;
+  registrationNumber?: string;
+  /** Confirmed that many days before the seed runs (never in the future). */
+  agreementDaysAgo?: number;
 }
 
 export const DEMO_PARTNERS: readonly DemoPartner[] = [
@@ -55,6 +75,122 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
         roles: ['userManagementAdmin'],
       },
     ],
+    customers: [
+      {
+        company: 'Contoso Pharmacy',
+        prefix: 'contosopharmacy',
+        culture: 'en-US',
+        language: 'en',
+        email: 'accounts@contoso-pharmacy.example',
+        contact: ['Avery', 'Chen'],
+        address: {
+          country: 'US',
+          city: 'Redmond',
+          state: 'WA',
+          addressLine1: '15010 NE 36th St',
+          postalCode: '98052',
+        },
+        agreementDaysAgo: 40,
+      },
+      {
+        company: 'Fabrikam Outdoor Supply',
+        prefix: 'fabrikamoutdoor',
+        culture: 'en-US',
+        language: 'en',
+        email: 'billing@fabrikam-outdoor.example',
+        contact: ['Jordan', 'Miller'],
+        address: {
+          country: 'US',
+          city: 'Portland',
+          state: 'OR',
+          addressLine1: '1120 NW Couch St',
+          postalCode: '97209',
+        },
+      },
+      {
+        company: 'Alpine Ski House',
+        prefix: 'alpineskihouse',
+        culture: 'en-US',
+        language: 'en',
+        email: 'office@alpine-ski-house.example',
+        contact: ['Morgan', 'Lee'],
+        address: {
+          country: 'US',
+          city: 'Denver',
+          state: 'CO',
+          addressLine1: '1701 Wynkoop St',
+          postalCode: '80202',
+        },
+        agreementDaysAgo: 12,
+      },
+      {
+        company: 'Tailspin Toys',
+        prefix: 'tailspintoys',
+        culture: 'en-US',
+        language: 'en',
+        email: 'finance@tailspin-toys.example',
+        contact: ['Riley', 'Garcia'],
+        address: {
+          country: 'US',
+          city: 'Austin',
+          state: 'TX',
+          addressLine1: '500 W 2nd St',
+          postalCode: '78701',
+        },
+      },
+      {
+        company: 'Wingtip Travel',
+        prefix: 'wingtiptravel',
+        culture: 'en-US',
+        language: 'en',
+        email: 'ap@wingtip-travel.example',
+        contact: ['Casey', 'Johnson'],
+        address: {
+          country: 'US',
+          city: 'Boston',
+          state: 'MA',
+          addressLine1: '100 Summer St',
+          postalCode: '02110',
+        },
+        agreementDaysAgo: 3,
+      },
+      {
+        company: 'Maple Leaf Analytics',
+        prefix: 'mapleleafanalytics',
+        culture: 'en-CA',
+        language: 'en',
+        email: 'billing@mapleleaf-analytics.example',
+        contact: ['Taylor', 'Tremblay'],
+        address: {
+          country: 'CA',
+          city: 'Toronto',
+          state: 'ON',
+          addressLine1: '100 King St W',
+          postalCode: 'M5X 1A9',
+        },
+      },
+      {
+        company: 'Brauerei Müller GmbH',
+        prefix: 'brauereimueller',
+        culture: 'de-DE',
+        language: 'de',
+        email: 'rechnung@brauerei-mueller.example',
+        contact: ['Jonas', 'Müller'],
+        address: { country: 'DE', city: 'München', addressLine1: 'Leopoldstraße 12', postalCode: '80802' },
+        agreementDaysAgo: 25,
+      },
+      {
+        company: 'ООО «Северный ветер»',
+        prefix: 'severnyveter',
+        culture: 'ru-RU',
+        language: 'ru',
+        email: 'buh@severny-veter.example',
+        contact: ['Анна', 'Смирнова'],
+        address: { country: 'RU', city: 'Москва', addressLine1: 'ул. Тверская, д. 7', postalCode: '125009' },
+        phone: '+7 495 123-45-67',
+        registrationNumber: '7707083893',
+      },
+    ],
   },
   {
     name: 'Northwind Cloud',
@@ -63,6 +199,39 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
     kind: 'indirectProvider',
     admin: { userName: 'admin@northwind-cloud.example', displayName: 'Nora Northwind' },
     users: [],
+    customers: [
+      {
+        company: 'Lakeshore Dental',
+        prefix: 'lakeshoredental',
+        culture: 'en-US',
+        language: 'en',
+        email: 'office@lakeshore-dental.example',
+        contact: ['Jamie', 'Novak'],
+        address: {
+          country: 'US',
+          city: 'Chicago',
+          state: 'IL',
+          addressLine1: '233 S Wacker Dr',
+          postalCode: '60606',
+        },
+        agreementDaysAgo: 60,
+      },
+      {
+        company: 'Harbor Freight Logistics',
+        prefix: 'harborlogistics',
+        culture: 'en-US',
+        language: 'en',
+        email: 'billing@harbor-logistics.example',
+        contact: ['Drew', 'Patel'],
+        address: {
+          country: 'US',
+          city: 'Seattle',
+          state: 'WA',
+          addressLine1: '2401 Utah Ave S',
+          postalCode: '98134',
+        },
+      },
+    ],
   },
 ];
 
@@ -72,6 +241,9 @@ export interface SeedDeps {
     'createPartner' | 'createUser' | 'findUserPartner' | 'findPartnerById' | 'listPartners'
   >;
   auth: Pick<AuthService, 'changePassword'>;
+  customers: Pick<CustomersService, 'create' | 'domainTaken'>;
+  instances: { get(id: InstanceId): { domainSuffix: string } };
+  clock: Clock;
 }
 
 export interface SeedResult {
@@ -100,8 +272,30 @@ function seedContext(
 
 const isTaken = (err: unknown) => err instanceof AppError && err.errorName === 'userNameTaken';
 
+/** The POST /v1/customers body of a demo customer. */
+function customerInput(c: DemoCustomer, domain: string, now: Date): CreateCustomerInput {
+  const [firstName, lastName] = c.contact;
+  const agreed =
+    c.agreementDaysAgo === undefined
+      ? undefined
+      : new Date(now.getTime() - c.agreementDaysAgo * 86_400_000).toISOString().slice(0, 10);
+  return {
+    companyProfile: { domain, organizationRegistrationNumber: c.registrationNumber ?? null },
+    billingProfile: {
+      firstName,
+      lastName,
+      email: c.email,
+      culture: c.culture,
+      language: c.language,
+      companyName: c.company,
+      defaultAddress: { ...c.address, firstName, lastName, phoneNumber: c.phone ?? null },
+    },
+    ...(agreed ? { customerAgreement: { firstName, lastName, email: c.email, dateAgreed: agreed } } : {}),
+  };
+}
+
 export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
-  const { partners, auth } = deps;
+  const { partners, auth, customers } = deps;
   const result: SeedResult = { created: [], existing: [] };
 
   for (const demo of DEMO_PARTNERS) {
@@ -166,6 +360,26 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       await auth.changePassword(userCtx, created.temporaryPassword, DEMO_PASSWORD);
       result.created.push(`user ${user.userName} (${user.roles.join(', ')})`);
     }
+
+    // Customers through the customers service, as the partner's Global admin would add them (each one's first
+    // admin gets a temporary password nobody sees: the demo is about the partner's side).
+    const suffix = deps.instances.get(instance).domainSuffix;
+    for (const customer of demo.customers) {
+      const domain = `${customer.prefix}.${suffix}`;
+      if (await customers.domainTaken(adminCtx, domain)) {
+        result.existing.push(`customer ${customer.company} (${domain})`);
+        continue;
+      }
+      try {
+        await customers.create(adminCtx, customerInput(customer, domain, deps.clock.now()));
+      } catch (err) {
+        // Another process seeding the same store took the domain first.
+        if (!(err instanceof AppError && err.errorName === 'domainTaken')) throw err;
+        result.existing.push(`customer ${customer.company} (${domain})`);
+        continue;
+      }
+      result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}`);
+    }
   }
   return result;
 }
@@ -186,7 +400,13 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
   const instances = createInstanceService(config);
   const partners = createPartnersService({ db: store.app, owner: store.owner, config, clock, instances });
   const auth = createAuthService({ db: store.app, config, clock, profiles: partners });
-  return { partners, auth };
+  const customers = createCustomersService({
+    db: store.app,
+    clock,
+    instances,
+    countries: createCountriesService(),
+  });
+  return { partners, auth, customers, instances, clock };
 }
 
 /** What start-up prints while the demo sign-in works. */
