@@ -136,6 +136,24 @@ export interface CustomerRelationshipsTable {
   customer_created_at: Date;
 }
 
+/** The calling partner's active relationships (a view: the tenant rule in its WHERE, see its migration). */
+export interface CustomerListView {
+  partner_id: string;
+  customer_id: string;
+  delegated_admin: boolean;
+  established_at: Date;
+  company_name: string;
+  name_key: string;
+  primary_domain: string;
+  domain_key: string;
+  customer_created_at: Date;
+}
+
+export interface PartnerCustomerCountsTable {
+  partner_id: string;
+  active_customers: number;
+}
+
 export interface CustomerUsersTable {
   id: Generated<string>;
   customer_id: string;
@@ -213,6 +231,8 @@ export interface DB {
   customers: CustomersTable;
   customer_domains: CustomerDomainsTable;
   customer_relationships: CustomerRelationshipsTable;
+  customer_list: CustomerListView;
+  partner_customer_counts: PartnerCustomerCountsTable;
   customer_users: CustomerUsersTable;
   customer_agreements: CustomerAgreementsTable;
   relationship_invitations: RelationshipInvitationsTable;

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './20261128T1900_foundation.ts';
 import * as customers from './20261202T1700_customers.ts';
 import * as relationships from './20261202T1800_relationships.ts';
+import * as customerListAtScale from './20261203T0900_customer_list_at_scale.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
   '20261128T1900_foundation': foundation,
   '20261202T1700_customers': customers,
   '20261202T1800_relationships': relationships,
+  '20261203T0900_customer_list_at_scale': customerListAtScale,
 };

@@ -186,10 +186,12 @@ export interface CustomerQuery {
 
 export type CustomerSort = 'name' | 'createdAt';
 
-type ListEb = ExpressionBuilder<DB & { r: DB['customer_relationships'] }, 'r'>;
+type ListEb = ExpressionBuilder<DB & { r: DB['customer_list'] }, 'r'>;
 
+// List queries read customer_list (the partner's active relationships, tenant rule built in) rather than the
+// table: under the table's row-level security LIKE could not use an index (see migration 20261203T0900).
 function where(eb: ListEb, q: CustomerQuery) {
-  const and = [eb('r.partner_id', '=', q.partnerId), eb('r.state', '=', 'active')];
+  const and = [eb('r.partner_id', '=', q.partnerId)];
   if (q.customerId) and.push(eb('r.customer_id', '=', q.customerId));
   if (q.delegatedAdmin !== undefined) and.push(eb('r.delegated_admin', '=', q.delegatedAdmin));
   if (q.text) {
@@ -197,9 +199,13 @@ function where(eb: ListEb, q: CustomerQuery) {
     const or = [];
     if (q.text.match === 'prefix') {
       if (q.text.fields !== 'domain') or.push(eb('r.name_key', 'like', `${v}%`));
-      // domain_key lists every domain separated by spaces: a prefix of any of them.
+      // domain_key lists every domain separated by spaces, the primary one first: a prefix of any of them. The
+      // literal '% %' lets the planner use the small index of customers with more than one domain.
       if (q.text.fields !== 'name')
-        or.push(eb('r.domain_key', 'like', `${v}%`), eb('r.domain_key', 'like', `% ${v}%`));
+        or.push(
+          eb('r.domain_key', 'like', `${v}%`),
+          eb.and([sql<boolean>`r.domain_key like '% %'`, eb('r.domain_key', 'like', `% ${v}%`)]),
+        );
     } else {
       if (q.text.fields !== 'domain') or.push(eb('r.name_key', 'like', `%${v}%`));
       if (q.text.fields !== 'name') or.push(eb('r.domain_key', 'like', `%${v}%`));
@@ -230,8 +236,8 @@ export async function findCustomers(
   position: CustomerPosition | undefined,
   limit: number,
 ): Promise<CustomerListRow[]> {
-  let query = trx
-    .selectFrom('customer_relationships as r')
+  const query = trx
+    .selectFrom('customer_list as r')
     .innerJoin('customers as c', 'c.id', 'r.customer_id')
     .selectAll('c')
     .select([
@@ -258,24 +264,88 @@ export async function findCustomers(
           )
           .as('custom_domains'),
     ])
-    .where((eb) => where(eb, q));
-  const keyColumn = sort === 'name' ? 'r.name_key' : 'r.customer_created_at';
-  if (position) {
-    const key =
-      sort === 'name'
-        ? sql<string>`${position.key}::text collate "C"`
-        : sql<Date>`${position.key}::timestamptz`;
-    query = query.where((eb) =>
-      eb(eb.refTuple(keyColumn, 'r.customer_id'), order === 'asc' ? '>' : '<', eb.tuple(key, position.id)),
-    );
-  }
-  const rows = await query.orderBy(keyColumn, order).orderBy('r.customer_id', order).limit(limit).execute();
+    .where((eb) => where(eb, q))
+    .$if(position !== undefined, (qb) => qb.where((eb) => after(eb, sort, order, position!)));
+  const rows = await query
+    .orderBy(orderKey(sort, q), order)
+    .orderBy('r.customer_id', order)
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ ...r, custom_domains: r.custom_domains ?? [] }) as CustomerListRow);
 }
 
+/** What an export line needs, from the list's own copies (no customer row, no per-row look-ups). */
+export interface CustomerExportRow {
+  id: string;
+  billing_company_name: string;
+  primary_domain: string;
+  name_key: string;
+  position_at: string;
+}
+
+/** Like findCustomers, for CSV exports: the same order and keyset, only the exported columns. */
+export function findCustomerExportRows(
+  trx: Trx,
+  q: CustomerQuery,
+  sort: CustomerSort,
+  order: 'asc' | 'desc',
+  position: CustomerPosition | undefined,
+  limit: number,
+): Promise<CustomerExportRow[]> {
+  const query = trx
+    .selectFrom('customer_list as r')
+    .select([
+      'r.customer_id as id',
+      'r.company_name as billing_company_name',
+      'r.primary_domain',
+      'r.name_key',
+      POSITION_AT.as('position_at'),
+    ])
+    .where((eb) => where(eb, q))
+    .$if(position !== undefined, (qb) => qb.where((eb) => after(eb, sort, order, position!)));
+  return query.orderBy(orderKey(sort, q), order).orderBy('r.customer_id', order).limit(limit).execute();
+}
+
+const keyColumn = (sort: CustomerSort) => (sort === 'name' ? 'r.name_key' : 'r.customer_created_at');
+
+/**
+ * The ORDER BY key. A search orders by an expression of the same value that no index provides, so the planner
+ * collects the matches through the search indexes and sorts them (cost in proportion to the matches, like the
+ * count's) instead of walking the partner's whole list in order and filtering it, which it prefers when it
+ * guesses matches are spread evenly: a rare or late-sorting term then read all 200,000 rows of a big partner.
+ */
+function orderKey(sort: CustomerSort, q: CustomerQuery) {
+  if (!q.text) return keyColumn(sort);
+  return sort === 'name'
+    ? sql<string>`(r.name_key || '') collate "C"`
+    : sql<Date>`(r.customer_created_at + interval '0 seconds')`;
+}
+
+/** Rows after `position` in `sort` order (ties by customer id), on the list's partner-scoped indexes. */
+function after(eb: ListEb, sort: CustomerSort, order: 'asc' | 'desc', position: CustomerPosition) {
+  const key =
+    sort === 'name'
+      ? sql<string>`${position.key}::text collate "C"`
+      : sql<Date>`${position.key}::timestamptz`;
+  return eb(
+    eb.refTuple(keyColumn(sort), 'r.customer_id'),
+    order === 'asc' ? '>' : '<',
+    eb.tuple(key, position.id),
+  );
+}
+
 export async function countCustomers(trx: Trx, q: CustomerQuery): Promise<number> {
+  // The whole list's total is kept by triggers: counting 200,000 index entries per page would dominate it.
+  if (!q.customerId && !q.text && q.delegatedAdmin === undefined) {
+    const kept = await trx
+      .selectFrom('partner_customer_counts')
+      .select('active_customers')
+      .where('partner_id', '=', q.partnerId)
+      .executeTakeFirst();
+    return kept?.active_customers ?? 0;
+  }
   const r = await trx
-    .selectFrom('customer_relationships as r')
+    .selectFrom('customer_list as r')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where((eb) => where(eb, q))
     .executeTakeFirstOrThrow();

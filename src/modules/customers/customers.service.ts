@@ -548,11 +548,11 @@ export function createCustomersService(deps: {
     };
   }
 
-  function positionOf(row: CustomerListRow, sort: CustomerSort) {
+  function positionOf(row: Pick<CustomerListRow, 'id' | 'name_key' | 'position_at'>, sort: CustomerSort) {
     return { key: sort === 'name' ? row.name_key : row.position_at, id: row.id };
   }
 
-  function toCsvRow(row: CustomerListRow): CsvCell[] {
+  function toCsvRow(row: repo.CustomerExportRow): CsvCell[] {
     return [row.id, row.billing_company_name, row.primary_domain, 'Reseller'];
   }
 
@@ -689,7 +689,7 @@ export function createCustomersService(deps: {
       const query = toQuery(ctx, filters);
       // The first batch is read before answering, so a failing query is a clean error, not a cut file.
       const first = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-        repo.findCustomers(trx, query, sort, order, undefined, EXPORT_BATCH),
+        repo.findCustomerExportRows(trx, query, sort, order, undefined, EXPORT_BATCH),
       );
       async function* rows(): AsyncGenerator<CsvCell[]> {
         let batch = first;
@@ -699,7 +699,7 @@ export function createCustomersService(deps: {
           if (batch.length < EXPORT_BATCH || !last) return;
           const position = positionOf(last, sort);
           batch = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-            repo.findCustomers(trx, query, sort, order, position, EXPORT_BATCH),
+            repo.findCustomerExportRows(trx, query, sort, order, position, EXPORT_BATCH),
           );
         }
       }
