@@ -5,6 +5,7 @@
 //   npm run bench                       embedded PostgreSQL in a temporary folder
 //   BENCH_DATABASE_URL=postgres://… npm run bench
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_SCALE=1 npm run bench
+//   npm run bench -- customers          the customer list at scale (bench/customers.run.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,4 +107,11 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[2] === 'customers') await (await import('./customers.run.ts')).runCustomersBench();
+else if (process.argv[2] === undefined) await main();
+else {
+  process.stderr.write(
+    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers"\n`,
+  );
+  process.exit(2);
+}
