@@ -41,11 +41,15 @@ app.get('/bare/list', async (req) => {
   return page(ACTIVE, [partnerId], q.key && q.id ? { key: q.key, id: q.id } : undefined);
 });
 
+// A prefix as Partnerdesk searches it: a range of the "C"-collated key, and the later-domains arm.
+const upper = (v: string) => v.slice(0, -1) + String.fromCodePoint(v.codePointAt(v.length - 1)! + 1);
+const RANGE = (column: string) => `(${column} >= $2::text collate "C" and ${column} < $3::text collate "C")`;
+
 app.get('/bare/search', async (req) => {
-  const v = like((req.query as { q: string }).q);
+  const q = (req.query as { q: string }).q;
   return page(
-    `${ACTIVE} and (r.name_key like $2 or r.domain_key like $2 or (r.domain_key like '% %' and r.domain_key like $3))`,
-    [partnerId, `${v}%`, `% ${v}%`],
+    `${ACTIVE} and (${RANGE('r.name_key')} or ${RANGE('r.domain_key')} or (r.domain_key like '% %' and r.domain_key like $4))`,
+    [partnerId, q, upper(q), `% ${like(q)}%`],
   );
 });
 
@@ -55,12 +59,11 @@ app.get('/bare/contains', async (req) => {
 });
 
 app.get('/bare/domain', async (req) => {
-  const v = like((req.query as { d: string }).d);
-  return page(`${ACTIVE} and (r.domain_key like $2 or (r.domain_key like '% %' and r.domain_key like $3))`, [
-    partnerId,
-    `${v}%`,
-    `% ${v}%`,
-  ]);
+  const d = (req.query as { d: string }).d;
+  return page(
+    `${ACTIVE} and (${RANGE('r.domain_key')} or (r.domain_key like '% %' and r.domain_key like $4))`,
+    [partnerId, d, upper(d), `% ${like(d)}%`],
+  );
 });
 
 app.get('/bare/customers/:id', async (req) => {

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inPartnerTransaction } from '../src/db/database.ts';
+import { prefixUpperBound } from '../src/modules/customers/customers.repository.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
 import { createCustomer, insertCustomer } from './helpers/customers.ts';
@@ -157,12 +158,21 @@ describe('customer list at scale (migration 20261203T0900)', () => {
       const r = await sql<{ 'QUERY PLAN': string }>`
         explain select count(*) from customer_list r
          where r.partner_id = ${p.partnerId}
-           and (r.name_key like 'scale 123%' or r.domain_key like 'scale 123%'
+           and ((r.name_key >= 'scale 123' and r.name_key < 'scale 124')
+                or (r.domain_key >= 'scale 123' and r.domain_key < 'scale 124')
                 or (r.domain_key like '% %' and r.domain_key like '% scale 123%'))`.execute(trx);
       return r.rows.map((row) => row['QUERY PLAN']).join('\n');
     });
     expect(plan).toMatch(/customer_list_by_name/);
     expect(plan).toMatch(/customer_list_by_domain_key/);
     expect(plan).not.toMatch(/Seq Scan on customer_relationships/);
+  });
+
+  it('bounds a prefix exactly in code point order, past the surrogates and the last code point', () => {
+    expect(prefixUpperBound('contoso')).toBe('contosp');
+    expect(prefixUpperBound('caf\u00e9')).toBe('caf\u00ea');
+    expect(prefixUpperBound('a\u{10ffff}')).toBe('b');
+    expect(prefixUpperBound('\ud7ff')).toBe('\ue000');
+    expect(prefixUpperBound('\u{10ffff}')).toBeUndefined();
   });
 });

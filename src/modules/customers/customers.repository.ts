@@ -198,12 +198,22 @@ function where(eb: ListEb, q: CustomerQuery) {
     const v = escapeLike(q.text.value);
     const or = [];
     if (q.text.match === 'prefix') {
-      if (q.text.fields !== 'domain') or.push(eb('r.name_key', 'like', `${v}%`));
+      // A prefix as a range of the "C"-collated key: only the btrees serve it (the planner would otherwise
+      // take the trigram index, which reads the partner's whole posting list first).
+      const upper = prefixUpperBound(q.text.value);
+      const startsWith = (column: 'r.name_key' | 'r.domain_key') =>
+        upper === undefined
+          ? eb(column, 'like', `${v}%`)
+          : eb.and([
+              eb(column, '>=', sql<string>`${q.text!.value}::text collate "C"`),
+              eb(column, '<', sql<string>`${upper}::text collate "C"`),
+            ]);
+      if (q.text.fields !== 'domain') or.push(startsWith('r.name_key'));
       // domain_key lists every domain separated by spaces, the primary one first: a prefix of any of them. The
       // literal '% %' lets the planner use the small index of customers with more than one domain.
       if (q.text.fields !== 'name')
         or.push(
-          eb('r.domain_key', 'like', `${v}%`),
+          startsWith('r.domain_key'),
           eb.and([sql<boolean>`r.domain_key like '% %'`, eb('r.domain_key', 'like', `% ${v}%`)]),
         );
     } else {
@@ -213,6 +223,22 @@ function where(eb: ListEb, q: CustomerQuery) {
     and.push(eb.or(or));
   }
   return eb.and(and);
+}
+
+/**
+ * The least text above every text that starts with `prefix`, in code point order ("C" collation of UTF-8): the
+ * prefix with its last character's code point plus one (past the surrogates). Undefined when there is none.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return chars.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
 }
 
 const POSITION_AT = sql<string>`to_char(r.customer_created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
