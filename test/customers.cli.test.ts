@@ -1,6 +1,7 @@
 // `partnerdesk customers …` run as a child process against a real Partnerdesk listening on a free port: create
 // (options, --file, a retried --request-id), list (search, --all across pages, --json), show, export to a file
-// and to stdout, and failures as one line on stderr with exit code 1.
+// and to stdout, invite, remove-relationship (blockers, confirmation), and failures as one line on stderr with
+// exit code 1.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
+import type { Blocker } from '../src/modules/relationships/relationships.service.ts';
 import { freePort } from '../src/db/embedded.ts';
 import { BIN, childEnv } from './helpers/child.ts';
 import { insertCustomer, uniquePrefix } from './helpers/customers.ts';
@@ -29,6 +31,7 @@ describe('partnerdesk customers (CLI over the API)', () => {
   let url: string;
   let admin: TestUser;
   let tmp: string;
+  const blocked = new Map<string, Blocker[]>();
 
   function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
     // Nothing from the developer's shell: the URL and token are the test's own.
@@ -69,7 +72,13 @@ describe('partnerdesk customers (CLI over the API)', () => {
 
   beforeAll(async () => {
     t = await createTestStore();
-    app = await buildApp({ config: t.config, store: t.store, logger: false });
+    app = await buildApp({
+      config: t.config,
+      store: t.store,
+      logger: false,
+      // What blocks a removal comes from features not built yet: the test says which customers are blocked.
+      relationshipBlockers: [async (_trx, _ctx, customerId) => blocked.get(customerId) ?? []],
+    });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     ({ admin } = await createPartnerWithAdmin(t.store));
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'partnerdesk-cli-'));
@@ -340,8 +349,68 @@ describe('partnerdesk customers (CLI over the API)', () => {
     });
   });
 
-  // GET /v1/customers/relationshiprequests and GET …/relationship/removal-check with PATCH relationshipToPartner
-  // are not on main yet: the commands exist, their tests come with those routes.
-  it.todo('invite prints the invitation link, its expiry and the email text, with and without DAP');
-  it.todo('remove-relationship lists the blockers with their fixes, or asks, then removes the relationship');
+  it('invite prints the invitation link, its expiry and the email text, with or without DAP', async () => {
+    const withDap = await cli(['invite']);
+    expect(withDap.code, withDap.stderr).toBe(0);
+    const link = /^Invitation link: (http\S+)$/m.exec(withDap.stdout)?.[1];
+    expect(link).toBeDefined();
+    expect(withDap.stdout).toContain('Delegated admin privileges: requested');
+    expect(withDap.stdout).toMatch(/^Expires: \d{4}-\d{2}-\d{2}T/m);
+    expect(withDap.stdout).toMatch(/^Subject: \S/m);
+    expect(withDap.stdout).toContain(link!); // in the email body too
+
+    const json = JSON.parse((await cli(['invite', '--no-dap', '--json'])).stdout);
+    expect(json).toMatchObject({ includeDelegatedAdminPrivileges: false, url: expect.any(String) });
+    expect(json.url).not.toBe(link);
+    const byEnv = await cli(['invite'], { PARTNERDESK_INVITE_DAP: 'off' });
+    expect(byEnv.stdout).toContain('Delegated admin privileges: not requested');
+    expect(byEnv.stdout).toContain(`Invitation link: ${json.url}`);
+  });
+
+  it('remove-relationship lists the blockers with their fixes, asks before removing, and removes', async () => {
+    const get = (id: string) =>
+      app.inject({ method: 'GET', url: `/v1/customers/${id}`, headers: bearer(admin.token) });
+    const busy = await insertCustomer(t.store, admin.partnerId, { name: 'Busy Bakery' });
+    blocked.set(busy.id, [
+      {
+        code: 'activeSubscription',
+        description: 'Subscription Office 365 E3 is active.',
+        fix: 'Suspend the subscription.',
+      },
+    ]);
+    const r = await cli(['remove-relationship', busy.id, '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`The relationship with Busy Bakery (${busy.domain}) cannot be removed yet:`);
+    expect(r.stdout).toContain('- Subscription Office 365 E3 is active.\n  Fix: Suspend the subscription.');
+    expect(r.stderr.trim()).toBe('partnerdesk: 1 blocker; fix them first');
+    expect((await get(busy.id)).statusCode).toBe(200);
+
+    const idle = await insertCustomer(t.store, admin.partnerId, { name: 'Idle Imports' });
+    const declined = await cli(['remove-relationship', idle.id], {}, 'no\n');
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain(
+      `Remove your reseller relationship with Idle Imports (${idle.domain})?`,
+    );
+    expect(declined.stderr).toContain('Nothing changed.');
+    expect((await get(idle.id)).statusCode).toBe(200);
+
+    const confirmed = await cli(['remove-relationship', idle.id], {}, 'yes\n');
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toContain(
+      `Relationship removed: Idle Imports (${idle.domain}) is no longer your customer.`,
+    );
+    expect((await get(idle.id)).statusCode).toBe(404);
+
+    const quiet = await insertCustomer(t.store, admin.partnerId, { name: 'Quiet Quarry' });
+    const yes = await cli(['remove-relationship', quiet.id], { PARTNERDESK_YES: '1' });
+    expect(yes.code, yes.stderr).toBe(0);
+    expect((await get(quiet.id)).statusCode).toBe(404);
+    // The list's total follows.
+    const list = await app.inject({
+      method: 'GET',
+      url: '/v1/customers?q=quiet',
+      headers: bearer(admin.token),
+    });
+    expect(list.json().totalCount).toBe(0);
+  });
 });
