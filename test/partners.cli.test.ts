@@ -161,7 +161,7 @@ describe('partnerdesk partner (CLI)', () => {
     const token = (await signIn('admin@reset.example', first)).json().access_token as string;
 
     const reset = await cli(['partner', 'users', 'reset-password'], {
-      PARTNERDESK_USER: 'ADMIN@reset.example',
+      PARTNERDESK_RESET_USER: 'ADMIN@reset.example',
     });
     expect(reset.code).toBe(0);
     const second = /Temporary password: (\S+)/.exec(reset.stdout)?.[1];

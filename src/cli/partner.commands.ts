@@ -162,7 +162,9 @@ export function registerPartnerCommands(program: Command): void {
     users
       .command('reset-password')
       .description('give a partner user a new temporary password (ends their sessions, clears a lockout)')
-      .addOption(new Option('--user <email>', 'the user name').env('PARTNERDESK_USER')),
+      .addOption(
+        new Option('--user <email>', 'the user whose password to reset').env('PARTNERDESK_RESET_USER'),
+      ),
   ).action(async (opts: StoreOptions & { user?: string }) => {
     const userName = required(opts.user, '--user');
     await withPartners(opts, async (partners) => {
