@@ -476,6 +476,26 @@ export function createCustomersService(deps: {
     return row;
   }
 
+  /**
+   * The customer row locked for a full update of one of its profiles: 404 unless the caller's customer, then
+   * 428 without If-Match, 412 (carrying the profile as it is now, in `view`'s shape) when it is stale.
+   */
+  async function lockForUpdate(
+    trx: Trx,
+    ctx: CallerContext,
+    customerId: string,
+    expectedVersion: number | undefined,
+    view: (row: CustomerRow) => unknown,
+  ): Promise<CustomerRow> {
+    await visible(trx, ctx, customerId);
+    const current = await repo.lockCustomer(trx, customerId);
+    if (!current) throw notFound();
+    if (expectedVersion === undefined) throw new AppError('preconditionRequired');
+    if (current.version !== expectedVersion)
+      throw new AppError('preconditionFailed', { data: [view(current)] });
+    return current;
+  }
+
   // ── list filters ──
 
   const FILTER_FIELDS = ['CompanyName', 'Domain'] as const;
@@ -728,12 +748,7 @@ export function createCustomersService(deps: {
 
     async updateCompanyProfile(ctx, customerId, input, expectedVersion) {
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        await visible(trx, ctx, customerId);
-        const current = await repo.lockCustomer(trx, customerId);
-        if (!current) throw notFound();
-        if (expectedVersion === undefined) throw new AppError('preconditionRequired');
-        if (current.version !== expectedVersion)
-          throw new AppError('preconditionFailed', { data: [companyView(current)] });
+        const current = await lockForUpdate(trx, ctx, customerId, expectedVersion, companyView);
         const companyName = clean(input.companyName) ?? '';
         const registrationNumber = clean(input.organizationRegistrationNumber);
         const issues = [
@@ -757,7 +772,7 @@ export function createCustomersService(deps: {
           return companyView(current);
         const now = clock.now();
         if (
-          !(await repo.updateCompanyProfile(trx, customerId, expectedVersion, {
+          !(await repo.updateCompanyProfile(trx, customerId, current.version, {
             companyName,
             registrationNumber,
             now,
@@ -778,12 +793,7 @@ export function createCustomersService(deps: {
 
     async updateBillingProfile(ctx, customerId, input, expectedVersion) {
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        await visible(trx, ctx, customerId);
-        const current = await repo.lockCustomer(trx, customerId);
-        if (!current) throw notFound();
-        if (expectedVersion === undefined) throw new AppError('preconditionRequired');
-        if (current.version !== expectedVersion)
-          throw new AppError('preconditionFailed', { data: [billingView(current)] });
+        const current = await lockForUpdate(trx, ctx, customerId, expectedVersion, billingView);
         const { billing, issues } = billingIssues(input, 'billingProfile');
         if (issues.length > 0)
           // The body is the billing profile itself: its fields are named without the prefix.
@@ -793,7 +803,7 @@ export function createCustomersService(deps: {
         const afterFields = { ...billing, defaultAddress: addressView(billing.defaultAddress as never) };
         if (JSON.stringify(beforeFields) === JSON.stringify(afterFields)) return before;
         const now = clock.now();
-        const ok = await repo.updateBillingProfile(trx, customerId, expectedVersion, {
+        const ok = await repo.updateBillingProfile(trx, customerId, current.version, {
           ...billing,
           nameKey: foldForSearch(billing.companyName),
           now,
