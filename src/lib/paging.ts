@@ -98,3 +98,29 @@ export async function pageOf<Row, Item>(
     totalCount,
   };
 }
+
+/** How many rows a streamed export reads per query. */
+export const EXPORT_BATCH = 1000;
+
+/**
+ * The rows of a keyset-ordered selection, for a streamed export, mapped one by one. The first batch is read
+ * before this resolves, so a failing query is a clean error response rather than a cut file; each next batch
+ * starts after the last row of the one before, in its own short query (`fetch` opens its own transaction), so
+ * a long export holds no transaction open and its memory stays one batch.
+ */
+export async function keysetRows<Row, Out>(
+  fetch: (after: Row | undefined, limit: number) => Promise<Row[]>,
+  map: (row: Row) => Out,
+  batchSize = EXPORT_BATCH,
+): Promise<AsyncGenerator<Out>> {
+  const first = await fetch(undefined, batchSize);
+  return (async function* () {
+    let batch = first;
+    for (;;) {
+      for (const row of batch) yield map(row);
+      const last = batch[batch.length - 1];
+      if (batch.length < batchSize || last === undefined) return;
+      batch = await fetch(last, batchSize);
+    }
+  })();
+}

@@ -9,10 +9,11 @@ import type { CsvCell } from '../../lib/csv.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import type { ActivityRow, RecordPosition, RecordQuery, TextMatch } from './activity.repository.ts';
 import { countRecords, findRecords } from './activity.repository.ts';
 import { FILTER_FIELDS, FILTER_OPERATORS } from './activity.schemas.ts';
+import { invalidFilter, parseFilter } from '../../lib/filter.ts';
 
 export interface ActivityFilters {
   startDate?: string;
@@ -49,7 +50,6 @@ export const CSV_COLUMNS = [
   'Additional information',
 ];
 
-const EXPORT_BATCH = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -113,46 +113,9 @@ type ParsedFilter =
   | { field: 'Status'; value: 'succeeded' | 'failed' }
   | { field: 'CustomerName' | 'Action' | 'PartnerUser'; match: TextMatch };
 
-const invalidFilter = (...details: FieldIssue[]) => new AppError('invalidFilter', { details });
-
-/** Partner Center's `filter` JSON. Property names and the field/operator values match case-insensitively. */
-export function parseFilter(raw: string): ParsedFilter {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalidFilter({
-      field: 'filter',
-      reason: 'must be JSON: {"Field":"…","Value":"…","Operator":"…"}',
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw invalidFilter({ field: 'filter', reason: 'must be a JSON object with Field, Value and Operator' });
-  const props: Record<string, unknown> = {};
-  const issues: FieldIssue[] = [];
-  for (const [k, v] of Object.entries(parsed)) {
-    const key = k.toLowerCase();
-    if (key === 'field' || key === 'value' || key === 'operator') props[key] = v;
-    else
-      issues.push({ field: `filter.${k}`, reason: 'is not a known property (use Field, Value, Operator)' });
-  }
-  const field = FILTER_FIELDS.find(
-    (f) => typeof props.field === 'string' && f.toLowerCase() === props.field.toLowerCase(),
-  );
-  if (!field) issues.push({ field: 'filter.Field', reason: `must be one of ${FILTER_FIELDS.join(', ')}` });
-  const operator = FILTER_OPERATORS.find(
-    (o) => typeof props.operator === 'string' && o === props.operator.toLowerCase(),
-  );
-  if (!operator)
-    issues.push({ field: 'filter.Operator', reason: `must be one of ${FILTER_OPERATORS.join(', ')}` });
-  const value = typeof props.value === 'string' ? props.value.trim() : undefined;
-  if (!value || value.length > 200)
-    issues.push({ field: 'filter.Value', reason: 'must be a text of 1 to 200 characters' });
-  // The JSON escape \u0000 gets past the check of the raw query string; PostgreSQL cannot compare it.
-  else if (value.includes('\u0000'))
-    issues.push({ field: 'filter.Value', reason: 'must not contain the NUL character (U+0000)' });
-  if (issues.length || !field || !operator || !value) throw invalidFilter(...issues);
-
+/** Partner Center's `filter` JSON, with what each field of the activity log allows. */
+export function parseActivityFilter(raw: string): ParsedFilter {
+  const { field, operator, value } = parseFilter(raw, FILTER_FIELDS, FILTER_OPERATORS);
   if (field === 'CustomerId' || field === 'Status') {
     if (operator !== 'equals')
       throw invalidFilter({ field: 'filter.Operator', reason: `${field} supports only equals` });
@@ -180,7 +143,7 @@ function toQuery(
   if (filters.status) q.status = filters.status;
   if (filters.q?.trim()) q.text = filters.q.trim();
   if (filters.filter) {
-    const f = parseFilter(filters.filter);
+    const f = parseActivityFilter(filters.filter);
     if (f.field === 'CustomerId') {
       // Both ways of naming a customer must agree, or nothing can match.
       if (q.customerId && q.customerId !== f.value)
@@ -285,26 +248,17 @@ export function createActivityService(deps: { db: Db; clock: Clock }): ActivityS
       const range = resolveRange(filters, now);
       const query = toQuery(ctx.partnerId, filters, range);
       const order = filters.order ?? 'desc';
-      // The first batch is read before answering, so a failing query is a clean error response, not a cut file.
-      const first = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-        findRecords(trx, query, undefined, EXPORT_BATCH, order),
+      const rows = await keysetRows(
+        (last: ActivityRow | undefined, limit) =>
+          inPartnerTransaction(db, ctx.partnerId, (trx) =>
+            findRecords(trx, query, last && { at: last.position_at, id: last.id }, limit, order),
+          ),
+        toCsvRow,
       );
-      async function* rows(): AsyncGenerator<CsvCell[]> {
-        let batch = first;
-        for (;;) {
-          for (const row of batch) yield toCsvRow(row);
-          const last = batch[batch.length - 1];
-          if (batch.length < EXPORT_BATCH || !last) return;
-          const position = { at: last.position_at, id: last.id };
-          batch = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-            findRecords(trx, query, position, EXPORT_BATCH, order),
-          );
-        }
-      }
       const lastDay = range.to ? new Date(range.to.getTime() - 1) : now;
       return {
         filename: `activity-log-${isoDay(range.from)}-${isoDay(lastDay)}.csv`,
-        stream: csvStream(CSV_COLUMNS, rows()),
+        stream: csvStream(CSV_COLUMNS, rows),
       };
     },
   };

@@ -14,8 +14,9 @@ import type { CsvCell } from '../../lib/csv.ts';
 import { csvStream } from '../../lib/csv.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
+import { invalidFilter, parseFilter } from '../../lib/filter.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import { hashPassword, temporaryPassword } from '../../lib/passwords.ts';
 import { foldForSearch, isEmail } from '../../lib/text.ts';
 import { record } from '../activity/activity.record.ts';
@@ -34,7 +35,6 @@ import type {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A domain prefix: letters and digits, 1–27 characters, starting with a letter (PRODUCT.md feature 2). */
 const DOMAIN_PREFIX = /^[a-z][a-z0-9]{0,26}$/;
-const EXPORT_BATCH = 1000;
 export const CUSTOMER_CSV_COLUMNS = ['Microsoft ID', 'Company name', 'Primary domain name', 'Relationship'];
 
 /** What the customers module needs of the country rules (src/modules/countries). */
@@ -501,38 +501,10 @@ export function createCustomersService(deps: {
   const FILTER_FIELDS = ['CompanyName', 'Domain'] as const;
   const FILTER_OPERATORS = ['starts_with', 'substring'] as const;
 
-  function parseFilter(raw: string): NonNullable<CustomerQuery['text']> {
-    const fail = (reason: string, field = 'filter') =>
-      new AppError('invalidFilter', { details: [{ field, reason }] });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw fail('must be JSON: {"Field":"CompanyName","Value":"con","Operator":"starts_with"}');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw fail('must be a JSON object with Field, Value and Operator');
-    const props: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(parsed)) {
-      const key = k.toLowerCase();
-      if (key !== 'field' && key !== 'value' && key !== 'operator')
-        throw fail('is not a known property (use Field, Value, Operator)', `filter.${k}`);
-      props[key] = v;
-    }
-    const field = FILTER_FIELDS.find(
-      (f) => typeof props.field === 'string' && f.toLowerCase() === props.field.toLowerCase(),
-    );
-    if (!field) throw fail(`must be one of ${FILTER_FIELDS.join(', ')}`, 'filter.Field');
-    const operator = FILTER_OPERATORS.find(
-      (o) => typeof props.operator === 'string' && o === props.operator.toLowerCase(),
-    );
-    if (!operator) throw fail(`must be one of ${FILTER_OPERATORS.join(', ')}`, 'filter.Operator');
-    const value = typeof props.value === 'string' ? foldForSearch(props.value) : '';
-    if (value === '' || value.length > 200)
-      throw fail('must be a text of 1 to 200 characters', 'filter.Value');
-    if (value.includes('\u0000')) throw fail('must not contain the NUL character (U+0000)', 'filter.Value');
+  function parseCustomerFilter(raw: string): NonNullable<CustomerQuery['text']> {
+    const { field, operator, value } = parseFilter(raw, FILTER_FIELDS, FILTER_OPERATORS);
     return {
-      value,
+      value: foldForSearch(value),
       match: operator === 'starts_with' ? 'prefix' : 'contains',
       fields: field === 'CompanyName' ? 'name' : 'domain',
     };
@@ -545,11 +517,8 @@ export function createCustomersService(deps: {
     const text = f.q === undefined ? '' : foldForSearch(f.q);
     if (text !== '') q.text = { value: text, match: f.match ?? 'prefix', fields: 'any' };
     if (f.filter) {
-      if (q.text)
-        throw new AppError('invalidFilter', {
-          details: [{ field: 'filter', reason: 'use either q or filter, not both' }],
-        });
-      q.text = parseFilter(f.filter);
+      if (q.text) throw invalidFilter({ field: 'filter', reason: 'use either q or filter, not both' });
+      q.text = parseCustomerFilter(f.filter);
     }
     return q;
   }
@@ -707,25 +676,16 @@ export function createCustomersService(deps: {
       const sort = filters.sort ?? 'name';
       const order = filters.order ?? 'asc';
       const query = toQuery(ctx, filters);
-      // The first batch is read before answering, so a failing query is a clean error, not a cut file.
-      const first = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-        repo.findCustomerExportRows(trx, query, sort, order, undefined, EXPORT_BATCH),
+      const rows = await keysetRows(
+        (last: repo.CustomerExportRow | undefined, limit) =>
+          inPartnerTransaction(db, ctx.partnerId, (trx) =>
+            repo.findCustomerExportRows(trx, query, sort, order, last && positionOf(last, sort), limit),
+          ),
+        toCsvRow,
       );
-      async function* rows(): AsyncGenerator<CsvCell[]> {
-        let batch = first;
-        for (;;) {
-          for (const row of batch) yield toCsvRow(row);
-          const last = batch[batch.length - 1];
-          if (batch.length < EXPORT_BATCH || !last) return;
-          const position = positionOf(last, sort);
-          batch = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-            repo.findCustomerExportRows(trx, query, sort, order, position, EXPORT_BATCH),
-          );
-        }
-      }
       return {
         filename: `customers-${dayAt(clock.now())}.csv`,
-        stream: csvStream(CUSTOMER_CSV_COLUMNS, rows()),
+        stream: csvStream(CUSTOMER_CSV_COLUMNS, rows),
       };
     },
 
