@@ -1,83 +1,21 @@
-// Current and new password (twice), the rules shown, the API's reasons next to the field they concern. Used
-// by the forced change after a temporary password and by the voluntary change on My profile.
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
-import { ApiError, api, unwrap } from '../../api/client.ts';
+// A partner user's password change: the forced one after a temporary password and the voluntary one on My
+// profile.
+import type { ReactNode } from 'react';
+import { api, unwrap } from '../../api/client.ts';
 import { useProfile } from '../../app/auth.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TextField } from '../../components/TextField.tsx';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { PasswordChangeForm } from '../../components/PasswordChangeForm.tsx';
 
 export function PasswordForm(props: {
   currentLabel: string;
   onChanged: () => void | Promise<void>;
-  /** Further buttons beside the submit button. */
   children?: ReactNode;
 }) {
-  const { t } = useI18n();
   const profile = useProfile();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-  const mutation = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/v1/profiles/me/password', { body: { currentPassword: current, newPassword: next } })),
-    onSuccess: async () => {
-      setCurrent('');
-      setNext('');
-      setConfirm('');
-      await props.onChanged();
-    },
-  });
-  const error = mutation.error instanceof ApiError ? mutation.error : undefined;
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    setMismatch(next !== confirm);
-    if (next === confirm) mutation.mutate();
-  };
   return (
-    <form onSubmit={onSubmit} noValidate>
-      {mutation.isError && <ErrorAlert error={mutation.error} />}
-      <input type="hidden" name="username" autoComplete="username" value={profile.userName} readOnly />
-      <TextField
-        label={props.currentLabel}
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={current}
-        error={error?.fieldError('currentPassword')}
-        onChange={(e) => setCurrent(e.target.value)}
-      />
-      <TextField
-        label={t('changePassword.new')}
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={t('changePassword.rules')}
-        value={next}
-        error={error?.fieldError('newPassword')}
-        onChange={(e) => setNext(e.target.value)}
-      />
-      <TextField
-        label={t('changePassword.confirm')}
-        name="confirmPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        value={confirm}
-        error={mismatch ? t('changePassword.mismatch') : undefined}
-        onChange={(e) => setConfirm(e.target.value)}
-      />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={mutation.isPending}>
-          {mutation.isPending ? t('common.saving') : t('changePassword.submit')}
-        </button>
-        {props.children}
-      </div>
-    </form>
+    <PasswordChangeForm
+      userName={profile.userName}
+      change={(body) => unwrap(api.POST('/v1/profiles/me/password', { body }))}
+      {...props}
+    />
   );
 }
