@@ -5,7 +5,6 @@
 // API's reasons show next to their fields.
 import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -17,7 +16,8 @@ import type { BillingProfile, BillingProfileBody, CountryRules } from './custome
 import { fetchBillingProfile, useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import type { FieldErrors, Problem } from './forms.ts';
-import { apiProblems, inFormOrder, inputForField } from './forms.ts';
+import { inFormOrder } from './forms.ts';
+import { showRefusedUpdate } from './refusedUpdate.ts';
 import type { AddressValue, ContactValue } from './model.ts';
 import { addressBody, effectiveLocale, missingAddressParts } from './model.ts';
 
@@ -153,20 +153,14 @@ export function EditBillingForm(props: {
       { customerId: props.customerId, etag: base.attributes.etag, body: bodyOf(draft, base, rules) },
       {
         onSuccess: () => props.onDone(true),
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          if (error.status === 412) {
-            const current = error.data[0] as BillingProfile | undefined;
-            if (current) showCurrent(current);
-            // A refusal from a race at the very last moment carries no profile: read it.
-            else void fetchBillingProfile(props.customerId).then(showCurrent);
-            updateBilling.reset();
-          } else if (error.details.length > 0) {
-            const { errors: byInput, problems: list } = apiProblems(error, inputForField);
-            refuse(byInput, [...inFormOrder(byInput, INPUTS), ...list.filter((p) => !p.input)]);
-            updateBilling.reset();
-          }
-        },
+        onError: (error) =>
+          showRefusedUpdate<BillingProfile>(error, {
+            showCurrent,
+            readCurrent: () => fetchBillingProfile(props.customerId),
+            refuse,
+            inputs: INPUTS,
+            reset: updateBilling.reset,
+          }),
       },
     );
   };

@@ -3,7 +3,6 @@
 // (412), and the form then shows the current values and lists what was not saved.
 import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -13,7 +12,8 @@ import type { CompanyProfile } from './customers.queries.ts';
 import { fetchCompanyProfile, useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import type { FieldErrors, Problem } from './forms.ts';
-import { apiProblems, inFormOrder, inputForField } from './forms.ts';
+import { inFormOrder } from './forms.ts';
+import { showRefusedUpdate } from './refusedUpdate.ts';
 
 const INPUTS = ['companyName', 'registrationNumber'] as const;
 
@@ -86,19 +86,14 @@ export function EditCompanyForm(props: {
       },
       {
         onSuccess: () => props.onDone(true),
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          if (error.status === 412) {
-            const current = error.data[0] as CompanyProfile | undefined;
-            if (current) showCurrent(current);
-            else void fetchCompanyProfile(props.customerId).then(showCurrent);
-            updateCompany.reset();
-          } else if (error.details.length > 0) {
-            const { errors: byInput, problems: list } = apiProblems(error, inputForField);
-            refuse(byInput, [...inFormOrder(byInput, INPUTS), ...list.filter((p) => !p.input)]);
-            updateCompany.reset();
-          }
-        },
+        onError: (error) =>
+          showRefusedUpdate<CompanyProfile>(error, {
+            showCurrent,
+            readCurrent: () => fetchCompanyProfile(props.customerId),
+            refuse,
+            inputs: INPUTS,
+            reset: updateCompany.reset,
+          }),
       },
     );
   };
