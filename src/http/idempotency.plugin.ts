@@ -20,7 +20,7 @@
 // 5xx responses are not stored: the claim is released so that a retry runs again. The claim and the stored
 // response live in their own short transactions, not the handler's: a crash after the handler commits and
 // before the response is stored lets a retry run again once the claim's lease (5 minutes) has lapsed.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
@@ -28,6 +28,7 @@ import type { Db } from '../db/database.ts';
 import { inPartnerTransaction } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
+import { seal, unseal } from '../lib/seal.ts';
 import type { Claim, StoredResponse } from './idempotency.repository.ts';
 import { claimKey, completeKey, findKey, releaseKey } from './idempotency.repository.ts';
 
@@ -95,22 +96,6 @@ export function storedRequestId(partnerId: string, requestId: string): string {
 
 function bodyKey(partnerId: string, requestId: string): Buffer {
   return createHash('sha256').update(`key\0${partnerId}\0${requestId}`).digest();
-}
-
-const SEALED = 'v1.';
-
-function seal(body: string, key: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(body, 'utf8'), cipher.final()]);
-  return SEALED + Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
-}
-
-function unseal(sealed: string, key: Buffer): string {
-  const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -17,7 +17,7 @@
 // Removal. What blocks it (active subscriptions, reservations and software not cancelled, transfers in flight)
 // belongs to features that add themselves as blocker providers; the preflight and the removal run the same list,
 // the removal inside its own transaction, so nothing that appeared in between slips through.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db, Trx } from '../../db/database.ts';
 import { inPartnerTransaction } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -25,6 +25,7 @@ import type { CallerContext } from '../../lib/context.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { seal, unseal } from '../../lib/seal.ts';
 import { hashSecret, newSecret } from '../../lib/tokens.ts';
 import { record } from '../activity/activity.record.ts';
 import type { CustomerView, CustomersService } from '../customers/customers.service.ts';
@@ -88,8 +89,6 @@ export type RemovedCustomerView = Omit<CustomerView, 'relationshipToPartner' | '
 
 // ── sealing the link's token ──
 
-const SEALED = 'v1.';
-
 /** The key links are sealed with, from the owner connection's credentials (see the header comment). */
 export function invitationLinkKey(ownerUrl: string): Buffer {
   let secret = ownerUrl;
@@ -103,23 +102,10 @@ export function invitationLinkKey(ownerUrl: string): Buffer {
   return createHash('sha256').update(`relationship-invitation-links\0${secret}`).digest();
 }
 
-function seal(token: string, key: Buffer, aad: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const data = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
-  return SEALED + Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
-}
-
-/** The token, or undefined when it does not open with this key (or was tampered with). */
-function unseal(sealed: string, key: Buffer, aad: string): string | undefined {
-  if (!sealed.startsWith(SEALED)) return undefined;
+/** The token, or undefined when it does not open with this key (the key changed, or it was tampered with). */
+function openLink(sealed: string, key: Buffer, aad: string): string | undefined {
   try {
-    const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return unseal(sealed, key, aad);
   } catch {
     return undefined;
   }
@@ -223,7 +209,7 @@ export function createRelationshipsService(deps: RelationshipsServiceDeps) {
         await repo.lockLinkChoice(trx, ctx.partnerId, includeDap);
         const now = clock.now();
         const current = await repo.currentInvitation(trx, ctx.partnerId, includeDap, now);
-        const currentToken = current && unseal(current.token_sealed, linkKey, aadOf(current));
+        const currentToken = current && openLink(current.token_sealed, linkKey, aadOf(current));
         let row = current;
         let token = currentToken;
         if (!row || !token) {
