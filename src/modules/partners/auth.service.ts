@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { inPartnerTransaction } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
+import { accountLockedError, afterWrongPassword } from '../../lib/lockout.ts';
 import { AppError } from '../../lib/errors.ts';
 import { dummyPasswordHash, hashPassword, passwordIssues, verifyPassword } from '../../lib/passwords.ts';
 import { hashSecret, newSecret } from '../../lib/tokens.ts';
@@ -64,15 +65,6 @@ export function createAuthService(deps: {
   profiles: Pick<PartnersService, 'me'>;
 }) {
   const { db, config, clock, profiles } = deps;
-  const { maxFailedSignIns, lockoutSeconds } = config.auth;
-
-  function lockedError(until: Date): AppError {
-    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 1000));
-    return new AppError('accountLocked', {
-      headers: { 'retry-after': String(retryAfterSeconds) },
-      data: [{ retryAfterSeconds }],
-    });
-  }
 
   /**
    * Checks the password, keeps the failure counter and lockout, and on success stores a new session.
@@ -117,14 +109,12 @@ export function createAuthService(deps: {
         return { result: 'invalid' };
       }
       if (!passwordOk) {
-        const failures = user.failed_sign_ins + 1;
-        const lock = failures >= maxFailedSignIns;
-        // Locking starts a fresh count, so after the lockout the user has the full number of attempts.
-        const lockedUntil = lock ? new Date(now.getTime() + lockoutSeconds * 1000) : null;
-        await setSignInCounters(trx, candidate.partner_id, user.id, {
-          failedSignIns: lock ? 0 : failures,
-          lockedUntil,
-        });
+        const { failures, failedSignIns, lockedUntil } = afterWrongPassword(
+          user.failed_sign_ins,
+          now,
+          config.auth,
+        );
+        await setSignInCounters(trx, candidate.partner_id, user.id, { failedSignIns, lockedUntil });
         await recordAs(
           trx,
           candidate.partner_id,
@@ -161,7 +151,7 @@ export function createAuthService(deps: {
         instance: partner!.instance,
       };
     });
-    if (outcome.result === 'locked') throw lockedError(outcome.until);
+    if (outcome.result === 'locked') throw accountLockedError(outcome.until, clock.now());
     if (outcome.result !== 'ok') throw new AppError('invalidCredentials');
     return {
       ...outcome,

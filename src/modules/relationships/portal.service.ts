@@ -16,6 +16,7 @@ import { inPartnerTransaction } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { CustomerContext } from '../../lib/context.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
+import { accountLockedError, afterWrongPassword } from '../../lib/lockout.ts';
 import { dummyPasswordHash, hashPassword, passwordIssues, verifyPassword } from '../../lib/passwords.ts';
 import { hashSecret, newSecret } from '../../lib/tokens.ts';
 import type { Actor } from '../activity/activity.record.ts';
@@ -88,7 +89,6 @@ export function createPortalService(deps: {
   countries: Pick<CountryRules, 'addressIssues'>;
 }) {
   const { db, clock, instances, countries } = deps;
-  const { maxFailedSignIns, lockoutSeconds } = deps.config.auth;
 
   const actorOf = (cctx: CustomerContext): Actor => ({
     kind: 'customer',
@@ -154,14 +154,12 @@ export function createPortalService(deps: {
           return { result: 'locked', until: user.locked_until };
         if (user.state !== 'active') return { result: 'invalid' };
         if (!passwordOk) {
-          const failures = user.failed_sign_ins + 1;
-          const lock = failures >= maxFailedSignIns;
-          // Locking starts a fresh count, so after the lockout the user has the full number of attempts.
-          await portal.recordAttempt(trx, user.id, {
-            failedSignIns: lock ? 0 : failures,
-            lockedUntil: lock ? new Date(now.getTime() + lockoutSeconds * 1000) : null,
-            signedInAt: null,
-          });
+          const { failedSignIns, lockedUntil } = afterWrongPassword(
+            user.failed_sign_ins,
+            now,
+            deps.config.auth,
+          );
+          await portal.recordAttempt(trx, user.id, { failedSignIns, lockedUntil, signedInAt: null });
           return { result: 'invalid' };
         }
         await portal.recordAttempt(trx, user.id, { failedSignIns: 0, lockedUntil: null, signedInAt: now });
@@ -173,16 +171,7 @@ export function createPortalService(deps: {
         });
         return { result: 'ok', mustChangePassword: user.must_change_password };
       });
-      if (outcome.result === 'locked') {
-        const retryAfterSeconds = Math.max(
-          1,
-          Math.ceil((outcome.until.getTime() - clock.now().getTime()) / 1000),
-        );
-        throw new AppError('accountLocked', {
-          headers: { 'retry-after': String(retryAfterSeconds) },
-          data: [{ retryAfterSeconds }],
-        });
-      }
+      if (outcome.result === 'locked') throw accountLockedError(outcome.until, clock.now());
       if (outcome.result !== 'ok') throw new AppError('invalidCredentials');
       const session = await portal.resolveCustomerSession(db, tokenHash);
       if (!session) throw new AppError('invalidCredentials');
