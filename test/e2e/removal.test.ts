@@ -94,6 +94,8 @@ describeInBrowser('console: removing a reseller relationship', () => {
     await dialog.getByRole('button', { name: 'Remove the relationship' }).click();
     await heading(p, 'Customers');
     expect(new URL(p.url()).pathname).toBe('/customers');
+    // The list, read again: the partner's only customer is gone (count() alone would not wait for it).
+    await p.getByText('You have no customers yet.').waitFor();
     expect(await p.getByRole('cell', { name: 'Leaving Soon Ltd' }).count()).toBe(0);
     await checkPage(p, 'customers-after-removal');
 
