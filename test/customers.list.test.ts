@@ -3,6 +3,7 @@
 // neutralising formula cells, billing and company profile edits guarded by If-Match with before/after in the
 // activity log, agreements; and another partner sees none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { etagOf } from '../src/http/etag.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
 import { createCustomer, customerBody, uniquePrefix } from './helpers/customers.ts';
@@ -12,14 +13,12 @@ import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.
 describe('the customer list', () => {
   let t: TestApp;
   let admin: TestUser;
-  let partnerId: string;
   const made: Record<string, { id: string; domain: string }> = {};
 
   beforeAll(async () => {
     t = await createTestApp();
     const p = await createPartnerWithAdmin(t.store);
     admin = p.admin;
-    partnerId = p.partner.id;
     for (const [key, name, prefix] of [
       ['cafe', 'Café Zürich AG', 'cafezurich'],
       ['contoso', 'Contoso Ltd', 'contoso'],
@@ -190,15 +189,15 @@ describe('the customer list', () => {
     const put = await t.app.inject({
       method: 'PUT',
       url: `/v1/customers/${id}/profiles/billing`,
-      headers: { ...bearer(other.admin.token), 'if-match': '"x"' },
+      // A well-formed ETag of the customer: a malformed one is refused (412) before anything is looked up.
+      headers: { ...bearer(other.admin.token), 'if-match': etagOf(id, 1) },
       payload: customerBody().billingProfile,
     });
-    expect([404, 412]).toContain(put.statusCode);
+    expect(put.statusCode).toBe(404);
     // Nothing about the partner's customers in its own list, searched by the other partner's domain.
     expect((await get(`/v1/customers?q=${made.contoso!.domain}`, other.admin.token)).json().totalCount).toBe(
       0,
     );
-    void partnerId;
   });
 });
 
