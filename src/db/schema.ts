@@ -221,6 +221,92 @@ export interface CustomerSessionsTable {
   expires_at: Date;
 }
 
+// ── offers, orders and subscriptions (migration 20261203T1200_offers_subscriptions) ──
+
+export type ProductKind = 'onlineService' | 'azure' | 'azurePlan' | 'reservation' | 'software';
+export type Term = 'P1M' | 'P1Y' | 'P3Y';
+export type BillingCycle = 'monthly' | 'annual' | 'triennial' | 'oneTime' | 'none';
+export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'cancelled';
+
+export interface CatalogMarketsTable {
+  country: string;
+  currency: string;
+}
+
+export interface OffersTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  product_kind: ProductKind;
+  billing_type: 'license' | 'usage';
+  unit_type: string;
+  terms: Term[];
+  billing_cycles: BillingCycle[];
+  min_quantity: number;
+  max_quantity: number;
+  parent_offer_ids: string[];
+  countries: string[];
+  instances: ('global' | 'usgov' | 'germany')[];
+  cancellable: boolean;
+  is_available: Generated<boolean>;
+  search_key: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface OfferPricesTable {
+  offer_id: string;
+  currency: string;
+  term: Term | 'none';
+  billing_cycle: BillingCycle;
+  /** Minor units of the currency. */
+  unit_price: number;
+}
+
+export interface OrdersTable {
+  id: string;
+  partner_id: string;
+  customer_id: string;
+  currency: string;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  partner_id: string;
+  customer_id: string;
+  order_id: string;
+  line_item_number: number;
+  offer_id: string;
+  offer_name: string;
+  product_kind: ProductKind;
+  billing_type: 'license' | 'usage';
+  unit_type: string;
+  friendly_name: string;
+  quantity: number;
+  term: Term | null;
+  billing_cycle: BillingCycle;
+  auto_renew: boolean;
+  currency: string;
+  unit_price: number | null;
+  status: Generated<SubscriptionStatus>;
+  suspension_reasons: Generated<string[]>;
+  parent_subscription_id: string | null;
+  azure_subscription_id: string | null;
+  support_partner_id: string | null;
+  creation_date: Date;
+  effective_start_date: Date;
+  commitment_end_date: Date | null;
+  suspended_at: Date | null;
+  deletion_due_at: Date | null;
+  cancelled_at: Date | null;
+  deleted_at: Date | null;
+  updated_at: Date;
+  version: Generated<number>;
+}
+
 export interface DB {
   partners: PartnersTable;
   partner_users: PartnerUsersTable;
@@ -238,4 +324,9 @@ export interface DB {
   relationship_invitations: RelationshipInvitationsTable;
   relationship_acceptances: RelationshipAcceptancesTable;
   customer_sessions: CustomerSessionsTable;
+  catalog_markets: CatalogMarketsTable;
+  offers: OffersTable;
+  offer_prices: OfferPricesTable;
+  orders: OrdersTable;
+  subscriptions: SubscriptionsTable;
 }

@@ -146,6 +146,56 @@ export const errorCatalog = {
     status: 409,
     message: 'The relationship cannot be removed yet; see data for what blocks it and how to clear it.',
   },
+  // 1008xx offers, orders and subscriptions
+  offerNotFound: { code: 100801, status: 404, message: 'No such offer in the catalog.' },
+  subscriptionNotFound: { code: 100802, status: 404, message: 'Subscription not found.' },
+  orderNotFound: { code: 100803, status: 404, message: 'Order not found.' },
+  noResellerRelationship: {
+    code: 20002,
+    status: 403,
+    message: 'You have no active reseller relationship with this customer; request one first.',
+  },
+  customerAgreementRequired: {
+    code: 100804,
+    status: 409,
+    message:
+      'The customer has not accepted the customer agreement: confirm their acceptance before ordering.',
+  },
+  subscriptionSuspended: {
+    code: 100805,
+    status: 409,
+    message: 'The subscription is suspended: reactivate it before changing its quantity.',
+  },
+  subscriptionNotSuspendable: {
+    code: 100806,
+    status: 409,
+    message: 'Reservations and software cannot be suspended; cancel them instead.',
+  },
+  subscriptionNotCancellable: {
+    code: 100807,
+    status: 409,
+    message: 'Only reservations and software can be cancelled; suspend this subscription instead.',
+  },
+  subscriptionEnded: {
+    code: 100808,
+    status: 409,
+    message: 'The subscription is deleted or cancelled and can no longer change.',
+  },
+  parentSubscriptionInactive: {
+    code: 100809,
+    status: 409,
+    message: 'The add-on’s base subscription is not active: reactivate the base subscription first.',
+  },
+  quantityBelowAssigned: {
+    code: 100810,
+    status: 409,
+    message: 'The quantity cannot drop below the licenses assigned to users; remove licenses first.',
+  },
+  supportContactNotEligible: {
+    code: 100811,
+    status: 400,
+    message: 'The support contact must be a partner with a reseller relationship with this customer.',
+  },
   // 1009xx server
   internal: {
     code: 100901,

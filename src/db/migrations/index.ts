@@ -3,6 +3,7 @@ import * as foundation from './20261128T1900_foundation.ts';
 import * as customers from './20261202T1700_customers.ts';
 import * as relationships from './20261202T1800_relationships.ts';
 import * as customerListAtScale from './20261203T0900_customer_list_at_scale.ts';
+import * as offersSubscriptions from './20261203T1200_offers_subscriptions.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1700_customers': customers,
   '20261202T1800_relationships': relationships,
   '20261203T0900_customer_list_at_scale': customerListAtScale,
+  '20261203T1200_offers_subscriptions': offersSubscriptions,
 };

@@ -46,6 +46,10 @@ export const OPERATIONS = {
   'relationships.request': [GA, AA, SA],
   'relationships.remove': [GA],
   'customerUsers.manage': [GA, AA, UMA],
+  // The catalog is no secret: anyone working for a partner may read it.
+  'offers.view': [GA, AA, SA, HA, BA, UMA],
+  // Seeing a customer's subscriptions goes with seeing the customer; changing them is selling.
+  'subscriptions.view': [GA, AA, SA, HA],
   'subscriptions.manage': [GA, AA, SA],
   'transfers.manage': [GA, AA, SA],
   'transfers.view': [GA, AA, SA, BA],
