@@ -25,6 +25,8 @@ import { createCountriesService } from './modules/countries/countries.service.ts
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
+import { offersRoutes } from './modules/offers/offers.routes.ts';
+import { createOffersService } from './modules/offers/offers.service.ts';
 import { apiTokensRoutes } from './modules/partners/apitokens.routes.ts';
 import { createApiTokensService } from './modules/partners/apitokens.service.ts';
 import { authRoutes } from './modules/partners/auth.routes.ts';
@@ -92,6 +94,7 @@ export async function buildApp(deps: AppDeps) {
     blockers: deps.relationshipBlockers ?? [],
   });
   const portal = createPortalService({ db: store.app, clock, config, instances, countries });
+  const offers = createOffersService({ db: store.app });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -125,6 +128,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(customersRoutes, { customers });
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
+  await app.register(offersRoutes, { offers });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

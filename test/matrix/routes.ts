@@ -294,6 +294,13 @@ export const ROUTES: Record<string, RouteSpec> = {
     params: async (fx) => ({ partnerId: fx.partnerId }),
     isolation: { none: 'the customer user’s own organisation (tests: relationships.portal)' },
   },
+  // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.
+  'GET /v1/offers': { roles: EVERY_ROLE, isolation: 'list' },
+  'GET /v1/offers/:offerId': {
+    roles: EVERY_ROLE,
+    params: async () => ({ offerId: 'M365-E3' }),
+    isolation: { none: 'the operator’s catalog, the same for every partner of a cloud instance' },
+  },
   'GET /v1/countryvalidationrules/:iso2': {
     roles: EVERY_ROLE,
     params: async () => ({ iso2: 'US' }),
