@@ -3545,6 +3545,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the offer catalog
+         * @description Offers available in your cloud instance, sorted by name. `country` keeps the offers sold there with their prices in that market’s currency (an unknown country is a 400 on field `country`); `q` searches names and ids (case- and accent-insensitive, anywhere in them); `parentOfferId` lists the add-ons of an offer. Cursor paging.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent, Billing admin, User management admin (operation `offers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    billingType?: "license" | "usage";
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description ISO 3166 alpha-2 country: only offers sold there, priced in its market’s currency */
+                    country?: string;
+                    /** @description Only the add-ons of this offer */
+                    parentOfferId?: string;
+                    productKind?: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                    /** @description Part of the offer name or id (case- and accent-insensitive) */
+                    q?: string;
+                    /** @description Page size */
+                    size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "Offer";
+                                };
+                                billingCycles: ("monthly" | "annual" | "triennial" | "oneTime" | "none")[];
+                                /**
+                                 * @description license: charged per seat; usage: charged from rated usage (quantity is always 1)
+                                 * @enum {unknown}
+                                 */
+                                billingType: "license" | "usage";
+                                /** @description Subscriptions are cancelled (reservations, software) rather than suspended */
+                                cancellable: boolean;
+                                /** @description ISO 3166 alpha-2 codes, or ["*"]: every market */
+                                countries: string[];
+                                currency: string | null;
+                                description: string;
+                                /** @description The offer id you order with */
+                                id: string;
+                                /** @description Bought on top of a subscription to one of prerequisiteOffers */
+                                isAddOn: boolean;
+                                maximumQuantity: number;
+                                minimumQuantity: number;
+                                name: string;
+                                prerequisiteOffers: string[];
+                                /** @description Per currency, term and billing cycle; only the market’s currency when `country` was given */
+                                prices: {
+                                    /** @enum {unknown} */
+                                    billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                    /** @description ISO 4217 currency code */
+                                    currency: string;
+                                    /**
+                                     * @description "none" for offers without a commitment term
+                                     * @enum {unknown}
+                                     */
+                                    term: "P1M" | "P1Y" | "P3Y" | "none";
+                                    /** @description Per unit, in the currency’s minor units (cents) */
+                                    unitPrice: number;
+                                }[];
+                                /** @enum {unknown} */
+                                productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                                /** @description Commitment terms (ISO 8601 durations); empty: no commitment */
+                                terms: ("P1M" | "P1Y" | "P3Y")[];
+                                /** @description What a unit of quantity is, e.g. Licenses */
+                                unitType: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{offerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an offer
+         * @description One offer of your cloud instance’s catalog with its prices; with `country`, only if it is sold there, priced in that market’s currency. Retired offers are not found.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent, Billing admin, User management admin (operation `offers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 3166 alpha-2 country: only offers sold there, priced in its market’s currency */
+                    country?: string;
+                };
+                header?: never;
+                path: {
+                    offerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Offer";
+                            };
+                            billingCycles: ("monthly" | "annual" | "triennial" | "oneTime" | "none")[];
+                            /**
+                             * @description license: charged per seat; usage: charged from rated usage (quantity is always 1)
+                             * @enum {unknown}
+                             */
+                            billingType: "license" | "usage";
+                            /** @description Subscriptions are cancelled (reservations, software) rather than suspended */
+                            cancellable: boolean;
+                            /** @description ISO 3166 alpha-2 codes, or ["*"]: every market */
+                            countries: string[];
+                            currency: string | null;
+                            description: string;
+                            /** @description The offer id you order with */
+                            id: string;
+                            /** @description Bought on top of a subscription to one of prerequisiteOffers */
+                            isAddOn: boolean;
+                            maximumQuantity: number;
+                            minimumQuantity: number;
+                            name: string;
+                            prerequisiteOffers: string[];
+                            /** @description Per currency, term and billing cycle; only the market’s currency when `country` was given */
+                            prices: {
+                                /** @enum {unknown} */
+                                billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                /** @description ISO 4217 currency code */
+                                currency: string;
+                                /**
+                                 * @description "none" for offers without a commitment term
+                                 * @enum {unknown}
+                                 */
+                                term: "P1M" | "P1Y" | "P3Y" | "none";
+                                /** @description Per unit, in the currency’s minor units (cents) */
+                                unitPrice: number;
+                            }[];
+                            /** @enum {unknown} */
+                            productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                            /** @description Commitment terms (ISO 8601 durations); empty: no commitment */
+                            terms: ("P1M" | "P1Y" | "P3Y")[];
+                            /** @description What a unit of quantity is, e.g. Licenses */
+                            unitType: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partnerusers": {
         parameters: {
             query?: never;
