@@ -141,7 +141,7 @@ describe('partnerdesk CLI', () => {
     expect(first.stdout).toContain(
       'Created customer Contoso Pharmacy (contosopharmacy.onpartnerdesk.com) of Demo Reseller',
     );
-    expect(first.stdout).toMatch(/Demo data seeded: 16 created/);
+    expect(first.stdout).toMatch(/Demo data seeded: 17 created/);
 
     const partners = await client.query<{ name: string; instance: string; kind: string; country: string }>(
       'select name, instance, kind, country from partners order by name',

@@ -1,7 +1,8 @@
-// The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): two partners, a
-// few Demo Reseller users, one per role, all with the published demo password, and a few customers of each
-// partner. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
+// The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): the demo offer
+// catalog (src/demo/catalog.json), two partners, a few Demo Reseller users, one per role, all with the
+// published demo password, and a few customers of each partner. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
 // installation) is left as it is.
+import fs from 'node:fs';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -12,6 +13,8 @@ import { createCountriesService } from '../modules/countries/countries.service.t
 import type { CreateCustomerInput, CustomersService } from '../modules/customers/customers.service.ts';
 import { createCustomersService } from '../modules/customers/customers.service.ts';
 import type { InstanceId } from '../modules/instances/instances.ts';
+import type { CatalogAdmin } from '../modules/offers/offers.service.ts';
+import { createCatalogAdmin } from '../modules/offers/offers.service.ts';
 import { createInstanceService } from '../modules/instances/instances.ts';
 import type { AuthService } from '../modules/partners/auth.service.ts';
 import { createAuthService } from '../modules/partners/auth.service.ts';
@@ -236,6 +239,8 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
 ];
 
 export interface SeedDeps {
+  /** On the owner connection: the request-path role cannot write the catalog. */
+  catalog: Pick<CatalogAdmin, 'isEmpty' | 'importCatalog'>;
   partners: Pick<
     PartnersService,
     'createPartner' | 'createUser' | 'findUserPartner' | 'findPartnerById' | 'listPartners'
@@ -294,9 +299,22 @@ function customerInput(c: DemoCustomer, domain: string, now: Date): CreateCustom
   };
 }
 
+/** The demo offer catalog, as `partnerdesk offers import` reads a catalog file. */
+export function demoCatalog(): unknown {
+  return JSON.parse(fs.readFileSync(new URL('./catalog.json', import.meta.url), 'utf8'));
+}
+
 export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
   const { partners, auth, customers } = deps;
   const result: SeedResult = { created: [], existing: [] };
+
+  // The catalog first (orders need it). Importing the same file again changes nothing; an operator's own
+  // offers that the demo file lacks would be retired, so a store that has a catalog keeps it.
+  if (!(await deps.catalog.isEmpty())) result.existing.push('offer catalog');
+  else {
+    const imported = await deps.catalog.importCatalog(demoCatalog());
+    result.created.push(`offer catalog: ${imported.added} offers in ${imported.markets} markets`);
+  }
 
   for (const demo of DEMO_PARTNERS) {
     let owner = await partners.findUserPartner(demo.admin.userName);
@@ -406,7 +424,8 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     instances,
     countries: createCountriesService(),
   });
-  return { partners, auth, customers, instances, clock };
+  const catalog = createCatalogAdmin({ owner: store.owner, clock });
+  return { partners, auth, customers, instances, clock, catalog };
 }
 
 /** What start-up prints while the demo sign-in works. */
