@@ -9,6 +9,7 @@ import { runServer } from '../main.ts';
 import type { StoreOptions } from './common.ts';
 import { configWith, fail, note, out, storeOptions, withCliStore } from './common.ts';
 import { registerCustomerCommands } from './customers.commands.ts';
+import { registerOfferCommands } from './offers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
 
 function version(): string {
@@ -90,7 +91,7 @@ export function buildProgram(): Command {
     program
       .command('seed')
       .description(
-        'add the demo partners and users (Demo Reseller, Northwind Cloud) to the store; safe to repeat',
+        'add the demo offer catalog, partners and users (Demo Reseller, Northwind Cloud) to the store; safe to repeat',
       ),
   ).action(async (opts: StoreOptions) => {
     await withCliStore(opts, async (store, config) => {
@@ -108,6 +109,7 @@ export function buildProgram(): Command {
 
   registerPartnerCommands(program);
   registerCustomerCommands(program);
+  registerOfferCommands(program);
   return program;
 }
 
