@@ -12,7 +12,12 @@ export const PriceSchema = Type.Object({
   currency: Type.String({ description: 'ISO 4217 currency code' }),
   term: Type.Enum([...TERMS, 'none'], { description: '"none" for offers without a commitment term' }),
   billingCycle: Type.Enum([...BILLING_CYCLES]),
-  unitPrice: Type.Integer({ minimum: 0, description: 'Per unit, in the currency’s minor units (cents)' }),
+  unitPrice: Type.Integer({
+    minimum: 0,
+    description:
+      'Per unit and billing period (a month when monthly, a year when annual, the whole purchase when ' +
+      'oneTime), in the currency’s minor units (cents; whole yen for JPY)',
+  }),
 });
 
 export const OfferSchema = Type.Object({
