@@ -3629,7 +3629,7 @@ export interface paths {
                                      * @enum {unknown}
                                      */
                                     term: "P1M" | "P1Y" | "P3Y" | "none";
-                                    /** @description Per unit, in the currency’s minor units (cents) */
+                                    /** @description Per unit and billing period (a month when monthly, a year when annual, the whole purchase when oneTime), in the currency’s minor units (cents; whole yen for JPY) */
                                     unitPrice: number;
                                 }[];
                                 /** @enum {unknown} */
@@ -3767,7 +3767,7 @@ export interface paths {
                                  * @enum {unknown}
                                  */
                                 term: "P1M" | "P1Y" | "P3Y" | "none";
-                                /** @description Per unit, in the currency’s minor units (cents) */
+                                /** @description Per unit and billing period (a month when monthly, a year when annual, the whole purchase when oneTime), in the currency’s minor units (cents; whole yen for JPY) */
                                 unitPrice: number;
                             }[];
                             /** @enum {unknown} */
