@@ -15,7 +15,7 @@ import { BIN, childEnv } from './helpers/child.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase, testConfig } from './helpers/db.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
-import { catalogOf, licenseOffer, softwareOffer, usageOffer } from './helpers/offers.ts';
+import { catalogOf, licenseOffer, softwareOffer, usageOffer } from './helpers/catalog-files.ts';
 
 interface Run {
   code: number;

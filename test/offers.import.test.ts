@@ -9,7 +9,7 @@ import { findOffers, marketOf } from '../src/modules/offers/offers.repository.ts
 import { importCatalog, validateCatalog } from '../src/modules/offers/offers.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
-import type { TestOffer } from './helpers/offers.ts';
+import type { TestOffer } from './helpers/catalog-files.ts';
 import {
   TEST_MARKETS,
   catalogOf,
@@ -18,7 +18,7 @@ import {
   reservationOffer,
   softwareOffer,
   usageOffer,
-} from './helpers/offers.ts';
+} from './helpers/catalog-files.ts';
 
 /** The field issues of a refused import. */
 async function problems(run: () => unknown): Promise<{ field: string; reason: string }[]> {

@@ -7,14 +7,14 @@ import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
-import type { TestOffer } from './helpers/offers.ts';
+import type { TestOffer } from './helpers/catalog-files.ts';
 import {
   importTestCatalog,
   licenseOffer,
   reservationOffer,
   softwareOffer,
   usageOffer,
-} from './helpers/offers.ts';
+} from './helpers/catalog-files.ts';
 
 const OFFERS: TestOffer[] = [
   licenseOffer('M365-E3', 'Microsoft 365 E3', { price: 3600, maximumQuantity: 50000 }),
