@@ -271,6 +271,20 @@ export interface OrdersTable {
   currency: string;
   created_by: string;
   created_at: Date;
+  /** The line items as ordered (migration 20261203T1300_subscriptions_order_lines). */
+  line_items: ColumnType<OrderLineItem[], string, string>;
+}
+
+/** One line of an order as it was placed. */
+export interface OrderLineItem {
+  lineItemNumber: number;
+  offerId: string;
+  subscriptionId: string;
+  parentSubscriptionId: string | null;
+  friendlyName: string;
+  quantity: number;
+  termDuration: Term | null;
+  billingCycle: BillingCycle;
 }
 
 export interface SubscriptionsTable {

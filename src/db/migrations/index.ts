@@ -4,6 +4,7 @@ import * as customers from './20261202T1700_customers.ts';
 import * as relationships from './20261202T1800_relationships.ts';
 import * as customerListAtScale from './20261203T0900_customer_list_at_scale.ts';
 import * as offersSubscriptions from './20261203T1200_offers_subscriptions.ts';
+import * as subscriptionsOrderLines from './20261203T1300_subscriptions_order_lines.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1800_relationships': relationships,
   '20261203T0900_customer_list_at_scale': customerListAtScale,
   '20261203T1200_offers_subscriptions': offersSubscriptions,
+  '20261203T1300_subscriptions_order_lines': subscriptionsOrderLines,
 };
