@@ -36,6 +36,12 @@ import { createPartnersService } from './modules/partners/partners.service.ts';
 import { portalRoutes } from './modules/relationships/portal.routes.ts';
 import { createPortalService } from './modules/relationships/portal.service.ts';
 import { relationshipsRoutes } from './modules/relationships/relationships.routes.ts';
+import { createOrdersService } from './modules/subscriptions/orders.service.ts';
+import { subscriptionsRoutes } from './modules/subscriptions/subscriptions.routes.ts';
+import {
+  createSubscriptionsService,
+  subscriptionBlockers,
+} from './modules/subscriptions/subscriptions.service.ts';
 import type { BlockerProvider } from './modules/relationships/relationships.service.ts';
 import {
   createRelationshipsService,
@@ -49,7 +55,10 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** The built console (default: dist/web of this checkout). */
   consoleDir?: string;
-  /** What can block removing a reseller relationship (features that can add theirs; tests inject one). */
+  /**
+   * More of what can block removing a reseller relationship, after the features' own (active subscriptions);
+   * tests inject one.
+   */
   relationshipBlockers?: readonly BlockerProvider[];
 }
 
@@ -91,10 +100,12 @@ export async function buildApp(deps: AppDeps) {
     instances,
     partners,
     customers,
-    blockers: deps.relationshipBlockers ?? [],
+    blockers: [subscriptionBlockers, ...(deps.relationshipBlockers ?? [])],
   });
   const portal = createPortalService({ db: store.app, clock, config, instances, countries });
   const offers = createOffersService({ db: store.app });
+  const orders = createOrdersService({ db: store.app, clock, customers });
+  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -129,6 +140,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
   await app.register(offersRoutes, { offers });
+  await app.register(subscriptionsRoutes, { orders, subscriptions });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

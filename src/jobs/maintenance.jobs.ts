@@ -1,10 +1,11 @@
 // The periodic housekeeping job: every 10 minutes, expired sign-in sessions (partners' and customers') and
 // expired idempotency records are deleted, so no table grows without bound and an expired token does not linger
-// in backups.
+// in backups. Suspended subscriptions not reactivated within 90 days are deleted.
 import type { Db } from '../db/database.ts';
 // The idempotency layer owns its table and its notion of "expired" (a lapsed claim lease included).
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.plugin.ts';
 import { purgeExpiredCustomerSessions } from '../modules/relationships/portal.repository.ts';
+import { deleteDueSubscriptions } from '../modules/subscriptions/subscriptions.service.ts';
 import { purgeExpiredSessions } from './maintenance.repository.ts';
 
 export const MAINTENANCE_JOB = 'maintenance.purge-expired';
@@ -13,9 +14,15 @@ export const MAINTENANCE_CRON = '*/10 * * * *';
 export async function runMaintenance(
   owner: Db,
   now: Date,
-): Promise<{ sessions: number; customerSessions: number; idempotencyKeys: number }> {
+): Promise<{
+  sessions: number;
+  customerSessions: number;
+  idempotencyKeys: number;
+  deletedSubscriptions: number;
+}> {
   const sessions = await purgeExpiredSessions(owner, now);
   const customerSessions = await purgeExpiredCustomerSessions(owner, now);
   const idempotencyKeys = await purgeExpiredIdempotencyKeys(owner, now);
-  return { sessions, customerSessions, idempotencyKeys };
+  const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
+  return { sessions, customerSessions, idempotencyKeys, deletedSubscriptions };
 }

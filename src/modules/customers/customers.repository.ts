@@ -434,3 +434,18 @@ export async function updateCompanyProfile(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** The state of the partner's relationship with the customer (the partner's own row), or undefined if none. */
+export async function relationshipState(
+  trx: Trx,
+  partnerId: string,
+  customerId: string,
+): Promise<'active' | 'removed' | undefined> {
+  const row = await trx
+    .selectFrom('customer_relationships')
+    .select('state')
+    .where('partner_id', '=', partnerId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row?.state;
+}

@@ -293,6 +293,12 @@ export interface CustomersService {
    * relationship answers the customer as it was just before); customerNotFound without an active relationship.
    */
   getInTransaction(trx: Trx, ctx: CallerContext, customerId: string): Promise<CustomerView>;
+  /** The caller's relationship with the customer, ended ones included (undefined: never had one). */
+  relationshipState(
+    trx: Trx,
+    ctx: CallerContext,
+    customerId: string,
+  ): Promise<'active' | 'removed' | undefined>;
   getCompanyProfile(ctx: CallerContext, customerId: string): Promise<CompanyProfileView>;
   updateCompanyProfile(
     ctx: CallerContext,
@@ -695,6 +701,8 @@ export function createCustomersService(deps: {
       ),
 
     getInTransaction: async (trx, ctx, customerId) => customerView(await visible(trx, ctx, customerId)),
+
+    relationshipState: (trx, ctx, customerId) => repo.relationshipState(trx, ctx.partnerId, customerId),
 
     getCompanyProfile: (ctx, customerId) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) =>
