@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { Attributes, Collection, DateTime, PageQuery, Uuid } from '../../http/schemas.ts';
 import { INSTANCE_IDS } from '../instances/instances.ts';
 import { errors } from '../partners/partners.schemas.ts';
+import { LineItemsSchema, OrderSchema } from '../subscriptions/subscriptions.schemas.ts';
 
 export { errors };
 
@@ -114,6 +115,7 @@ export const CreatedCustomerSchema = Type.Intersect([
       },
       { description: 'Shown once' },
     ),
+    orders: Type.Array(OrderSchema, { description: 'The order placed with the customer, if any' }),
   }),
 ]);
 
@@ -152,6 +154,8 @@ export const CreateCustomerBody = Type.Object({
     defaultAddress: AddressSchema,
   }),
   customerAgreement: Type.Optional(AgreementInput),
+  // Subscriptions to order with the customer, in the same transaction (needs customerAgreement).
+  lineItems: Type.Optional(LineItemsSchema(0)),
 });
 
 export const UpdateBillingProfileBody = Type.Object({

@@ -21,6 +21,8 @@ import { hashPassword, temporaryPassword } from '../../lib/passwords.ts';
 import { foldForSearch, isEmail } from '../../lib/text.ts';
 import { record } from '../activity/activity.record.ts';
 import type { CountriesService } from '../countries/countries.service.ts';
+import type { LineItemInput, OrderPlan, OrderView } from '../subscriptions/orders.service.ts';
+import { placeOrder, planOrder } from '../subscriptions/orders.service.ts';
 import type { InstanceService } from '../instances/instances.ts';
 import * as repo from './customers.repository.ts';
 import type {
@@ -97,6 +99,8 @@ export interface CustomerView {
 
 export interface CreatedCustomerView extends CustomerView {
   userCredentials: { userName: string; password: string };
+  /** The order placed with the customer (its line items), or none. */
+  orders: OrderView[];
 }
 
 export interface AgreementView {
@@ -154,6 +158,8 @@ export interface CreateCustomerInput {
   };
   billingProfile: BillingProfileInput;
   customerAgreement?: AgreementInput;
+  /** Subscriptions to order with the customer, in the same transaction (the wizard's Subscriptions step). */
+  lineItems?: LineItemInput[];
 }
 
 export interface CompanyProfileInput {
@@ -554,6 +560,10 @@ export function createCustomersService(deps: {
   return {
     async create(ctx, input) {
       instances.assert(ctx.instance, 'customers.create');
+      const lineItems = input.lineItems ?? [];
+      // Orders are refused until the customer agreement is confirmed: here, until it is given with the customer.
+      if (lineItems.length > 0 && !input.customerAgreement) throw new AppError('customerAgreementRequired');
+      const customerId = randomUUID();
       const issues: FieldIssue[] = [];
       const { domain, issues: domainProblems } = domainIssues(
         ctx,
@@ -578,6 +588,16 @@ export function createCustomersService(deps: {
         ? agreementIssues(input.customerAgreement, 'customerAgreement', billing.defaultAddress.country)
         : undefined;
       if (agreement) issues.push(...agreement.issues);
+      // The line items are checked with the rest, so that every problem is answered at once.
+      let plan: OrderPlan | undefined;
+      if (lineItems.length > 0 && billing.defaultAddress.country) {
+        const country = billing.defaultAddress.country;
+        const checked = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
+          planOrder(trx, ctx, { id: customerId, country, exists: false }, lineItems),
+        );
+        issues.push(...checked.issues);
+        plan = checked.plan;
+      }
       if (issues.length > 0) throw invalid(...issues);
 
       // A taken domain is refused before the password is hashed; the unique key decides a race.
@@ -586,7 +606,6 @@ export function createCustomersService(deps: {
       const password = temporaryPassword();
       const passwordHash = await hashPassword(password);
       const now = clock.now();
-      const customerId = randomUUID();
       const userName = `admin@${domain}`;
       try {
         return await inPartnerTransaction(db, ctx.partnerId, async (trx) => {
@@ -639,8 +658,11 @@ export function createCustomersService(deps: {
               customerAgreement: agreement ? agreement.agreement.date : null,
             },
           });
+          const orders = plan
+            ? [await placeOrder(trx, ctx, { id: customerId, name: billing.companyName }, plan, now)]
+            : [];
           const row = await visible(trx, ctx, customerId);
-          return { ...customerView(row), userCredentials: { userName, password } };
+          return { ...customerView(row), userCredentials: { userName, password }, orders };
         });
       } catch (err) {
         if (repo.isUniqueViolation(err, repo.DOMAIN_KEY_CONSTRAINT)) throw domainTakenError(domain);
