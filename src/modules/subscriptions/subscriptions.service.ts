@@ -546,7 +546,10 @@ export const subscriptionBlockers: BlockerProvider = async (trx, ctx, customerId
   const active = await repo.activeSubscriptions(trx, ctx.partnerId, customerId);
   return active.map((s) => ({
     code: 'activeSubscription',
-    description: `Subscription ${s.friendly_name} (${s.offer_name}) is active.`,
+    description:
+      s.friendly_name === s.offer_name
+        ? `Subscription ${s.friendly_name} is active.`
+        : `Subscription ${s.friendly_name} (${s.offer_name}) is active.`,
     fix: s.cancellable
       ? `Cancel the subscription ${s.friendly_name}.`
       : `Suspend the subscription ${s.friendly_name}.`,
