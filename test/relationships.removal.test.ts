@@ -1,5 +1,5 @@
-// Removing a reseller relationship: the preflight lists blockers from the providers features add (one is
-// injected here), a blocked removal is a 409 that changes nothing, and a removal by a Global admin takes the
+// Removing a reseller relationship: the preflight lists blockers from the providers features add (the real
+// subscriptions one, and one injected here), a blocked removal is a 409 that changes nothing, and a removal by a Global admin takes the
 // customer out of the list and the export, answers 404 afterwards, keeps the customer's tenant and users and the
 // partner's past activity. Only a Global admin; only the body Partner Center sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { Blocker } from '../src/modules/relationships/relationships.service
 import { createCustomer, insertCustomer } from './helpers/customers.ts';
 import { createTestStore } from './helpers/db.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
+import { confirmAgreement, insertTestCatalog, subscribe } from './helpers/offers.ts';
 import { customerWithAdmin } from './helpers/relationships.ts';
 
 describe('removing a reseller relationship', () => {
@@ -86,6 +87,69 @@ describe('removing a reseller relationship', () => {
     blocked.delete(customer.id);
     expect((await check(admin.token, customer.id)).json()).toMatchObject({ canRemove: true, blockers: [] });
     expect((await remove(admin.token, customer.id)).statusCode).toBe(200);
+  });
+
+  it('is blocked by an active subscription (listed with its id and fix) and allowed once it is suspended', async () => {
+    const cat = await insertTestCatalog(store.store);
+    const { admin } = await createPartnerWithAdmin(store.store);
+    const customer = await createCustomer(app, admin.token, { name: 'Subscriber Ltd' });
+    await confirmAgreement(store.store, customer.id, admin.partnerId);
+    const suite = await subscribe(app, admin.token, customer.id, cat.suite);
+    const reservation = await subscribe(app, admin.token, customer.id, cat.reservation, 1);
+    const names = await store.store.owner
+      .selectFrom('subscriptions')
+      .select(['id', 'friendly_name', 'offer_name'])
+      .where('customer_id', '=', customer.id)
+      .execute();
+    const name = (id: string) => names.find((n) => n.id === id)!.friendly_name;
+
+    const preflight = await check(admin.token, customer.id);
+    expect(preflight.json()).toEqual({
+      canRemove: false,
+      blockers: [
+        {
+          code: 'activeSubscription',
+          description: `Subscription ${name(suite)} is active.`,
+          fix: `Suspend the subscription ${name(suite)}.`,
+          resourceId: suite,
+        },
+        {
+          code: 'activeSubscription',
+          description: `Subscription ${name(reservation)} is active.`,
+          fix: `Cancel the subscription ${name(reservation)}.`,
+          resourceId: reservation,
+        },
+      ],
+      attributes: { objectType: 'RelationshipRemovalCheck' },
+    });
+    const blockedRemoval = await remove(admin.token, customer.id);
+    expect(blockedRemoval.statusCode).toBe(409);
+    expect(blockedRemoval.json().data.map((b: Blocker) => b.resourceId)).toEqual([suite, reservation]);
+
+    const change = (id: string, method: 'PATCH' | 'POST', path: string, payload?: object) =>
+      app.inject({
+        method,
+        url: `/v1/customers/${customer.id}/subscriptions/${id}${path}`,
+        headers: bearer(admin.token),
+        ...(payload ? { payload } : {}),
+      });
+    expect((await change(suite, 'PATCH', '', { status: 'suspended' })).statusCode).toBe(200);
+    expect((await check(admin.token, customer.id)).json().blockers.map((b: Blocker) => b.resourceId)).toEqual(
+      [reservation],
+    );
+    expect((await change(reservation, 'POST', '/cancel')).statusCode).toBe(200);
+    expect((await check(admin.token, customer.id)).json()).toMatchObject({ canRemove: true, blockers: [] });
+    expect((await remove(admin.token, customer.id)).statusCode).toBe(200);
+    // The suspended subscription stays the partner's; the customer is gone from its list.
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/customers/${customer.id}/subscriptions`,
+          headers: bearer(admin.token),
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('takes the customer out of the list and export, 404 afterwards; tenant, users and past activity stay', async () => {

@@ -17,7 +17,7 @@ let partnerBName: string;
 
 async function snapshotB() {
   const db = t.store.owner;
-  const [users, tokens, partner, customer, invitations, relationships] = await Promise.all([
+  const [users, tokens, partner, customer, invitations, relationships, sales] = await Promise.all([
     db
       .selectFrom('partner_users')
       .selectAll()
@@ -56,8 +56,17 @@ async function snapshotB() {
       .where('partner_id', '=', fxB.partnerId)
       .orderBy('customer_id')
       .execute(),
+    Promise.all([
+      db.selectFrom('orders').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+      db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('partner_id', '=', fxB.partnerId)
+        .orderBy('id')
+        .execute(),
+    ]),
   ]);
-  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships });
+  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships, sales });
 }
 
 beforeAll(async () => {
@@ -102,12 +111,14 @@ describe('isolation matrix', () => {
             customer: unknown;
             invitations: unknown;
             relationships: unknown;
+            sales: unknown;
           };
         expect(strip(after).users).toEqual(strip(before).users);
         expect(strip(after).invitations).toEqual(strip(before).invitations);
         expect(strip(after).relationships).toEqual(strip(before).relationships);
         expect(strip(after).partner).toEqual(strip(before).partner);
         expect(strip(after).customer).toEqual(strip(before).customer);
+        expect(strip(after).sales).toEqual(strip(before).sales);
         const stillLive = await t.store.owner
           .selectFrom('api_tokens')
           .select('revoked_at')

@@ -8,6 +8,12 @@ import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
 import { customerBody, insertCustomer } from '../helpers/customers.ts';
 import { createUser } from '../helpers/factories.ts';
+import {
+  MATRIX_OFFERS,
+  confirmAgreement,
+  ensureMatrixOffers,
+  insertSubscription,
+} from '../helpers/offers.ts';
 import { insertCustomerUser, issueCustomerToken } from '../helpers/relationships.ts';
 import { hashSecret, newSecret } from '../../src/lib/tokens.ts';
 
@@ -37,6 +43,10 @@ export interface Fixture {
    * only such a token; a fresh one per call, since one route signs it out).
    */
   customerToken(): Promise<string>;
+  /** An order of `customer` (confirmed agreement) and its active subscription. */
+  subscription: { id: string; orderId: string };
+  /** A cancellable subscription of `customer`, made for this call (cancelling ends it). */
+  newReservation(): Promise<{ id: string }>;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -44,6 +54,9 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   const customer = await insertCustomer(store, partnerId);
   const portalCustomer = await insertCustomer(store, partnerId);
   const portalUser = await insertCustomerUser(store, portalCustomer.id, { roles: ['globalAdmin'] });
+  await ensureMatrixOffers(store);
+  await confirmAgreement(store, customer.id, partnerId);
+  const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
   return {
     partnerId,
     userId: user.id,
@@ -71,6 +84,10 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
       return { id: row.id, token };
     },
     customerToken: () => issueCustomerToken(store, portalCustomer.id, portalUser.id),
+    subscription: { id: sub.subscriptionId, orderId: sub.orderId },
+    newReservation: async () => ({
+      id: (await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.reservation)).subscriptionId,
+    }),
     apiToken: async (ownerUserId) => {
       const row = await store.owner
         .insertInto('api_tokens')
@@ -247,6 +264,61 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: [GA],
     params: async (fx) => ({ customerId: (await fx.newCustomer()).id }),
     body: { relationshipToPartner: 'none' },
+    isolation: 'names',
+  },
+  // Orders and subscriptions (PRODUCT.md "Partner roles": orders, subscriptions; seeing them goes with seeing
+  // the customer).
+  'POST /v1/customers/:customerId/orders': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { lineItems: [{ offerId: MATRIX_OFFERS.suite, quantity: 1 }] },
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/orders': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/orders/:orderId': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id, orderId: fx.subscription.orderId }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/subscriptions': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/subscriptions/export.csv': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/subscriptions/:subscriptionId': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id, subscriptionId: fx.subscription.id }),
+    isolation: 'names',
+  },
+  'PATCH /v1/customers/:customerId/subscriptions/:subscriptionId': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, subscriptionId: fx.subscription.id }),
+    body: { friendlyName: 'Renamed by the matrix' },
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/subscriptions/:subscriptionId/cancel': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, subscriptionId: (await fx.newReservation()).id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/subscriptions/:subscriptionId/supportcontact': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id, subscriptionId: fx.subscription.id }),
+    isolation: 'names',
+  },
+  'PUT /v1/customers/:customerId/subscriptions/:subscriptionId/supportcontact': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, subscriptionId: fx.subscription.id }),
+    body: { supportPartnerId: '00000000-0000-4000-8000-000000000000' },
     isolation: 'names',
   },
   // The customer-facing pages' API: public, or a customer session; no partner resource is named.
