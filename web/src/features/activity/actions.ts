@@ -25,6 +25,13 @@ export const ACTIONS = [
   'relationship.accept',
   'relationship.removeDelegatedAdmin',
   'relationship.remove',
+  'order.create',
+  'subscription.update',
+  'subscription.suspend',
+  'subscription.reactivate',
+  'subscription.cancel',
+  'subscription.delete',
+  'subscription.updateSupportContact',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -35,6 +42,8 @@ export const FAMILIES = [
   'customer',
   'relationship',
   'relationshipInvitation',
+  'order',
+  'subscription',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
