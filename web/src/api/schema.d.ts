@@ -1737,6 +1737,18 @@ export interface paths {
                             lastName: string;
                             phoneNumber?: string | null;
                         };
+                        /** @description 1–50 line items; each becomes a subscription */
+                        lineItems?: {
+                            autoRenewEnabled?: boolean | null;
+                            billingCycle?: string | null;
+                            friendlyName?: string | null;
+                            /** @description A catalog offer id, e.g. M365-E3 */
+                            offerId: string;
+                            parentSubscriptionId?: string | null;
+                            /** @description Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
+                            quantity?: number;
+                            termDuration?: string | null;
+                        }[];
                     };
                 };
             };
@@ -1835,6 +1847,45 @@ export interface paths {
                             relationshipEstablishedAt: string;
                             relationshipToPartner: "reseller" | "none";
                         } & {
+                            /** @description The order placed with the customer, if any */
+                            orders: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "Order";
+                                };
+                                /** Format: date-time */
+                                creationDate: string;
+                                /** @description The currency of the customer’s market, e.g. USD */
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description As ordered (the subscriptions may have changed since) */
+                                lineItems: {
+                                    /** @enum {unknown} */
+                                    billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                    friendlyName: string;
+                                    lineItemNumber: number;
+                                    offerId: string;
+                                    parentSubscriptionId: string | null;
+                                    quantity: number;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    subscriptionId: string;
+                                    termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                                }[];
+                                /** @enum {string} */
+                                status: "completed";
+                            }[];
                             /** @description Shown once */
                             userCredentials: {
                                 /** @description Temporary password, shown only now; changed at first sign-in */
@@ -2474,6 +2525,406 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s orders
+         * @description Your orders for the customer, oldest first, with their line items as ordered.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Page size */
+                    size?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "Order";
+                                };
+                                /** Format: date-time */
+                                creationDate: string;
+                                /** @description The currency of the customer’s market, e.g. USD */
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description As ordered (the subscriptions may have changed since) */
+                                lineItems: {
+                                    /** @enum {unknown} */
+                                    billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                    friendlyName: string;
+                                    lineItemNumber: number;
+                                    offerId: string;
+                                    parentSubscriptionId: string | null;
+                                    quantity: number;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    subscriptionId: string;
+                                    termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                                }[];
+                                /** @enum {string} */
+                                status: "completed";
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Place an order
+         * @description Each of the 1–50 line items becomes a subscription, all in one transaction. Refused with 403 (code 20002) once your reseller relationship with the customer has ended, and with 409 customerAgreementRequired until the customer agreement is confirmed. Every line-item problem is then answered at once as a field-level reason (`lineItems[1].quantity`): an offer not in the catalog, not sold in your cloud instance or in the customer’s country, a quantity outside the offer’s limits (exactly 1 for usage-based offers), a term or billing cycle the offer does not have, an add-on without an active parent subscription (named in `parentSubscriptionId`, or ordered in the same order), a friendly name over 200 characters. Prices are the customer’s market’s. Send MS-RequestId so that a retry never places a second order.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `subscriptions.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1–50 line items; each becomes a subscription */
+                        lineItems: {
+                            autoRenewEnabled?: boolean | null;
+                            billingCycle?: string | null;
+                            friendlyName?: string | null;
+                            /** @description A catalog offer id, e.g. M365-E3 */
+                            offerId: string;
+                            parentSubscriptionId?: string | null;
+                            /** @description Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
+                            quantity?: number;
+                            termDuration?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Order";
+                            };
+                            /** Format: date-time */
+                            creationDate: string;
+                            /** @description The currency of the customer’s market, e.g. USD */
+                            currencyCode: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description As ordered (the subscriptions may have changed since) */
+                            lineItems: {
+                                /** @enum {unknown} */
+                                billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                friendlyName: string;
+                                lineItemNumber: number;
+                                offerId: string;
+                                parentSubscriptionId: string | null;
+                                quantity: number;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            }[];
+                            /** @enum {string} */
+                            status: "completed";
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Order";
+                            };
+                            /** Format: date-time */
+                            creationDate: string;
+                            /** @description The currency of the customer’s market, e.g. USD */
+                            currencyCode: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description As ordered (the subscriptions may have changed since) */
+                            lineItems: {
+                                /** @enum {unknown} */
+                                billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                friendlyName: string;
+                                lineItemNumber: number;
+                                offerId: string;
+                                parentSubscriptionId: string | null;
+                                quantity: number;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            }[];
+                            /** @enum {string} */
+                            status: "completed";
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/profiles/billing": {
         parameters: {
             query?: never;
@@ -3044,6 +3495,952 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s subscriptions
+         * @description Your subscriptions for the customer (you are their partner of record), oldest first; filter by `status`, `offerId` or `orderId`; cursor paging with a total count.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description A catalog offer id, e.g. M365-E3 */
+                    offerId?: string;
+                    /** @description A GUID */
+                    orderId?: string;
+                    /** @description Page size */
+                    size?: number;
+                    status?: "active" | "suspended" | "deleted" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "Subscription";
+                                };
+                                autoRenewEnabled: boolean;
+                                azureSubscriptionId: string | null;
+                                /** @enum {unknown} */
+                                billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                                /** @enum {unknown} */
+                                billingType: "license" | "usage";
+                                /** @description Reservations and software: cancelled rather than suspended */
+                                cancellable: boolean;
+                                cancellationDate: string | null;
+                                commitmentEndDate: string | null;
+                                /** Format: date-time */
+                                creationDate: string;
+                                currency: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                deletionDate: string | null;
+                                /** Format: date-time */
+                                effectiveStartDate: string;
+                                friendlyName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                isAddOn: boolean;
+                                offerId: string;
+                                /** @description The offer’s name when it was sold */
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                orderId: string;
+                                parentSubscriptionId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerId: string;
+                                /** @description The partner of record */
+                                partnerName: string;
+                                /** @enum {unknown} */
+                                productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "active" | "suspended" | "deleted" | "cancelled";
+                                suspendedAt: string | null;
+                                /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
+                                suspensionReasons: string[];
+                                termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                                unitPrice: number | null;
+                                unitType: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a subscription
+         * @description With its ETag, to send back as If-Match when changing it.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Subscription";
+                            };
+                            autoRenewEnabled: boolean;
+                            azureSubscriptionId: string | null;
+                            /** @enum {unknown} */
+                            billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                            /** @enum {unknown} */
+                            billingType: "license" | "usage";
+                            /** @description Reservations and software: cancelled rather than suspended */
+                            cancellable: boolean;
+                            cancellationDate: string | null;
+                            commitmentEndDate: string | null;
+                            /** Format: date-time */
+                            creationDate: string;
+                            currency: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            deletionDate: string | null;
+                            /** Format: date-time */
+                            effectiveStartDate: string;
+                            friendlyName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            isAddOn: boolean;
+                            offerId: string;
+                            /** @description The offer’s name when it was sold */
+                            offerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            orderId: string;
+                            parentSubscriptionId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            partnerId: string;
+                            /** @description The partner of record */
+                            partnerName: string;
+                            /** @enum {unknown} */
+                            productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                            quantity: number;
+                            /** @enum {unknown} */
+                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            suspendedAt: string | null;
+                            /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
+                            suspensionReasons: string[];
+                            termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            unitPrice: number | null;
+                            unitType: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change, suspend or reactivate a subscription
+         * @description Any of quantity (within the offer’s limits; fixed at 1 for usage-based subscriptions), friendly name, auto-renew, and `status`: `suspended` suspends it with `suspensionReasons` (default partnerInitiated) and its active add-ons with it; it is deleted 90 days later (`deletionDate`) unless reactivated with `active`, which brings back the add-ons suspended with it. The quantity cannot change while suspended (409 subscriptionSuspended) unless the same call reactivates it; reservations and software cannot be suspended (cancel them); an add-on cannot be reactivated while its base subscription is suspended. With If-Match, a stale ETag is a 412 carrying the subscription as it is now, and nothing is written.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `subscriptions.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        autoRenewEnabled?: boolean;
+                        /** @description 1–200 characters */
+                        friendlyName?: string;
+                        /** @description Within the offer’s limits; usage-based subscriptions stay at 1 */
+                        quantity?: number;
+                        /**
+                         * @description suspended suspends it (and its active add-ons); active reactivates it
+                         * @enum {unknown}
+                         */
+                        status?: "active" | "suspended";
+                        /** @description With status suspended; default partnerInitiated */
+                        suspensionReasons?: ("partnerInitiated" | "customerRequest" | "nonPayment" | "fraud" | "other")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Subscription";
+                            };
+                            autoRenewEnabled: boolean;
+                            azureSubscriptionId: string | null;
+                            /** @enum {unknown} */
+                            billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                            /** @enum {unknown} */
+                            billingType: "license" | "usage";
+                            /** @description Reservations and software: cancelled rather than suspended */
+                            cancellable: boolean;
+                            cancellationDate: string | null;
+                            commitmentEndDate: string | null;
+                            /** Format: date-time */
+                            creationDate: string;
+                            currency: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            deletionDate: string | null;
+                            /** Format: date-time */
+                            effectiveStartDate: string;
+                            friendlyName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            isAddOn: boolean;
+                            offerId: string;
+                            /** @description The offer’s name when it was sold */
+                            offerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            orderId: string;
+                            parentSubscriptionId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            partnerId: string;
+                            /** @description The partner of record */
+                            partnerName: string;
+                            /** @enum {unknown} */
+                            productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                            quantity: number;
+                            /** @enum {unknown} */
+                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            suspendedAt: string | null;
+                            /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
+                            suspensionReasons: string[];
+                            termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            unitPrice: number | null;
+                            unitType: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions/{subscriptionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a reservation or software subscription
+         * @description Only subscriptions whose offer is cancellable (reservations, software); others are suspended instead (409 subscriptionNotCancellable). With If-Match, a stale ETag is a 412 carrying the subscription as it is now.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `subscriptions.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Subscription";
+                            };
+                            autoRenewEnabled: boolean;
+                            azureSubscriptionId: string | null;
+                            /** @enum {unknown} */
+                            billingCycle: "monthly" | "annual" | "triennial" | "oneTime" | "none";
+                            /** @enum {unknown} */
+                            billingType: "license" | "usage";
+                            /** @description Reservations and software: cancelled rather than suspended */
+                            cancellable: boolean;
+                            cancellationDate: string | null;
+                            commitmentEndDate: string | null;
+                            /** Format: date-time */
+                            creationDate: string;
+                            currency: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            deletionDate: string | null;
+                            /** Format: date-time */
+                            effectiveStartDate: string;
+                            friendlyName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            isAddOn: boolean;
+                            offerId: string;
+                            /** @description The offer’s name when it was sold */
+                            offerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            orderId: string;
+                            parentSubscriptionId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            partnerId: string;
+                            /** @description The partner of record */
+                            partnerName: string;
+                            /** @enum {unknown} */
+                            productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                            quantity: number;
+                            /** @enum {unknown} */
+                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            suspendedAt: string | null;
+                            /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
+                            suspensionReasons: string[];
+                            termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            unitPrice: number | null;
+                            unitType: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions/{subscriptionId}/supportcontact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a subscription’s support contact
+         * @description The partner that supports the customer for it: you (the partner of record) unless changed.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "SupportContact";
+                            };
+                            isPartnerOfRecord: boolean;
+                            name: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            supportPartnerId: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /**
+         * Designate a subscription’s support contact
+         * @description You, or another partner with a reseller relationship with the customer (400 supportContactNotEligible otherwise). When that partner’s relationship ends, the contact falls back to you.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `subscriptions.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description You, or a partner with a reseller relationship with the customer
+                         */
+                        supportPartnerId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "SupportContact";
+                            };
+                            isPartnerOfRecord: boolean;
+                            name: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            supportPartnerId: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscriptions/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a customer’s subscriptions as CSV
+         * @description Every subscription of yours for the customer (or those with `status`), oldest first, streamed: `Subscription ID,Subscription,Quantity,Status,Reseller` (Subscription is the friendly name, Reseller the partner of record). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `subscriptions.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "active" | "suspended" | "deleted" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV document (text/csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
                     };
                 };
             };
