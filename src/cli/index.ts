@@ -11,6 +11,7 @@ import { configWith, fail, note, out, storeOptions, withCliStore } from './commo
 import { registerCustomerCommands } from './customers.commands.ts';
 import { registerOfferCommands } from './offers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
+import { registerSubscriptionCommands } from './subscriptions.commands.ts';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -110,6 +111,7 @@ export function buildProgram(): Command {
   registerPartnerCommands(program);
   registerCustomerCommands(program);
   registerOfferCommands(program);
+  registerSubscriptionCommands(program);
   return program;
 }
 
