@@ -2,11 +2,14 @@
 // with the steps shown above (the current one marked). The form lives in this page's state, so moving between
 // steps ("Update" on Review, Back) keeps every value. Submit sends one MS-RequestId per attempt sequence: the
 // same body again (a double click, a retry after a network error) reuses it and can never add the customer
-// twice. The API's field reasons go back to Account info, next to their fields, with the summary focused. The
-// confirmation shows the new admin's user name and temporary password once.
+// twice. The chosen subscriptions go with the customer as its first order (only with the agreement attestation,
+// which the API requires for it). The API's field reasons go back to the step of their field (Account info, or
+// Subscriptions for an order line), next to it, with the summary focused. The confirmation shows the new admin's
+// user name and temporary password once, and the subscriptions made.
 import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client.ts';
+import { allows } from '../../../../src/modules/partners/roles.ts';
 import { canOpen } from '../../app/access.ts';
 import { useProfile } from '../../app/auth.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
@@ -15,35 +18,56 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { AccountInfo } from './accountInfo.ts';
 import { ACCOUNT_INPUTS, createBody, emptyAccountInfo, missingInputs } from './accountInfo.ts';
 import { AccountInfoStep } from './AccountInfoStep.tsx';
+import type { LineDraft } from '../subscriptions/model.ts';
+import { lineItemBody } from '../subscriptions/model.ts';
+import { lineInputFor } from '../subscriptions/orderErrors.ts';
+import type { Order } from '../subscriptions/subscriptions.queries.ts';
 import type { CreatedCustomer } from './customers.queries.ts';
 import { useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import type { FieldErrors, Problem } from './forms.ts';
 import { apiProblems, inFormOrder, inputForField, requestIdSequence } from './forms.ts';
 import { ReviewStep } from './ReviewStep.tsx';
+import { SubscriptionsStep } from './SubscriptionsStep.tsx';
 import type { Step } from './Stepper.tsx';
 import { StepHeading, Stepper } from './Stepper.tsx';
 
-function SubscriptionsStep(props: { onBack: () => void; onNext: () => void }) {
-  const { t } = useI18n();
+/** The created customer, with the order placed with it (when subscriptions were chosen). */
+type Created = CreatedCustomer & { orders?: Order[] };
+
+function CreatedSubscriptions(props: { customer: Created; canOpen: boolean }) {
+  const { t, number } = useI18n();
+  const items = (props.customer.orders ?? []).flatMap((o) => o.lineItems);
+  if (items.length === 0) return null;
   return (
-    <section aria-labelledby="step-heading">
-      <StepHeading>{t('addCustomer.step.subscriptions')}</StepHeading>
-      <div className="empty">
-        <p>{t('addCustomer.noOffers')}</p>
-      </div>
-      <div className="actions step-actions">
-        <button type="button" className="button primary" onClick={props.onNext}>
-          {t('addCustomer.next.review')}
-        </button>
-        <button type="button" className="button secondary" onClick={props.onBack}>
-          {t('addCustomer.back')}
-        </button>
-      </div>
+    <section className="panel" aria-labelledby="created-subscriptions">
+      <h3 id="created-subscriptions">{t('addCustomer.ordered', { count: items.length })}</h3>
+      <ul>
+        {items.map((l) => {
+          const text = t('addCustomer.orderedLine', {
+            name: l.friendlyName,
+            quantity: number(l.quantity),
+            offer: l.offerId,
+          });
+          return (
+            <li key={l.subscriptionId}>
+              {props.canOpen ? (
+                <Link to={`/customers/${props.customer.id}/subscriptions/${l.subscriptionId}`}>{text}</Link>
+              ) : (
+                text
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }
 
-function ConfirmationStep(props: { customer: CreatedCustomer; onDone: (customerId: string) => void }) {
+function ConfirmationStep(props: {
+  customer: Created;
+  canOpen: boolean;
+  onDone: (customerId: string) => void;
+}) {
   const { t } = useI18n();
   const c = props.customer;
   return (
@@ -66,6 +90,7 @@ function ConfirmationStep(props: { customer: CreatedCustomer; onDone: (customerI
         value={c.userCredentials.password}
         hint={t('addCustomer.temporaryPasswordHint')}
       />
+      <CreatedSubscriptions customer={c} canOpen={props.canOpen} />
       <div className="actions step-actions">
         <button type="button" className="button primary" onClick={() => props.onDone(c.id)}>
           {t('addCustomer.done')}
@@ -87,12 +112,17 @@ export function AddCustomerPage() {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [focusKey, setFocusKey] = useState<object>();
   const [tried, setTried] = useState(false);
+  const [lines, setLines] = useState<LineDraft[]>([]);
+  const [lineErrors, setLineErrors] = useState<FieldErrors>({});
+  const [lineProblems, setLineProblems] = useState<Problem[]>([]);
+  const [lineFocusKey, setLineFocusKey] = useState<object>();
   const [requestIdFor] = useState(requestIdSequence);
   // A synchronous guard as well as the disabled button: two clicks in one frame send one request.
   const sending = useRef(false);
   const rules = useCountryRules(info.address.country || undefined).data;
   const suffix = profile.instance.domainSuffix;
   const canList = canOpen(profile.roles, 'customers');
+  const canOpenSubscriptions = canList && allows(profile.roles, 'subscriptions.view');
 
   const go = (next: Step) => {
     setStep(next);
@@ -103,6 +133,20 @@ export function AddCustomerPage() {
     setProblems(list);
     setFocusKey({});
   };
+  const refuseLines = (fieldErrors: FieldErrors, list: Problem[]) => {
+    setLineErrors(fieldErrors);
+    setLineProblems(list);
+    setLineFocusKey({});
+  };
+  const onLines = (next: LineDraft[], touched: string[]) => {
+    setLines(next);
+    if (touched.some((k) => lineErrors[k])) {
+      setLineErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !touched.includes(k))));
+      setLineProblems((list) => list.filter((p) => !p.input || !touched.includes(p.input)));
+    }
+  };
+  // Only with the attestation: the API refuses an order for a customer without the agreement.
+  const ordered = info.agreementAccepted ? lines : [];
   const onChange = (patch: Partial<AccountInfo>, inputs: string[]) => {
     setInfo((i) => ({ ...i, ...patch }));
     // A field being corrected no longer shows the reason it was refused.
@@ -130,13 +174,25 @@ export function AddCustomerPage() {
   const onSubmit = () => {
     if (sending.current) return;
     sending.current = true;
-    const body = createBody(info, rules, suffix);
+    const body = {
+      ...createBody(info, rules, suffix),
+      ...(ordered.length > 0 ? { lineItems: ordered.map(lineItemBody) } : {}),
+    };
     create.mutate(
       { body, requestId: requestIdFor(body) },
       {
         onSuccess: () => go('confirmation'),
         onError: (error) => {
           if (error instanceof ApiError && error.details.length > 0) {
+            const onLines = error.details.filter((d) => lineInputFor(d.field));
+            if (onLines.length === error.details.length) {
+              // Only the order is refused: back to Subscriptions, each reason next to its line's input.
+              const { errors: byInput, problems: list } = apiProblems(error, lineInputFor);
+              refuseLines(byInput, list);
+              create.reset();
+              go('subscriptions');
+              return;
+            }
             const { errors: byInput, problems: list } = apiProblems(error, inputForField);
             // In the form's order, then what no input shows.
             refuse(byInput, [...inFormOrder(byInput, ACCOUNT_INPUTS), ...list.filter((p) => !p.input)]);
@@ -181,11 +237,27 @@ export function AddCustomerPage() {
         />
       )}
       {step === 'subscriptions' && (
-        <SubscriptionsStep onBack={() => go('account')} onNext={() => go('review')} />
+        <SubscriptionsStep
+          country={info.address.country}
+          agreementAccepted={info.agreementAccepted}
+          lines={lines}
+          errors={lineErrors}
+          problems={lineProblems}
+          focusKey={lineFocusKey}
+          onLines={onLines}
+          onRefuse={refuseLines}
+          onAgreement={() => go('account')}
+          onBack={() => go('account')}
+          onNext={() => {
+            setLineProblems([]);
+            go('review');
+          }}
+        />
       )}
       {step === 'review' && (
         <ReviewStep
           info={info}
+          lines={lines}
           rules={rules}
           suffix={suffix}
           error={create.error}
@@ -198,6 +270,7 @@ export function AddCustomerPage() {
       {step === 'confirmation' && create.data && (
         <ConfirmationStep
           customer={create.data}
+          canOpen={canOpenSubscriptions}
           // Whoever may not open customers (a user management admin adds them) goes back to the dashboard.
           onDone={(id) => void navigate(canList ? `/customers/${id}` : '/', { replace: true })}
         />

@@ -48,7 +48,12 @@ export function CustomerPage() {
       </PageHeader>
       <nav aria-label={t('customer.tabs')} className="subnav">
         {CUSTOMER_TABS.map((tab) => (
-          <NavLink key={tab.id} to={tab.path ? `/customers/${c.id}/${tab.path}` : `/customers/${c.id}`} end>
+          // A tab stays marked on the pages under it (a subscription under Subscriptions).
+          <NavLink
+            key={tab.id}
+            to={tab.path ? `/customers/${c.id}/${tab.path}` : `/customers/${c.id}`}
+            end={!tab.path}
+          >
             {t(tab.label)}
           </NavLink>
         ))}

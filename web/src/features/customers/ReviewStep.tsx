@@ -1,4 +1,5 @@
-// Add customer, step 3 — Review: everything entered, each section with "Update" back to its step, and Submit.
+// Add customer, step 3 — Review: everything entered (the subscriptions to order too), each section with "Update"
+// back to its step, and Submit.
 // A refusal about fields goes back to Account info (the page does that); any other failure (the network, the
 // server) stays here with "Submit" to try again, which sends the same request id, so it never adds twice.
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -8,10 +9,14 @@ import { localeLabel } from './BillingContactFields.tsx';
 import type { CountryRules } from './customers.queries.ts';
 import { AddressBlock, useDay } from './display.tsx';
 import { StepHeading } from './Stepper.tsx';
+import { useLabels } from '../subscriptions/labels.ts';
+import type { LineDraft } from '../subscriptions/model.ts';
+import { isFixedQuantity, priceOf } from '../subscriptions/model.ts';
 import { effectiveLocale } from './model.ts';
 
 export function ReviewStep(props: {
   info: AccountInfo;
+  lines: LineDraft[];
   rules: CountryRules | undefined;
   suffix: string;
   error: unknown;
@@ -20,8 +25,9 @@ export function ReviewStep(props: {
   onBack: () => void;
   onSubmit: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, number, money } = useI18n();
   const day = useDay();
+  const label = useLabels();
   const { info } = props;
   const { culture, language } = effectiveLocale(info.contact, props.rules);
   const a = info.agreement;
@@ -90,7 +96,42 @@ export function ReviewStep(props: {
             {t('customer.update')}
           </button>
         </div>
-        <p>{t('addCustomer.noSubscriptions')}</p>
+        {props.lines.length === 0 ? (
+          <p>{t('addCustomer.noSubscriptions')}</p>
+        ) : !info.agreementAccepted ? (
+          <p className="field-error">{t('addCustomer.lines.notOrdered', { count: props.lines.length })}</p>
+        ) : (
+          <ul>
+            {props.lines.map((line) => {
+              const o = line.offer;
+              const quantity = isFixedQuantity(o) ? 1 : Number(line.quantity);
+              const price = priceOf(o, line.term, line.billingCycle);
+              return (
+                <li key={line.key}>
+                  <span className="strong">{line.friendlyName.trim() || o.name}</span>
+                  <span className="block">
+                    {[
+                      t('addCustomer.lines.summary', {
+                        quantity: number(quantity),
+                        unit: o.unitType,
+                        offer: o.name,
+                      }),
+                      o.terms.length > 0 ? label('term', line.term) : t('subscriptions.term.none'),
+                      label('cycle', line.billingCycle),
+                      price
+                        ? t('subscriptions.line.total', {
+                            total: money(BigInt(price.unitPrice) * BigInt(quantity), price.currency),
+                          })
+                        : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
       </section>
       {props.error != null && <ErrorAlert error={props.error} />}
       <div className="actions step-actions">

@@ -6,6 +6,8 @@ import { AccountTab } from './AccountTab.tsx';
 import { AddCustomerPage } from './AddCustomerPage.tsx';
 import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
 import { CustomersPage } from './CustomersPage.tsx';
+import { SubscriptionPage } from '../subscriptions/SubscriptionPage.tsx';
+import { SubscriptionsTab } from '../subscriptions/SubscriptionsTab.tsx';
 
 export const customerRoutes: RouteObject = {
   path: 'customers',
@@ -35,7 +37,8 @@ export const customerRoutes: RouteObject = {
       ),
       children: [
         { index: true, element: <AccountTab /> },
-        { path: 'subscriptions', element: <ComingSoonTab /> },
+        { path: 'subscriptions', element: <SubscriptionsTab /> },
+        { path: 'subscriptions/:subscriptionId', element: <SubscriptionPage /> },
         { path: 'users', element: <ComingSoonTab /> },
         { path: 'service-requests', element: <ComingSoonTab /> },
       ],

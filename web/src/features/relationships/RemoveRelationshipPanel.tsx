@@ -1,10 +1,11 @@
 // Where it is mounted: on a customer's account page of the customers feature (web/src/features/customers/),
 // as its "Remove reseller relationship" section. It loads the removal preflight and lists what blocks removal,
-// each with its fix; the Remove button opens only for a Global admin once nothing blocks, and a confirmation
-// names the consequences (PRODUCT.md feature 5) before anything happens. Afterwards it goes to /customers, where
-// the customer no longer appears.
+// each with its fix (an active subscription with a link to its page, where it can be suspended); the Remove
+// button opens only for a Global admin once nothing blocks, and a confirmation names the consequences
+// (PRODUCT.md feature 5) before anything happens. Afterwards it goes to /customers, where the customer no longer
+// appears.
 import { useId, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { allows } from '../../../../src/modules/partners/roles.ts';
 import { useProfile } from '../../app/auth.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -92,8 +93,20 @@ export function RemoveRelationshipPanel(props: { customerId: string; customerNam
           <ul className="relationship-list blockers">
             {check.data.blockers.map((b, i) => (
               <li key={`${b.code}-${b.resourceId ?? i}`}>
-                <p className="strong">{b.description}</p>
+                <p className="strong" id={`${headingId}-blocker-${i}`}>
+                  {b.description}
+                </p>
                 <p>{t('relationships.remove.fix', { fix: b.fix })}</p>
+                {b.code === 'activeSubscription' && b.resourceId && (
+                  <p>
+                    <Link
+                      to={`/customers/${props.customerId}/subscriptions/${b.resourceId}`}
+                      aria-describedby={`${headingId}-blocker-${i}`}
+                    >
+                      {t('relationships.remove.openSubscription')}
+                    </Link>
+                  </p>
+                )}
               </li>
             ))}
           </ul>
