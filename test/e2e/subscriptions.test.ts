@@ -5,11 +5,12 @@
 // CSV. A relationship-removal blocker leads to the subscription. A sales agent orders too; a helpdesk agent sees
 // the list without the controls to change it. A customer without the agreement is told so and can confirm it
 // from the dialog. Adding a customer orders the subscriptions chosen in its Subscriptions step. Every page
-// visited is checked with axe and saved as test-results/<name>.png.
+// visited is checked with axe and saved as test-results/<name>.png. The offers are the demo catalog's.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { foldForSearch } from '../../src/lib/text.ts';
+import { demoCatalog } from '../../src/demo/seed.ts';
+import { importCatalog } from '../../src/modules/offers/offers.service.ts';
 import { customerBody, uniquePrefix } from '../helpers/customers.ts';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
 import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
@@ -25,9 +26,10 @@ import {
   startServer,
 } from './helpers.ts';
 
-const SUITE = { id: 'E2E-SUITE', name: 'Contoso Suite E3' };
-const ADDON = { id: 'E2E-AUDIO', name: 'Contoso Audio Conferencing' };
-const AZURE = { id: 'E2E-AZURE', name: 'Contoso Azure Plan' };
+// From the demo catalog: a suite (1–300 seats), an add-on of it, usage-based Azure.
+const SUITE = { id: 'M365-BUSINESS-PREMIUM', name: 'Microsoft 365 Business Premium' };
+const ADDON = { id: 'TEAMS-AUDIO-CONFERENCING', name: 'Microsoft Teams Audio Conferencing' };
+const AZURE = { id: 'AZURE-PLAN', name: 'Azure plan' };
 
 /** How far the page is wider than the window (positive: it scrolls sideways). */
 function sidewaysOverflow(p: Page): Promise<number> {
@@ -43,86 +45,6 @@ describeInBrowser('console: subscriptions', () => {
   let browser: Browser;
   let partner: TestPartner;
   let admin: TestUser;
-
-  /** A small catalog of the US market: a suite, an add-on of it, usage-based Azure. */
-  async function seedCatalog() {
-    const now = new Date();
-    const offer = (o: {
-      id: string;
-      name: string;
-      kind: 'onlineService' | 'azurePlan';
-      billing: 'license' | 'usage';
-      terms: ('P1M' | 'P1Y')[];
-      cycles: ('monthly' | 'annual')[];
-      min: number;
-      max: number;
-      parents?: string[];
-    }) => ({
-      id: o.id,
-      name: o.name,
-      description: `${o.name} for the browser tests`,
-      product_kind: o.kind,
-      billing_type: o.billing,
-      unit_type: o.billing === 'usage' ? 'Usage-based' : 'Licenses',
-      terms: o.terms,
-      billing_cycles: o.cycles,
-      min_quantity: o.min,
-      max_quantity: o.max,
-      parent_offer_ids: o.parents ?? [],
-      countries: ['*'],
-      instances: ['global' as const],
-      cancellable: false,
-      search_key: foldForSearch(`${o.id} ${o.name}`),
-      updated_at: now,
-    });
-    await server.store.owner
-      .insertInto('catalog_markets')
-      .values({ country: 'US', currency: 'USD' })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    await server.store.owner
-      .insertInto('offers')
-      .values([
-        offer({
-          ...SUITE,
-          kind: 'onlineService',
-          billing: 'license',
-          terms: ['P1M', 'P1Y'],
-          cycles: ['monthly', 'annual'],
-          min: 1,
-          max: 300,
-        }),
-        offer({
-          ...ADDON,
-          kind: 'onlineService',
-          billing: 'license',
-          terms: ['P1M'],
-          cycles: ['monthly'],
-          min: 1,
-          max: 300,
-          parents: [SUITE.id],
-        }),
-        offer({
-          ...AZURE,
-          kind: 'azurePlan',
-          billing: 'usage',
-          terms: [],
-          cycles: ['monthly'],
-          min: 1,
-          max: 1,
-        }),
-      ])
-      .execute();
-    await server.store.owner
-      .insertInto('offer_prices')
-      .values([
-        { offer_id: SUITE.id, currency: 'USD', term: 'P1M', billing_cycle: 'monthly', unit_price: 3600 },
-        { offer_id: SUITE.id, currency: 'USD', term: 'P1Y', billing_cycle: 'monthly', unit_price: 3300 },
-        { offer_id: SUITE.id, currency: 'USD', term: 'P1Y', billing_cycle: 'annual', unit_price: 39600 },
-        { offer_id: ADDON.id, currency: 'USD', term: 'P1M', billing_cycle: 'monthly', unit_price: 400 },
-      ])
-      .execute();
-  }
 
   /** A US customer of the partner, with the customer agreement confirmed unless told otherwise. */
   async function seedCustomer(name: string, opts: { agreement?: boolean } = {}) {
@@ -185,7 +107,7 @@ describeInBrowser('console: subscriptions', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await seedCatalog();
+    await importCatalog(server.store.owner, demoCatalog());
     partner = await createPartner(server.store, {
       name: 'Demo Reseller E2E',
       instance: 'global',
@@ -218,10 +140,12 @@ describeInBrowser('console: subscriptions', () => {
     });
     await p.getByRole('button', { name: 'Add subscription' }).click();
     const dialog = p.getByRole('dialog', { name: 'Add a subscription for Fabrikam Subscriptions' });
-    await dialog.getByLabel('Find an offer').fill('suite');
+    await dialog.getByLabel('Find an offer').fill('premium');
     await dialog.getByRole('button', { name: `Choose ${SUITE.name}` }).waitFor();
     // Prices per term in the market's currency.
-    expect(await dialog.getByRole('list', { name: 'Offers' }).textContent()).toContain('$36.00 per Licenses');
+    expect(await dialog.getByRole('list', { name: 'Offers' }).textContent()).toContain(
+      '1 month · Monthly: $26.40 per unit (Licenses)',
+    );
     await checkPage(p, 'subscriptions-add-search');
     await dialog.getByRole('button', { name: `Choose ${SUITE.name}` }).click();
     await dialog.getByLabel('Term').selectOption('P1Y');
@@ -232,7 +156,7 @@ describeInBrowser('console: subscriptions', () => {
     await dialog.getByText('Enter a number from 1 to 300.').first().waitFor();
     expect(orders).toHaveLength(0);
     await dialog.getByLabel('Quantity').fill('10');
-    await dialog.getByText('Total: $330.00.').waitFor();
+    await dialog.getByText('Total: $220.00.').waitFor();
     await checkPage(p, 'subscriptions-add-offer');
     // A double click orders once.
     await dialog.getByRole('button', { name: 'Place order' }).dblclick();
@@ -377,7 +301,7 @@ describeInBrowser('console: subscriptions', () => {
     await p.goto(`/customers/${customer.id}/subscriptions`);
     await p.getByText('Tailspin Toys has no subscriptions yet.').waitFor();
     // Usage-based: one unit, nothing to type.
-    await orderInDialog(p, AZURE, 'azure', async (d) => {
+    await orderInDialog(p, AZURE, 'azure plan', async (d) => {
       expect(await d.getByLabel('Quantity').inputValue()).toBe('1');
       await d.getByText('Billed by usage: the quantity is always 1.').waitFor();
     });
@@ -416,7 +340,7 @@ describeInBrowser('console: subscriptions', () => {
     await confirm.getByRole('button', { name: 'Confirm agreement' }).click();
     await confirm.waitFor({ state: 'detached' });
     await dialog.getByText('The customer agreement is not confirmed').waitFor({ state: 'detached' });
-    await dialog.getByLabel('Find an offer').fill('suite');
+    await dialog.getByLabel('Find an offer').fill('premium');
     await dialog.getByRole('button', { name: `Choose ${SUITE.name}` }).click();
     await dialog.getByLabel('Quantity').fill('2');
     await dialog.getByRole('button', { name: 'Place order' }).click();
@@ -455,7 +379,7 @@ describeInBrowser('console: subscriptions', () => {
     await p.getByRole('button', { name: `Choose ${ADDON.name}` }).click();
     await p.getByRole('button', { name: 'Next: Review' }).click();
     await p.getByText('An add-on: add its base offer').first().waitFor();
-    await p.getByLabel('Find an offer').fill('suite');
+    await p.getByLabel('Find an offer').fill('premium');
     await p.getByRole('button', { name: `Choose ${SUITE.name}` }).click();
     const suiteLine = p.getByRole('group', { name: SUITE.name });
     await suiteLine.getByLabel('Quantity').fill('25');

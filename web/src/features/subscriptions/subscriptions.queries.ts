@@ -8,35 +8,15 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { ApiError } from '../../api/client.ts';
+import { ApiError, api, unwrap } from '../../api/client.ts';
+import type { paths } from '../../api/schema';
 import { csrfToken } from '../../api/csrf.ts';
 import { nextToken } from '../activity/activity.queries.ts';
 
-export interface OfferPrice {
-  currency: string;
-  term: string;
-  billingCycle: string;
-  unitPrice: number;
-}
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
-export interface Offer {
-  id: string;
-  name: string;
-  description: string;
-  productKind: string;
-  billingType: 'license' | 'usage';
-  unitType: string;
-  terms: string[];
-  billingCycles: string[];
-  minimumQuantity: number;
-  maximumQuantity: number;
-  isAddOn: boolean;
-  prerequisiteOffers: string[];
-  countries: string[];
-  cancellable: boolean;
-  currency: string | null;
-  prices: OfferPrice[];
-}
+export type Offer = Json<paths['/v1/offers/{offerId}']['get']['responses'][200]>;
+export type OfferPrice = Offer['prices'][number];
 
 export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'cancelled';
 
@@ -167,8 +147,7 @@ const OFFERS_KEY = ['offers'] as const;
 export function useOfferSearch(country: string, q: string, size: number) {
   return useQuery({
     queryKey: [...OFFERS_KEY, country, q, size],
-    queryFn: () =>
-      call<Collection<Offer>>('GET', '/v1/offers', { query: { country, q: q || undefined, size } }),
+    queryFn: () => unwrap(api.GET('/v1/offers', { params: { query: { country, q: q || undefined, size } } })),
     enabled: Boolean(country),
     placeholderData: keepPreviousData,
     staleTime: 5 * 60_000,
@@ -179,7 +158,8 @@ export function useOfferSearch(country: string, q: string, size: number) {
 export function useOffer(offerId: string, country: string | undefined) {
   return useQuery({
     queryKey: [...OFFERS_KEY, 'one', offerId, country],
-    queryFn: () => call<Offer>('GET', `/v1/offers/${enc(offerId)}`, { query: { country } }),
+    queryFn: () =>
+      unwrap(api.GET('/v1/offers/{offerId}', { params: { path: { offerId }, query: { country } } })),
     enabled: Boolean(offerId),
     retry: false,
     staleTime: 5 * 60_000,
