@@ -96,7 +96,8 @@ export function SubscriptionsStep(props: {
           <OfferSearch
             country={props.country}
             chosen={lines.map((l) => l.offer.id)}
-            onChoose={(offer) => props.onLines([...lines, newLine(offer)], [])}
+            // A new line may be the base an add-on lacked: the lines' reasons are checked again on Next.
+            onChoose={(offer) => props.onLines([...lines, newLine(offer)], lineInputs(lines.length))}
           />
           <h3>{t('addCustomer.lines.title', { count: lines.length })}</h3>
           {lines.length === 0 && <p>{t('addCustomer.noSubscriptions')}</p>}

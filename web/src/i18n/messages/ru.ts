@@ -491,7 +491,7 @@ export const ru: Messages = {
   'subscriptions.offer.chosen': 'Выбрано',
   'subscriptions.offer.price': '{term} · {cycle}: {price} за единицу ({unit})',
   'subscriptions.offer.usagePriced': 'Оплата по потреблению.',
-  'subscriptions.line.price': 'Цена: {price} за единицу ({unit}) · {cycle}.',
+  'subscriptions.line.price': '{price} за единицу ({unit}) · {cycle}.',
   'subscriptions.line.total': 'Итого: {total}.',
   'subscriptions.field.term': 'Срок',
   'subscriptions.field.billingCycle': 'Период оплаты',
