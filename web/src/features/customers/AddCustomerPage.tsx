@@ -21,7 +21,6 @@ import { AccountInfoStep } from './AccountInfoStep.tsx';
 import type { LineDraft } from '../subscriptions/model.ts';
 import { lineItemBody } from '../subscriptions/model.ts';
 import { lineInputFor } from '../subscriptions/orderErrors.ts';
-import type { Order } from '../subscriptions/subscriptions.queries.ts';
 import type { CreatedCustomer } from './customers.queries.ts';
 import { useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import type { FieldErrors, Problem } from './forms.ts';
@@ -31,12 +30,9 @@ import { SubscriptionsStep } from './SubscriptionsStep.tsx';
 import type { Step } from './Stepper.tsx';
 import { StepHeading, Stepper } from './Stepper.tsx';
 
-/** The created customer, with the order placed with it (when subscriptions were chosen). */
-type Created = CreatedCustomer & { orders?: Order[] };
-
-function CreatedSubscriptions(props: { customer: Created; canOpen: boolean }) {
+function CreatedSubscriptions(props: { customer: CreatedCustomer; canOpen: boolean }) {
   const { t, number } = useI18n();
-  const items = (props.customer.orders ?? []).flatMap((o) => o.lineItems);
+  const items = props.customer.orders.flatMap((o) => o.lineItems);
   if (items.length === 0) return null;
   return (
     <section className="panel" aria-labelledby="created-subscriptions">
@@ -64,7 +60,7 @@ function CreatedSubscriptions(props: { customer: Created; canOpen: boolean }) {
 }
 
 function ConfirmationStep(props: {
-  customer: Created;
+  customer: CreatedCustomer;
   canOpen: boolean;
   onDone: (customerId: string) => void;
 }) {

@@ -2,6 +2,7 @@
 // in the customer's country, each result with its prices per term and billing cycle in that market's currency
 // and a button to choose it. Used by the Add subscription dialog and the add-customer Subscriptions step.
 import { useId, useState } from 'react';
+import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -53,6 +54,11 @@ export function OfferSearch(props: {
   const offers = useOfferSearch(props.country, q, RESULTS);
   const items = offers.data?.items ?? [];
   const total = offers.data?.totalCount ?? 0;
+  // A country the catalog has no market for: nothing is sold there, which is not an error to retry.
+  const noMarket =
+    offers.error instanceof ApiError &&
+    offers.error.status === 400 &&
+    Boolean(offers.error.fieldError('country'));
   return (
     <div className="offer-search">
       <div className="field search">
@@ -70,17 +76,21 @@ export function OfferSearch(props: {
         />
       </div>
       {offers.isPending && <Loading />}
-      {offers.isError && <ErrorAlert error={offers.error} onRetry={() => void offers.refetch()} />}
+      {offers.isError && !noMarket && (
+        <ErrorAlert error={offers.error} onRetry={() => void offers.refetch()} />
+      )}
       <p className="muted small" role="status">
-        {offers.isSuccess
-          ? items.length === 0
-            ? q
-              ? t('subscriptions.offer.noMatch', { q })
-              : t('subscriptions.offer.noneInCountry', { country: countryName(props.country) })
-            : total > items.length
-              ? t('subscriptions.offer.someShown', { shown: number(items.length), count: number(total) })
-              : t('subscriptions.offer.count', { count: number(total) })
-          : ''}
+        {noMarket
+          ? t('subscriptions.offer.noneInCountry', { country: countryName(props.country) })
+          : offers.isSuccess
+            ? items.length === 0
+              ? q
+                ? t('subscriptions.offer.noMatch', { q })
+                : t('subscriptions.offer.noneInCountry', { country: countryName(props.country) })
+              : total > items.length
+                ? t('subscriptions.offer.someShown', { shown: number(items.length), count: number(total) })
+                : t('subscriptions.offer.count', { count: number(total) })
+            : ''}
       </p>
       {items.length > 0 && (
         <ul className="offer-results" aria-label={t('subscriptions.offer.results')}>

@@ -8,9 +8,8 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { ApiError, api, unwrap } from '../../api/client.ts';
+import { api, unwrap } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
-import { csrfToken } from '../../api/csrf.ts';
 import { nextToken } from '../activity/activity.queries.ts';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
@@ -18,125 +17,17 @@ type Json<T> = T extends { content: { 'application/json': infer J } } ? J : neve
 export type Offer = Json<paths['/v1/offers/{offerId}']['get']['responses'][200]>;
 export type OfferPrice = Offer['prices'][number];
 
-export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'cancelled';
+type SubscriptionPath = paths['/v1/customers/{customerId}/subscriptions/{subscriptionId}'];
+type OrdersPath = paths['/v1/customers/{customerId}/orders'];
 
-export interface Subscription {
-  id: string;
-  customerId: string;
-  offerId: string;
-  offerName: string;
-  friendlyName: string;
-  quantity: number;
-  unitType: string;
-  status: SubscriptionStatus;
-  productKind: string;
-  billingType: 'license' | 'usage';
-  billingCycle: string;
-  termDuration: string | null;
-  autoRenewEnabled: boolean;
-  creationDate: string;
-  effectiveStartDate: string;
-  commitmentEndDate: string | null;
-  partnerId: string;
-  partnerName: string;
-  orderId: string;
-  parentSubscriptionId: string | null;
-  isAddOn: boolean;
-  suspensionReasons: string[];
-  suspendedAt: string | null;
-  deletionDate: string | null;
-  cancellationDate: string | null;
-  azureSubscriptionId: string | null;
-  currency: string;
-  unitPrice: number | null;
-  cancellable: boolean;
-  attributes: { etag: string };
-}
-
-export interface LineItemBody {
-  offerId: string;
-  quantity: number;
-  friendlyName?: string;
-  termDuration?: string;
-  billingCycle?: string;
-  parentSubscriptionId?: string;
-  autoRenewEnabled?: boolean;
-}
-
-export interface Order {
-  id: string;
-  customerId: string;
-  currencyCode: string;
-  creationDate: string;
-  status: string;
-  lineItems: {
-    lineItemNumber: number;
-    offerId: string;
-    subscriptionId: string;
-    parentSubscriptionId: string | null;
-    friendlyName: string;
-    quantity: number;
-    termDuration: string | null;
-    billingCycle: string;
-  }[];
-}
-
-export interface SupportContact {
-  supportPartnerId: string;
-  name: string;
-  isPartnerOfRecord: boolean;
-}
-
-export interface SubscriptionPatch {
-  quantity?: number;
-  friendlyName?: string;
-  autoRenewEnabled?: boolean;
-  status?: 'active' | 'suspended';
-  suspensionReasons?: string[];
-}
-
-interface Collection<T> {
-  items: T[];
-  totalCount: number;
-  links: { next?: { uri: string } };
-}
-
-async function call<T>(
-  method: string,
-  path: string,
-  opts: {
-    query?: Record<string, string | number | undefined>;
-    body?: unknown;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<T> {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {}))
-    if (v !== undefined && v !== '') query.set(k, String(v));
-  const qs = query.toString();
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const token = csrfToken.get();
-  if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
-  let res: Response;
-  try {
-    res = await fetch(`${path}${qs ? `?${qs}` : ''}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  } catch {
-    throw new ApiError(0, { name: 'networkError' });
-  }
-  const text = await res.text();
-  const json: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, (json ?? {}) as ConstructorParameters<typeof ApiError>[1]);
-  return json as T;
-}
-
-const enc = encodeURIComponent;
-const subsPath = (customerId: string) => `/v1/customers/${enc(customerId)}/subscriptions`;
+export type Subscription = Json<SubscriptionPath['get']['responses'][200]>;
+export type SubscriptionStatus = Subscription['status'];
+export type SubscriptionPatch = Json<SubscriptionPath['patch']['requestBody']>;
+export type Order = Json<OrdersPath['post']['responses'][201]>;
+export type LineItemBody = Json<OrdersPath['post']['requestBody']>['lineItems'][number];
+export type SupportContact = Json<
+  paths['/v1/customers/{customerId}/subscriptions/{subscriptionId}/supportcontact']['get']['responses'][200]
+>;
 
 export const SUBSCRIPTIONS_KEY = ['subscriptions'] as const;
 const OFFERS_KEY = ['offers'] as const;
@@ -172,7 +63,9 @@ export function fetchSubscriptions(
   customerId: string,
   opts: { status?: SubscriptionStatus; size: number; continuationToken?: string },
 ) {
-  return call<Collection<Subscription>>('GET', subsPath(customerId), { query: { ...opts } });
+  return unwrap(
+    api.GET('/v1/customers/{customerId}/subscriptions', { params: { path: { customerId }, query: opts } }),
+  );
 }
 
 export function useSubscriptionList(
@@ -202,7 +95,11 @@ export function useActiveSubscriptions(customerId: string, enabled: boolean) {
 }
 
 export function fetchSubscription(customerId: string, subscriptionId: string) {
-  return call<Subscription>('GET', `${subsPath(customerId)}/${enc(subscriptionId)}`);
+  return unwrap(
+    api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}', {
+      params: { path: { customerId, subscriptionId } },
+    }),
+  );
 }
 
 export function subscriptionKey(customerId: string, subscriptionId: string) {
@@ -220,13 +117,18 @@ export function useSupportContact(customerId: string, subscriptionId: string) {
   return useQuery({
     queryKey: [...subscriptionKey(customerId, subscriptionId), 'supportcontact'],
     queryFn: () =>
-      call<SupportContact>('GET', `${subsPath(customerId)}/${enc(subscriptionId)}/supportcontact`),
+      unwrap(
+        api.GET('/v1/customers/{customerId}/subscriptions/{subscriptionId}/supportcontact', {
+          params: { path: { customerId, subscriptionId } },
+        }),
+      ),
   });
 }
 
 /** The CSV download of the customer's subscriptions with the same status filter; the session cookie signs it. */
 export function exportHref(customerId: string, status: SubscriptionStatus | undefined): string {
-  return `${subsPath(customerId)}/export.csv${status ? `?status=${status}` : ''}`;
+  const path = `/v1/customers/${encodeURIComponent(customerId)}/subscriptions/export.csv`;
+  return status ? `${path}?status=${status}` : path;
 }
 
 // ── writes ──
@@ -243,19 +145,24 @@ export function useSubscriptionMutations(customerId: string) {
   return {
     order: useMutation({
       mutationFn: (args: { lineItems: LineItemBody[]; requestId: string }) =>
-        call<Order>('POST', `/v1/customers/${enc(customerId)}/orders`, {
-          body: { lineItems: args.lineItems },
-          headers: { 'MS-RequestId': args.requestId },
-        }),
+        unwrap(
+          api.POST('/v1/customers/{customerId}/orders', {
+            params: { path: { customerId }, header: { 'MS-RequestId': args.requestId } },
+            body: { lineItems: args.lineItems },
+          }),
+        ),
       onSuccess: refresh,
     }),
     // If-Match: a change made meanwhile by someone else is refused (412, with the current subscription).
     update: useMutation({
       mutationFn: (args: { subscription: Subscription; body: SubscriptionPatch }) =>
-        call<Subscription>('PATCH', `${subsPath(customerId)}/${enc(args.subscription.id)}`, {
-          body: args.body,
-          headers: { 'If-Match': args.subscription.attributes.etag },
-        }),
+        unwrap(
+          api.PATCH('/v1/customers/{customerId}/subscriptions/{subscriptionId}', {
+            params: { path: { customerId, subscriptionId: args.subscription.id } },
+            body: args.body,
+            headers: { 'If-Match': args.subscription.attributes.etag },
+          }),
+        ),
       onSuccess: (s) => {
         show(s);
         return refresh();
@@ -263,9 +170,12 @@ export function useSubscriptionMutations(customerId: string) {
     }),
     cancel: useMutation({
       mutationFn: (subscription: Subscription) =>
-        call<Subscription>('POST', `${subsPath(customerId)}/${enc(subscription.id)}/cancel`, {
-          headers: { 'If-Match': subscription.attributes.etag },
-        }),
+        unwrap(
+          api.POST('/v1/customers/{customerId}/subscriptions/{subscriptionId}/cancel', {
+            params: { path: { customerId, subscriptionId: subscription.id } },
+            headers: { 'If-Match': subscription.attributes.etag },
+          }),
+        ),
       onSuccess: (s) => {
         show(s);
         return refresh();
@@ -273,9 +183,12 @@ export function useSubscriptionMutations(customerId: string) {
     }),
     setSupportContact: useMutation({
       mutationFn: (args: { subscriptionId: string; supportPartnerId: string }) =>
-        call<SupportContact>('PUT', `${subsPath(customerId)}/${enc(args.subscriptionId)}/supportcontact`, {
-          body: { supportPartnerId: args.supportPartnerId },
-        }),
+        unwrap(
+          api.PUT('/v1/customers/{customerId}/subscriptions/{subscriptionId}/supportcontact', {
+            params: { path: { customerId, subscriptionId: args.subscriptionId } },
+            body: { supportPartnerId: args.supportPartnerId },
+          }),
+        ),
       onSuccess: (contact, args) =>
         queryClient.setQueryData(
           [...subscriptionKey(customerId, args.subscriptionId), 'supportcontact'],
