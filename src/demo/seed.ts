@@ -21,6 +21,8 @@ import { createAuthService } from '../modules/partners/auth.service.ts';
 import type { PartnersService } from '../modules/partners/partners.service.ts';
 import { createPartnersService } from '../modules/partners/partners.service.ts';
 import type { Role } from '../modules/partners/roles.ts';
+import type { SubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
+import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 
 /** Published in the README and printed at start-up: for trying Partnerdesk out only. */
 export const DEMO_PASSWORD = 'Partnerdesk-demo-1';
@@ -55,6 +57,18 @@ interface DemoCustomer {
   registrationNumber?: string;
   /** Confirmed that many days before the seed runs (never in the future). */
   agreementDaysAgo?: number;
+  /** Ordered with the customer (needs the agreement); an add-on's base is a line of the same order. */
+  subscriptions?: DemoSubscription[];
+}
+
+interface DemoSubscription {
+  offerId: string;
+  quantity?: number;
+  friendlyName?: string;
+  termDuration?: 'P1M' | 'P1Y' | 'P3Y';
+  billingCycle?: 'monthly' | 'annual' | 'oneTime';
+  /** Suspended after the order, with these reasons. */
+  suspended?: ('partnerInitiated' | 'customerRequest' | 'nonPayment')[];
 }
 
 export const DEMO_PARTNERS: readonly DemoPartner[] = [
@@ -94,6 +108,11 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           postalCode: '98052',
         },
         agreementDaysAgo: 40,
+        subscriptions: [
+          { offerId: 'M365-BUSINESS-PREMIUM', quantity: 25, friendlyName: 'Pharmacy staff' },
+          { offerId: 'DEFENDER-O365-P2-ADDON', quantity: 25, friendlyName: 'Pharmacy staff – Defender' },
+          { offerId: 'AZURE-PLAN', friendlyName: 'Contoso Azure' },
+        ],
       },
       {
         company: 'Fabrikam Outdoor Supply',
@@ -125,6 +144,17 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           postalCode: '80202',
         },
         agreementDaysAgo: 12,
+        subscriptions: [
+          { offerId: 'M365-E3', quantity: 40, termDuration: 'P1Y', billingCycle: 'annual' },
+          { offerId: 'TEAMS-AUDIO-CONFERENCING', quantity: 10 },
+          { offerId: 'RI-VM-D2SV5', quantity: 2, friendlyName: 'Booking servers', termDuration: 'P1Y' },
+          {
+            offerId: 'EXCHANGE-ONLINE-P1',
+            quantity: 15,
+            friendlyName: 'Seasonal staff mail',
+            suspended: ['customerRequest'],
+          },
+        ],
       },
       {
         company: 'Tailspin Toys',
@@ -156,6 +186,10 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           postalCode: '02110',
         },
         agreementDaysAgo: 3,
+        subscriptions: [
+          { offerId: 'M365-BUSINESS-BASIC', quantity: 12 },
+          { offerId: 'WINSRV-2025-STD-16C', quantity: 2, friendlyName: 'Office server licences' },
+        ],
       },
       {
         company: 'Maple Leaf Analytics',
@@ -181,6 +215,7 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
         contact: ['Jonas', 'Müller'],
         address: { country: 'DE', city: 'München', addressLine1: 'Leopoldstraße 12', postalCode: '80802' },
         agreementDaysAgo: 25,
+        subscriptions: [{ offerId: 'M365-BUSINESS-STANDARD', quantity: 18, friendlyName: 'Brauerei Büro' }],
       },
       {
         company: 'ООО «Северный ветер»',
@@ -218,6 +253,10 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           postalCode: '60606',
         },
         agreementDaysAgo: 60,
+        subscriptions: [
+          { offerId: 'M365-BUSINESS-STANDARD', quantity: 9, friendlyName: 'Dental practice' },
+          { offerId: 'AZURE-USAGE', friendlyName: 'Imaging archive' },
+        ],
       },
       {
         company: 'Harbor Freight Logistics',
@@ -247,6 +286,7 @@ export interface SeedDeps {
   >;
   auth: Pick<AuthService, 'changePassword'>;
   customers: Pick<CustomersService, 'create' | 'domainTaken'>;
+  subscriptions: Pick<SubscriptionsService, 'update'>;
   instances: { get(id: InstanceId): { domainSuffix: string } };
   clock: Clock;
 }
@@ -296,6 +336,10 @@ function customerInput(c: DemoCustomer, domain: string, now: Date): CreateCustom
       defaultAddress: { ...c.address, firstName, lastName, phoneNumber: c.phone ?? null },
     },
     ...(agreed ? { customerAgreement: { firstName, lastName, email: c.email, dateAgreed: agreed } } : {}),
+    // Its subscriptions are ordered with it, in its own transaction: a customer is seeded whole or not at all.
+    ...(agreed && c.subscriptions
+      ? { lineItems: c.subscriptions.map(({ suspended: _s, ...line }) => line) }
+      : {}),
   };
 }
 
@@ -388,15 +432,30 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
         result.existing.push(`customer ${customer.company} (${domain})`);
         continue;
       }
+      let created;
       try {
-        await customers.create(adminCtx, customerInput(customer, domain, deps.clock.now()));
+        created = await customers.create(adminCtx, customerInput(customer, domain, deps.clock.now()));
       } catch (err) {
         // Another process seeding the same store took the domain first.
         if (!(err instanceof AppError && err.errorName === 'domainTaken')) throw err;
         result.existing.push(`customer ${customer.company} (${domain})`);
         continue;
       }
-      result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}`);
+      // Subscriptions the demo shows suspended (with their deletion date), as the partner would suspend them.
+      const lines = created.orders[0]?.lineItems ?? [];
+      for (const [i, line] of (customer.subscriptions ?? []).entries()) {
+        const subscriptionId = lines[i]?.subscriptionId;
+        if (line.suspended && subscriptionId)
+          await deps.subscriptions.update(
+            adminCtx,
+            created.id,
+            subscriptionId,
+            { status: 'suspended', suspensionReasons: line.suspended },
+            undefined,
+          );
+      }
+      const ordered = lines.length > 0 ? ` with ${lines.length} subscriptions` : '';
+      result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}`);
     }
   }
   return result;
@@ -425,7 +484,8 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     countries: createCountriesService(),
   });
   const catalog = createCatalogAdmin({ owner: store.owner, clock });
-  return { partners, auth, customers, instances, clock, catalog };
+  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
+  return { partners, auth, customers, subscriptions, instances, clock, catalog };
 }
 
 /** What start-up prints while the demo sign-in works. */
