@@ -3,6 +3,11 @@
 // quantity limits, suspension with its add-ons and the 90-day deletion date, reactivation, cancellation of
 // reservations and software, and the activity records of each change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallerContext } from '../src/lib/context.ts';
+import { createCountriesService } from '../src/modules/countries/countries.service.ts';
+import { createCustomersService } from '../src/modules/customers/customers.service.ts';
+import { createInstanceService } from '../src/modules/instances/instances.ts';
+import { createSubscriptionsService } from '../src/modules/subscriptions/subscriptions.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
 import { insertCustomer } from './helpers/customers.ts';
@@ -441,5 +446,38 @@ describe('suspending and reactivating', () => {
     expect((await get(c.id, sub, helpdesk.token)).statusCode).toBe(200);
     expect((await patch(c.id, sub, { quantity: 6 }, {}, helpdesk.token)).statusCode).toBe(403);
     expect((await patch(c.id, sub, { quantity: 6 }, {}, sales.token)).statusCode).toBe(200);
+  });
+});
+
+describe('assigned licenses (provided by the licenses feature)', () => {
+  it('keep the quantity from dropping below the seats assigned, when a provider says how many', async () => {
+    const c = await readyCustomer();
+    const sub = await subscribe(t.app, admin.token, c.id, cat.suite, 10);
+    const customers = createCustomersService({
+      db: t.store.app,
+      clock,
+      instances: createInstanceService(t.config),
+      countries: createCountriesService(),
+    });
+    const service = createSubscriptionsService({
+      db: t.store.app,
+      clock,
+      customers,
+      assignedSeats: async (_trx, id) => (id === sub ? 7 : 0),
+    });
+    const ctx: CallerContext = {
+      partnerId: admin.partnerId,
+      instance: 'global',
+      userId: admin.id,
+      userName: admin.userName,
+      roles: ['globalAdmin'],
+      credential: { kind: 'bearer', id: 'test' },
+    };
+    await expect(service.update(ctx, c.id, sub, { quantity: 6 }, undefined)).rejects.toMatchObject({
+      errorName: 'quantityBelowAssigned',
+      status: 409,
+    });
+    expect((await service.update(ctx, c.id, sub, { quantity: 7 }, undefined)).quantity).toBe(7);
+    expect((await service.update(ctx, c.id, sub, { quantity: 20 }, undefined)).quantity).toBe(20);
   });
 });
