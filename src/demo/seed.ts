@@ -21,6 +21,7 @@ import { createAuthService } from '../modules/partners/auth.service.ts';
 import type { PartnersService } from '../modules/partners/partners.service.ts';
 import { createPartnersService } from '../modules/partners/partners.service.ts';
 import type { Role } from '../modules/partners/roles.ts';
+import { findOffers } from '../modules/offers/offers.repository.ts';
 import type { SubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 
@@ -287,6 +288,8 @@ export interface SeedDeps {
   auth: Pick<AuthService, 'changePassword'>;
   customers: Pick<CustomersService, 'create' | 'domainTaken'>;
   subscriptions: Pick<SubscriptionsService, 'update'>;
+  /** Which of these offers the catalog sells (an operator's own catalog may lack the demo's offers). */
+  availableOffers(ids: readonly string[]): Promise<Set<string>>;
   instances: { get(id: InstanceId): { domainSuffix: string } };
   clock: Clock;
 }
@@ -318,7 +321,12 @@ function seedContext(
 const isTaken = (err: unknown) => err instanceof AppError && err.errorName === 'userNameTaken';
 
 /** The POST /v1/customers body of a demo customer. */
-function customerInput(c: DemoCustomer, domain: string, now: Date): CreateCustomerInput {
+function customerInput(
+  c: DemoCustomer,
+  domain: string,
+  now: Date,
+  subscriptions: readonly DemoSubscription[],
+): CreateCustomerInput {
   const [firstName, lastName] = c.contact;
   const agreed =
     c.agreementDaysAgo === undefined
@@ -337,8 +345,8 @@ function customerInput(c: DemoCustomer, domain: string, now: Date): CreateCustom
     },
     ...(agreed ? { customerAgreement: { firstName, lastName, email: c.email, dateAgreed: agreed } } : {}),
     // Its subscriptions are ordered with it, in its own transaction: a customer is seeded whole or not at all.
-    ...(agreed && c.subscriptions
-      ? { lineItems: c.subscriptions.map(({ suspended: _s, ...line }) => line) }
+    ...(agreed && subscriptions.length > 0
+      ? { lineItems: subscriptions.map(({ suspended: _s, ...line }) => line) }
       : {}),
   };
 }
@@ -359,6 +367,16 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
     const imported = await deps.catalog.importCatalog(demoCatalog());
     result.created.push(`offer catalog: ${imported.added} offers in ${imported.markets} markets`);
   }
+
+  // A customer's demo subscriptions, all of them or none (an add-on needs its base): a catalog that is not the
+  // demo's may lack some of their offers, and the customers are then seeded without subscriptions.
+  const offered = await deps.availableOffers(
+    DEMO_PARTNERS.flatMap((p) => p.customers.flatMap((c) => (c.subscriptions ?? []).map((l) => l.offerId))),
+  );
+  const demoSubscriptions = (c: DemoCustomer) => {
+    const lines = c.subscriptions ?? [];
+    return lines.every((l) => offered.has(l.offerId)) ? lines : [];
+  };
 
   for (const demo of DEMO_PARTNERS) {
     let owner = await partners.findUserPartner(demo.admin.userName);
@@ -434,7 +452,10 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       }
       let created;
       try {
-        created = await customers.create(adminCtx, customerInput(customer, domain, deps.clock.now()));
+        created = await customers.create(
+          adminCtx,
+          customerInput(customer, domain, deps.clock.now(), demoSubscriptions(customer)),
+        );
       } catch (err) {
         // Another process seeding the same store took the domain first.
         if (!(err instanceof AppError && err.errorName === 'domainTaken')) throw err;
@@ -443,7 +464,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       }
       // Subscriptions the demo shows suspended (with their deletion date), as the partner would suspend them.
       const lines = created.orders[0]?.lineItems ?? [];
-      for (const [i, line] of (customer.subscriptions ?? []).entries()) {
+      for (const [i, line] of demoSubscriptions(customer).entries()) {
         const subscriptionId = lines[i]?.subscriptionId;
         if (line.suspended && subscriptionId)
           await deps.subscriptions.update(
@@ -485,7 +506,9 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
   });
   const catalog = createCatalogAdmin({ owner: store.owner, clock });
   const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
-  return { partners, auth, customers, subscriptions, instances, clock, catalog };
+  const availableOffers = async (ids: readonly string[]) =>
+    new Set([...(await findOffers(store.app, ids)).values()].filter((o) => o.is_available).map((o) => o.id));
+  return { partners, auth, customers, subscriptions, availableOffers, instances, clock, catalog };
 }
 
 /** What start-up prints while the demo sign-in works. */
