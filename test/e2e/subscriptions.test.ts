@@ -2,10 +2,12 @@
 // add-on on it through the Add subscription dialog (a quantity beyond the offer's limit refused before
 // sending), changes a quantity (and a stale second change is refused with the current value shown), suspends
 // (the confirmation and the page name the deletion day, 90 days on) and reactivates, and exports the list as
-// CSV. A relationship-removal blocker leads to the subscription. A sales agent orders too; a helpdesk agent sees
-// the list without the controls to change it. A customer without the agreement is told so and can confirm it
-// from the dialog. Adding a customer orders the subscriptions chosen in its Subscriptions step. Every page
-// visited is checked with axe and saved as test-results/<name>.png. The offers are the demo catalog's.
+// CSV. A relationship-removal blocker leads to the subscription. A reservation is renamed, stops renewing,
+// gets a support contact (a partner without a relationship refused) and is cancelled. A sales agent orders
+// too; a helpdesk agent sees the list without the controls to change it. A customer without the agreement is
+// told so and can confirm it from the dialog. Adding a customer orders the subscriptions chosen in its
+// Subscriptions step. Every page visited is checked with axe and saved as test-results/<name>.png. The offers
+// are the demo catalog's.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -26,10 +28,11 @@ import {
   startServer,
 } from './helpers.ts';
 
-// From the demo catalog: a suite (1–300 seats), an add-on of it, usage-based Azure.
+// From the demo catalog: a suite (1–300 seats), an add-on of it, usage-based Azure, a reservation.
 const SUITE = { id: 'M365-BUSINESS-PREMIUM', name: 'Microsoft 365 Business Premium' };
 const ADDON = { id: 'TEAMS-AUDIO-CONFERENCING', name: 'Microsoft Teams Audio Conferencing' };
 const AZURE = { id: 'AZURE-PLAN', name: 'Azure plan' };
+const RESERVATION = { id: 'RI-VM-D2SV5', name: 'Virtual Machines D2s v5 reserved instance' };
 
 /** How far the page is wider than the window (positive: it scrolls sideways). */
 function sidewaysOverflow(p: Page): Promise<number> {
@@ -82,6 +85,7 @@ describeInBrowser('console: subscriptions', () => {
       offerId: string;
       quantity: number;
       status: string;
+      autoRenewEnabled: boolean;
       suspensionReasons: string[];
       parentSubscriptionId: string | null;
       attributes: { etag: string };
@@ -120,6 +124,7 @@ describeInBrowser('console: subscriptions', () => {
     await server?.close();
   });
 
+  // A long journey through many pages (60 s: room for a loaded machine).
   it('orders a suite and an add-on, changes a quantity, suspends and reactivates, and exports', async () => {
     const customer = await seedCustomer('Fabrikam Subscriptions');
     const p = await signedIn(admin);
@@ -272,6 +277,61 @@ describeInBrowser('console: subscriptions', () => {
       `${s2!.id},${ADDON.name.toLowerCase()},5,active,${partner.name.toLowerCase()}`,
     );
     await p.context().close();
+  }, 60_000);
+
+  it('renames, turns auto-renew off, changes the support contact and cancels a reservation', async () => {
+    const customer = await seedCustomer('Contoso Reserved');
+    const other = await createPartner(server.store, { name: 'Unrelated Partner', instance: 'global' });
+    const order = await apiCall(server, 'POST', `/v1/customers/${customer.id}/orders`, admin.token, {
+      lineItems: [{ offerId: RESERVATION.id, quantity: 2, friendlyName: 'Build servers' }],
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    const [reserved] = await subscriptionsOf(customer.id);
+    const p = await signedIn(admin);
+    await p.goto(`/customers/${customer.id}/subscriptions/${reserved!.id}`);
+    await p.getByRole('heading', { level: 2, name: 'Build servers' }).waitFor();
+
+    await p.getByRole('button', { name: 'Rename' }).click();
+    await p.getByLabel('Friendly name').fill('Build servers (prod)');
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByText('Friendly name changed.').waitFor();
+    await p.getByRole('heading', { level: 2, name: 'Build servers (prod)' }).waitFor();
+
+    await p.getByRole('checkbox', { name: 'Renew automatically at the end of the term' }).uncheck();
+    await p.getByText('Auto-renew changed.').waitFor();
+    expect((await subscriptionsOf(customer.id))[0]).toMatchObject({ autoRenewEnabled: false });
+
+    // The support contact: a partner without a relationship with the customer is refused; the partner of
+    // record itself is fine.
+    const support = p.getByRole('region', { name: 'Support contact' });
+    await support.getByRole('button', { name: 'Change support contact' }).click();
+    const partnerId = support.getByLabel('Partner ID of the new support contact');
+    await partnerId.fill('not-an-id');
+    await support.getByRole('button', { name: 'Save' }).click();
+    await support.getByText('Enter a Partner ID').waitFor();
+    await partnerId.fill(other.id);
+    await support.getByRole('button', { name: 'Save' }).click();
+    await support
+      .getByText('must be you or a partner with a reseller relationship with this customer')
+      .waitFor();
+    await partnerId.fill(partner.id);
+    await support.getByRole('button', { name: 'Save' }).click();
+    await support.getByText('Saved.').waitFor();
+    expect(await support.textContent()).toContain(partner.name);
+
+    // A reservation is cancelled, not suspended.
+    expect(await p.getByRole('button', { name: 'Suspend' }).count()).toBe(0);
+    await p.getByRole('button', { name: 'Cancel subscription' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Cancel Build servers (prod)?' });
+    await dialog.getByText('this cannot be undone').waitFor();
+    await checkPage(p, 'subscription-cancel');
+    await dialog.getByRole('button', { name: 'Cancel subscription' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await p.getByText('Subscription cancelled.').waitFor();
+    await p.getByText('Cancelled on').waitFor();
+    expect(await p.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect((await subscriptionsOf(customer.id))[0]!.status).toBe('cancelled');
+    await p.context().close();
   });
 
   it('fits a phone-sized screen without sideways scrolling', async () => {
@@ -349,6 +409,7 @@ describeInBrowser('console: subscriptions', () => {
     await p.context().close();
   });
 
+  // A long journey through many pages (60 s: room for a loaded machine).
   it('adding a customer orders the subscriptions chosen in its Subscriptions step', async () => {
     const prefix = uniquePrefix('withsubs');
     const name = `Wingtip Toys ${prefix}`;
@@ -405,5 +466,5 @@ describeInBrowser('console: subscriptions', () => {
     expect(base?.quantity).toBe(25);
     expect(addOn).toMatchObject({ quantity: 1, parentSubscriptionId: base?.id });
     await p.context().close();
-  });
+  }, 60_000);
 });

@@ -67,7 +67,12 @@ function AutoRenew(props: { subscription: Subscription; canManage: boolean; onSa
       <label className="checkbox">
         <input
           type="checkbox"
-          checked={s.autoRenewEnabled}
+          // The choice shows at once while it is being saved; a refusal puts the stored value back.
+          checked={
+            update.isPending
+              ? (update.variables.body.autoRenewEnabled ?? s.autoRenewEnabled)
+              : s.autoRenewEnabled
+          }
           disabled={!props.canManage || ended || update.isPending}
           onChange={(e) =>
             update.mutate(
