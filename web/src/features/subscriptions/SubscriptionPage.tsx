@@ -4,6 +4,7 @@
 // support contact. Suspend (with a reason and a confirmation naming the loss of access and the deletion day),
 // reactivate, and cancel for reservations and software — for the roles that may manage subscriptions.
 import { useEffect, useId, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { allows } from '../../../../src/modules/partners/roles.ts';
 import { ApiError } from '../../api/client.ts';
@@ -20,7 +21,12 @@ import { MAX_FRIENDLY_NAME, isFixedQuantity, quantityProblem } from './model.ts'
 import { StatusBadge } from './StatusBadge.tsx';
 import { CancelDialog, SuspendDialog } from './SubscriptionDialogs.tsx';
 import type { Subscription } from './subscriptions.queries.ts';
-import { useOffer, useSubscription, useSubscriptionMutations } from './subscriptions.queries.ts';
+import {
+  subscriptionKey,
+  useOffer,
+  useSubscription,
+  useSubscriptionMutations,
+} from './subscriptions.queries.ts';
 import { SupportContactPanel } from './SupportContactPanel.tsx';
 import './subscriptions.css';
 
@@ -57,8 +63,12 @@ function SuspendedNotice(props: { subscription: Subscription }) {
 
 function AutoRenew(props: { subscription: Subscription; canManage: boolean; onSaved: () => void }) {
   const { t } = useI18n();
+  const queryClient = useQueryClient();
   const s = props.subscription;
   const { update } = useSubscriptionMutations(s.customerId);
+  // The choice shows at once (set in the same event, so the box does not spring back) while it is saved;
+  // once settled the stored value shows again: the new one, or the old one after a refusal.
+  const [wanted, setWanted] = useState<boolean>();
   const stale = update.error instanceof ApiError && update.error.status === 412;
   if (!s.termDuration) return <>{t('subscriptions.autoRenew.notApplicable')}</>;
   const ended = s.status === 'deleted' || s.status === 'cancelled';
@@ -67,19 +77,25 @@ function AutoRenew(props: { subscription: Subscription; canManage: boolean; onSa
       <label className="checkbox">
         <input
           type="checkbox"
-          // The choice shows at once while it is being saved; a refusal puts the stored value back.
-          checked={
-            update.isPending
-              ? (update.variables.body.autoRenewEnabled ?? s.autoRenewEnabled)
-              : s.autoRenewEnabled
-          }
+          checked={wanted ?? s.autoRenewEnabled}
           disabled={!props.canManage || ended || update.isPending}
-          onChange={(e) =>
+          onChange={(e) => {
+            const value = e.target.checked;
+            setWanted(value);
             update.mutate(
-              { subscription: s, body: { autoRenewEnabled: e.target.checked } },
-              { onSuccess: props.onSaved },
-            )
-          }
+              { subscription: s, body: { autoRenewEnabled: value } },
+              {
+                onSuccess: props.onSaved,
+                onError: (error) => {
+                  // Changed meanwhile: show the subscription as it is now.
+                  const current =
+                    error instanceof ApiError && error.status === 412 ? error.data[0] : undefined;
+                  if (current) queryClient.setQueryData(subscriptionKey(s.customerId, s.id), current);
+                },
+                onSettled: () => setWanted(undefined),
+              },
+            );
+          }}
         />
         {t('subscriptions.autoRenew.label')}
       </label>

@@ -46,13 +46,14 @@ function SubscriptionRow(props: { customerId: string; subscription: Subscription
       <td data-label={t('subscriptions.column.commitmentEnd')}>
         {s.commitmentEndDate ? date(s.commitmentEndDate) : t('subscriptions.noCommitment')}
       </td>
-      <td data-label={t('subscriptions.column.deletion')}>
-        {s.status === 'suspended' && s.deletionDate ? (
+      {/* Labelled only when there is a date: an empty cell then takes no line of a narrow-screen card. */}
+      {s.status === 'suspended' && s.deletionDate ? (
+        <td data-label={t('subscriptions.column.deletion')}>
           <span className="strong deletion">{date(s.deletionDate)}</span>
-        ) : (
-          ''
-        )}
-      </td>
+        </td>
+      ) : (
+        <td />
+      )}
     </tr>
   );
 }

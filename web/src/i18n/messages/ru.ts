@@ -516,7 +516,7 @@ export const ru: Messages = {
   'subscriptions.suspended.title': 'Приостановлена',
   'subscriptions.suspended.deletionOn': 'Приостановлена: будет удалена {date}',
   'subscriptions.suspended.body':
-    'Приостановлена с {since}. Её пользователи потеряли доступ. Возобновите её до этой даты, чтобы сохранить; после неё подписка удаляется безвозвратно.',
+    'С {since} подписка приостановлена, и её пользователи потеряли доступ. Возобновите её до даты удаления, чтобы сохранить; после неё подписка удаляется безвозвратно.',
   'subscriptions.suspended.reasons': 'Причина: {reasons}',
   'subscriptions.actions.title': 'Управление',
   'subscriptions.suspend.open': 'Приостановить',
