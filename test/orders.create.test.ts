@@ -315,8 +315,10 @@ describe('POST /v1/customers/{id}/orders', () => {
       [{}, 'lineItems'],
       [{ lineItems: [] }, 'lineItems'],
       [{ lineItems: Array.from({ length: 51 }, () => ({ offerId: cat.suite, quantity: 1 })) }, 'lineItems'],
-      [{ lineItems: [{ offerId: cat.suite, quantity: 1e12 }] }, 'lineItems.0.quantity'],
-      [{ lineItems: [{ offerId: cat.suite, quantity: 1.5 }] }, 'lineItems.0.quantity'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 1e12 }] }, 'lineItems[0].quantity'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 1e300 }] }, 'lineItems[0].quantity'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 1.5 }] }, 'lineItems[0].quantity'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 'many' }] }, 'lineItems.0.quantity'],
       [{ lineItems: [{ offerId: cat.suite, quantity: 1, colour: 'red' }] }, 'lineItems.0.colour'],
       [{ lineItems: [{ offerId: cat.suite, quantity: 1 }], coupon: 'x' }, 'coupon'],
     ];

@@ -238,10 +238,16 @@ describe('changing a subscription', () => {
         { field: 'quantity', reason: `must be from 1 to 300 for ${cat.suite}` },
       ]);
     }
-    for (const quantity of [1e12, 2.5, 'seven']) {
+    for (const [quantity, reason] of [
+      [1e12, `must be from 1 to 300 for ${cat.suite}`],
+      [2.5, 'must be a whole number'],
+      [1e300, `must be from 1 to 300 for ${cat.suite}`],
+    ] as const) {
       const r = await patch(c.id, sub, { quantity });
       expect(r.statusCode, `${quantity}`).toBe(400);
+      expect(r.json().details).toEqual([{ field: 'quantity', reason }]);
     }
+    expect((await patch(c.id, sub, { quantity: 'seven' })).json().details[0].field).toBe('quantity');
     expect((await patch(c.id, sub, { quantity: 300 })).statusCode).toBe(200);
     expect((await patch(c.id, sub, { quantity: 1 })).statusCode).toBe(200);
     const azure = await subscribe(t.app, admin.token, c.id, cat.azure, 1);

@@ -160,6 +160,8 @@ export async function planOrder(
     const usage = offer.billing_type === 'usage';
     const quantity = item.quantity ?? (usage ? 1 : undefined);
     if (quantity === undefined) issues.push({ field: at('quantity'), reason: 'is required' });
+    else if (!Number.isInteger(quantity))
+      issues.push({ field: at('quantity'), reason: 'must be a whole number' });
     else if (usage && quantity !== 1)
       issues.push({ field: at('quantity'), reason: 'must be 1 for a usage-based offer' });
     else if (

@@ -15,9 +15,9 @@ const OfferId = Type.String({
   maxLength: 100,
   description: 'A catalog offer id, e.g. M365-E3',
 });
-// Within PostgreSQL's integer: a larger number is refused here as a field error rather than failing a query.
-const Quantity = (description: string) =>
-  Type.Integer({ minimum: -2147483648, maximum: 2147483647, description });
+// Any number: the service answers a fraction or one outside the offer's limits as a field reason named as
+// the contract names it (`lineItems[1].quantity`), which a schema error would name otherwise.
+const Quantity = (description: string) => Type.Number({ description: `A whole number. ${description}` });
 const TERMS = ['P1M', 'P1Y', 'P3Y'] as const;
 const CYCLES = ['monthly', 'annual', 'triennial', 'oneTime', 'none'] as const;
 const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'] as const;

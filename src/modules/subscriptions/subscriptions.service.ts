@@ -261,7 +261,9 @@ export function createSubscriptionsService(deps: {
         reason: 'name at least one of quantity, friendlyName, autoRenewEnabled, status',
       });
     if (input.quantity !== undefined) {
-      if (row.billing_type === 'usage') {
+      if (!Number.isInteger(input.quantity))
+        issues.push({ field: 'quantity', reason: 'must be a whole number' });
+      else if (row.billing_type === 'usage') {
         if (input.quantity !== 1)
           issues.push({ field: 'quantity', reason: 'is fixed at 1 for a usage-based subscription' });
       } else if (input.quantity < row.min_quantity || input.quantity > row.max_quantity)
