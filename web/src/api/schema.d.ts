@@ -1745,7 +1745,7 @@ export interface paths {
                             /** @description A catalog offer id, e.g. M365-E3 */
                             offerId: string;
                             parentSubscriptionId?: string | null;
-                            /** @description Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
+                            /** @description A whole number. Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
                             quantity?: number;
                             termDuration?: string | null;
                         }[];
@@ -2699,7 +2699,7 @@ export interface paths {
                             /** @description A catalog offer id, e.g. M365-E3 */
                             offerId: string;
                             parentSubscriptionId?: string | null;
-                            /** @description Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
+                            /** @description A whole number. Within the offer’s minimum and maximum; 1 (the default) for usage-based offers */
                             quantity?: number;
                             termDuration?: string | null;
                         }[];
@@ -3858,7 +3858,7 @@ export interface paths {
                         autoRenewEnabled?: boolean;
                         /** @description 1–200 characters */
                         friendlyName?: string;
-                        /** @description Within the offer’s limits; usage-based subscriptions stay at 1 */
+                        /** @description A whole number. Within the offer’s limits; usage-based subscriptions stay at 1 */
                         quantity?: number;
                         /**
                          * @description suspended suspends it (and its active add-ons); active reactivates it
