@@ -186,6 +186,14 @@ describe('reading subscriptions', () => {
     }
     const p = await patch(c.id, sub, { quantity: 9 }, {}, other.admin.token);
     expect(p.statusCode).toBe(404);
+    // Even with an ETag: visibility is decided before If-Match.
+    const etag = (await get(c.id, sub)).headers.etag as string;
+    expect(
+      (await patch(c.id, sub, { quantity: 9 }, { 'if-match': etag }, other.admin.token)).statusCode,
+    ).toBe(404);
+    expect(
+      (await patch(c.id, sub, { quantity: 9 }, { 'if-match': '"x"' }, other.admin.token)).statusCode,
+    ).toBe(404);
     // Their own customer does not open mine by naming my subscription under it.
     const theirs = await readyCustomer(other.admin);
     expect((await get(theirs.id, sub, other.admin.token)).json().name).toBe('subscriptionNotFound');
@@ -301,7 +309,10 @@ describe('changing a subscription', () => {
     expect(stale.statusCode).toBe(412);
     const otherSub = await subscribe(t.app, admin.token, c.id, cat.suite, 5);
     const foreign = (await get(c.id, otherSub)).headers.etag as string;
-    expect((await patch(c.id, sub, { quantity: 3 }, { 'if-match': foreign })).statusCode).toBe(412);
+    const mismatch = await patch(c.id, sub, { quantity: 3 }, { 'if-match': foreign });
+    expect(mismatch.statusCode).toBe(412);
+    expect(mismatch.json().data[0]).toMatchObject({ id: sub, quantity: won.json().quantity });
+    expect((await patch(c.id, sub, { quantity: 3 }, { 'if-match': '"garbage"' })).statusCode).toBe(412);
     // Without If-Match the change applies to the current version.
     expect((await patch(c.id, sub, { quantity: 3 })).json().quantity).toBe(3);
   });
