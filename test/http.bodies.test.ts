@@ -152,7 +152,7 @@ describe('request bodies', () => {
     expect(body.json().details).toEqual([
       { field: 'note', reason: 'must not contain the NUL character (U+0000)' },
       { field: 'companyProfile.domain', reason: 'must not contain the NUL character (U+0000)' },
-      { field: 'lineItems.0.offerId', reason: 'must not contain the NUL character (U+0000)' },
+      { field: 'lineItems[0].offerId', reason: 'must not contain the NUL character (U+0000)' },
     ]);
     // Matched case-insensitively first, so the field has the schema's name.
     const pascal = await post('{"Note":"\\u0000"}', { 'content-type': 'application/json' });

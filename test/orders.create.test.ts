@@ -318,8 +318,8 @@ describe('POST /v1/customers/{id}/orders', () => {
       [{ lineItems: [{ offerId: cat.suite, quantity: 1e12 }] }, 'lineItems[0].quantity'],
       [{ lineItems: [{ offerId: cat.suite, quantity: 1e300 }] }, 'lineItems[0].quantity'],
       [{ lineItems: [{ offerId: cat.suite, quantity: 1.5 }] }, 'lineItems[0].quantity'],
-      [{ lineItems: [{ offerId: cat.suite, quantity: 'many' }] }, 'lineItems.0.quantity'],
-      [{ lineItems: [{ offerId: cat.suite, quantity: 1, colour: 'red' }] }, 'lineItems.0.colour'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 'many' }] }, 'lineItems[0].quantity'],
+      [{ lineItems: [{ offerId: cat.suite, quantity: 1, colour: 'red' }] }, 'lineItems[0].colour'],
       [{ lineItems: [{ offerId: cat.suite, quantity: 1 }], coupon: 'x' }, 'coupon'],
     ];
     for (const [payload, field] of cases) {

@@ -80,11 +80,20 @@ function mergeLiteralUnions(errors: readonly AjvIssue[]): AjvIssue[] {
   return out;
 }
 
+/** A JSON pointer as services name fields: `/lineItems/0/quantity` → `lineItems[0].quantity`. */
+function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg), '');
+}
+
 /** Turns an AJV error list into field issues: `/companyProfile/domain` → `companyProfile.domain`. */
 function validationDetails(err: FastifyError): FieldIssue[] {
   const where = err.validationContext ?? 'body';
   return mergeLiteralUnions(err.validation ?? []).map((v) => {
-    const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const base = fieldPath(v.instancePath);
     const params = v.params as Record<string, unknown>;
     const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
     const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;

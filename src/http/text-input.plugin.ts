@@ -15,7 +15,7 @@ const REASON = 'must not contain the NUL character (U+0000)';
 const MAX_ISSUES = 20;
 
 /**
- * Field paths (`a.b.0`) under `prefix` whose string value or property name contains NUL. Walks with its own
+ * Field paths (`a.b[0].c`, as services name them) under `prefix` whose string value or property name contains NUL. Walks with its own
  * stack, not recursion, so a deeply nested body cannot overflow the call stack.
  */
 export function nulFields(value: unknown, prefix = ''): string[] {
@@ -26,7 +26,7 @@ export function nulFields(value: unknown, prefix = ''): string[] {
     if (typeof item === 'string') {
       if (item.includes(NUL)) found.push(path);
     } else if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], join(path, String(i))]);
+      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}[${i}]`]);
     } else if (item !== null && typeof item === 'object') {
       const entries = Object.entries(item as Record<string, unknown>);
       for (let i = entries.length - 1; i >= 0; i--) {
