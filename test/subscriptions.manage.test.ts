@@ -65,7 +65,7 @@ async function actions(subscriptionId: string) {
 }
 
 describe('reading subscriptions', () => {
-  it('lists oldest first with filters, cursor paging and a total; gets one with its ETag', async () => {
+  it('lists oldest first, an order’s lines in their order, with filters, cursor paging and a total; gets one with its ETag', async () => {
     const c = await readyCustomer();
     const first = await placeOrder(t.app, admin.token, c.id, [
       { offerId: cat.suite, quantity: 5, friendlyName: 'Head office' },
@@ -77,7 +77,8 @@ describe('reading subscriptions', () => {
     expect(all.statusCode, all.body).toBe(200);
     expect(all.json().totalCount).toBe(3);
     const ids = all.json().items.map((s: { id: string }) => s.id);
-    expect(ids.slice(0, 2).sort()).toEqual(first.lineItems.map((l) => l.subscriptionId).sort());
+    // One order's subscriptions come in the order of its lines (same creation time, random ids).
+    expect(ids.slice(0, 2)).toEqual(first.lineItems.map((l) => l.subscriptionId));
     expect(ids[2]).toBe(second.lineItems[0]!.subscriptionId);
 
     // Pages of one, following links.next, give the same order.
@@ -167,6 +168,41 @@ describe('reading subscriptions', () => {
     const azure = await get(c.id, first.lineItems[1]!.subscriptionId);
     expect(azure.json()).toMatchObject({ billingType: 'usage', unitPrice: null, termDuration: null });
     expect(azure.json().azureSubscriptionId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Eight lines of one order list in line order, on one page and across pages, and in the CSV.
+    const other = await readyCustomer();
+    const eight = await placeOrder(
+      t.app,
+      admin.token,
+      other.id,
+      Array.from({ length: 8 }, (_, i) => ({ offerId: cat.suite, quantity: 1, friendlyName: `Line ${i}` })),
+    );
+    const lines = eight.lineItems.map((l) => l.subscriptionId);
+    const listed = await t.app.inject({ method: 'GET', url: url(other.id), headers: bearer(admin.token) });
+    expect(listed.json().items.map((s: { id: string }) => s.id)).toEqual(lines);
+    const pagedLines: string[] = [];
+    for (let next: string | undefined = `${url(other.id)}?size=3`; next;) {
+      const page: Awaited<ReturnType<typeof t.app.inject>> = await t.app.inject({
+        method: 'GET',
+        url: next,
+        headers: bearer(admin.token),
+      });
+      pagedLines.push(...page.json().items.map((s: { id: string }) => s.id));
+      next = page.json().links.next?.uri;
+    }
+    expect(pagedLines).toEqual(lines);
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `${url(other.id)}/export.csv`,
+      headers: bearer(admin.token),
+    });
+    expect(
+      csv.body
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((row) => row.split(',')[0]),
+    ).toEqual(lines);
   });
 
   it('another partner gets 404 for the customer’s subscriptions and orders, and unknown ids are 404', async () => {

@@ -56,17 +56,22 @@ function whereQuery<T extends ReturnType<typeof subscriptions>>(qb: T, q: Subscr
   return out as T;
 }
 
-/** Up to `limit` subscriptions matching `q`, oldest first (ties by id), after (creation_date, id) `after`. */
+/** Where a subscription sits in a list: oldest first, one order's subscriptions as its lines were ordered. */
+export type SubscriptionPosition = [at: string, lineItemNumber: number, id: string];
+
+/** Up to `limit` subscriptions matching `q`, in list order, after the position `after`. */
 export function findSubscriptions(
   trx: Trx,
   q: SubscriptionQuery,
-  after: [string, string] | undefined,
+  after: SubscriptionPosition | undefined,
   limit: number,
 ): Promise<SubscriptionViewRow[]> {
   let qb = whereQuery(subscriptions(trx), q);
   if (after)
-    qb = qb.where(sql<boolean>`(s.creation_date, s.id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return qb.orderBy('s.creation_date').orderBy('s.id').limit(limit).execute();
+    qb = qb.where(
+      sql<boolean>`(s.creation_date, s.line_item_number, s.id) > (${after[0]}::timestamptz, ${after[1]}::integer, ${after[2]}::uuid)`,
+    );
+  return qb.orderBy('s.creation_date').orderBy('s.line_item_number').orderBy('s.id').limit(limit).execute();
 }
 
 export async function countSubscriptions(trx: Trx, q: SubscriptionQuery): Promise<number> {
@@ -260,6 +265,7 @@ export function activeSubscriptions(
     .where('s.customer_id', '=', customerId)
     .where('s.status', '=', 'active')
     .orderBy('s.creation_date')
+    .orderBy('s.line_item_number')
     .orderBy('s.id')
     .execute();
 }

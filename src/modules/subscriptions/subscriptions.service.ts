@@ -300,13 +300,20 @@ export function createSubscriptionsService(deps: {
         offerId: filters.offerId ?? null,
         orderId: filters.orderId?.toLowerCase() ?? null,
       };
-      const cursor = decodeCursor(page.cursor, scope, 2);
-      let after: [string, string] | undefined;
+      const cursor = decodeCursor(page.cursor, scope, 3);
+      let after: repo.SubscriptionPosition | undefined;
       if (cursor) {
-        const [at, id] = cursor;
-        if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
+        const [at, line, id] = cursor;
+        if (
+          !isCursorInstant(at, 6) ||
+          !Number.isInteger(line) ||
+          (line as number) < 0 ||
+          (line as number) > 1000 ||
+          typeof id !== 'string' ||
+          !UUID.test(id)
+        )
           throw new AppError('invalidContinuationToken');
-        after = [at, id];
+        after = [at, line as number, id];
       }
       const query: repo.SubscriptionQuery = { partnerId: ctx.partnerId, customerId, ...filters };
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
@@ -315,7 +322,7 @@ export function createSubscriptionsService(deps: {
           page.size,
           scope,
           (limit) => repo.findSubscriptions(trx, query, after, limit),
-          (row) => [row.position_at, row.id],
+          (row) => [row.position_at, row.line_item_number, row.id],
           subscriptionView,
           () => repo.countSubscriptions(trx, query),
         );
@@ -508,7 +515,12 @@ export function createSubscriptionsService(deps: {
       const rows = await keysetRows(
         (last: SubscriptionViewRow | undefined, limit) =>
           inPartnerTransaction(db, ctx.partnerId, (trx) =>
-            repo.findSubscriptions(trx, query, last && [last.position_at, last.id], limit),
+            repo.findSubscriptions(
+              trx,
+              query,
+              last && [last.position_at, last.line_item_number, last.id],
+              limit,
+            ),
           ),
         (row): CsvCell[] => [
           row.id,
