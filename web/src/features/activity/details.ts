@@ -15,11 +15,20 @@ function label(t: I18n['t'], key: string): string {
 function value(t: I18n['t'], key: string, v: unknown): string {
   if (key === 'roles' && Array.isArray(v))
     return v.map((r) => (`role.${r}` in CATALOGS.en ? t(`role.${r}` as MessageKey) : String(r))).join(', ');
-  if (Array.isArray(v)) return v.join(', ');
+  if (Array.isArray(v)) return v.map((item) => listItem(item)).join(', ');
   // Codes with a known wording (how one signed in, why a sign-in failed); others as they are.
   const coded = `activity.value.${key}.${String(v)}`;
   if (coded in CATALOGS.en) return t(coded as MessageKey);
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** An item of a listed value: an order line as "5 × M365-E3", other objects as JSON. */
+function listItem(item: unknown): string {
+  if (typeof item !== 'object' || item === null) return String(item);
+  const line = item as { offerId?: unknown; quantity?: unknown };
+  if (typeof line.offerId === 'string')
+    return typeof line.quantity === 'number' ? `${line.quantity} × ${line.offerId}` : line.offerId;
+  return JSON.stringify(item);
 }
 
 function changed(before: Details, after: Details): string[] {
