@@ -1,11 +1,15 @@
 // The activity log's one-line summary of a record's details, as the console shows it.
 import { describe, expect, it } from 'vitest';
 import { summarizeDetails } from '../web/src/features/activity/details.ts';
-import { makeI18n } from '../web/src/i18n/i18n.tsx';
+import type { Language, MessageKey } from '../web/src/i18n/catalogs.ts';
+import { CATALOGS, format } from '../web/src/i18n/catalogs.ts';
+
+const translator = (language: Language) => (key: MessageKey, params?: Record<string, string | number>) =>
+  format(CATALOGS[language][key], params);
 
 describe('activity details summary', () => {
   it('names an order’s lines as quantity × offer, not as objects', () => {
-    const { t } = makeI18n('en');
+    const t = translator('en');
     const summary = summarizeDetails(t, {
       currency: 'USD',
       lineItems: [
@@ -17,7 +21,7 @@ describe('activity details summary', () => {
   });
 
   it('names a subscription change’s fields in the reader’s language', () => {
-    const { t } = makeI18n('de');
+    const t = translator('de');
     const summary = summarizeDetails(t, {
       subscription: 'Head office',
       offerId: 'M365-E3',

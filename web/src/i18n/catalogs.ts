@@ -11,6 +11,8 @@ export type { MessageKey, Messages };
 export const CATALOGS: Record<Language, Messages> = { en, ru, de };
 
 export type Params = Record<string, string | number>;
+/** A message lookup in one language (I18n's `t`). */
+export type Translate = (key: MessageKey, params?: Params) => string;
 
 /** Fills `{name}` placeholders; an unknown placeholder stays visible rather than vanishing. */
 export function format(template: string, params: Params = {}): string {

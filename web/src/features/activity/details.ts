@@ -1,18 +1,17 @@
 // A one-line summary of a record's additionalInformation: known keys get localized names (unknown ones keep
 // theirs), roles their role names, and a before/after pair only the names of what changed — the full JSON is
 // in the CSV export.
-import type { MessageKey } from '../../i18n/catalogs.ts';
+import type { MessageKey, Translate } from '../../i18n/catalogs.ts';
 import { CATALOGS } from '../../i18n/catalogs.ts';
-import type { I18n } from '../../i18n/i18n.tsx';
 
 type Details = Record<string, unknown>;
 
-function label(t: I18n['t'], key: string): string {
+function label(t: Translate, key: string): string {
   const k = `activity.detail.${key}`;
   return k in CATALOGS.en ? t(k as MessageKey) : key;
 }
 
-function value(t: I18n['t'], key: string, v: unknown): string {
+function value(t: Translate, key: string, v: unknown): string {
   if (key === 'roles' && Array.isArray(v))
     return v.map((r) => (`role.${r}` in CATALOGS.en ? t(`role.${r}` as MessageKey) : String(r))).join(', ');
   if (Array.isArray(v)) return v.map((item) => listItem(item)).join(', ');
@@ -36,7 +35,7 @@ function changed(before: Details, after: Details): string[] {
   return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
 
-export function summarizeDetails(t: I18n['t'], details: Details): string {
+export function summarizeDetails(t: Translate, details: Details): string {
   const parts: string[] = [];
   const { before, after, ...rest } = details;
   for (const [key, v] of Object.entries(rest))
