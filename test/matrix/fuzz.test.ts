@@ -183,21 +183,32 @@ describe('bad input never gives a 500', () => {
   }
 });
 
-/** Every string in `value` with its path (`name`, `roles.0`). */
-function stringLeaves(value: unknown, path: string[] = []): { path: string[]; at: unknown }[] {
+/** Every string in `value` with its path (`['roles', 0]`: array items by number). */
+function stringLeaves(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; at: unknown }[] {
   if (typeof value === 'string') return [{ path, at: value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
   if (value !== null && typeof value === 'object')
     return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
   return [];
 }
 
+/** A path as the API names a field: `roles[0]`, `lineItems[0].offerId`. */
+const fieldName = (path: (string | number)[]) =>
+  path.reduce<string>(
+    (name, seg) => (typeof seg === 'number' ? `${name}[${seg}]` : name ? `${name}.${seg}` : seg),
+    '',
+  );
+
 /** A copy of `value` with `leaf` at `path`. */
-function withLeaf(value: unknown, path: string[], leaf: string): unknown {
+function withLeaf(value: unknown, path: (string | number)[], leaf: string): unknown {
   if (path.length === 0) return leaf;
-  const [head, ...rest] = path as [string, ...string[]];
-  if (Array.isArray(value)) return value.map((v, i) => (String(i) === head ? withLeaf(v, rest, leaf) : v));
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? withLeaf(v, rest, leaf) : v));
   const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  copy[head] = withLeaf(copy[head], rest, leaf);
+  copy[String(head)] = withLeaf(copy[String(head)], rest, leaf);
   return copy;
 }
 
@@ -222,7 +233,7 @@ describe('U+0000 in any field of a plausible request is a 400 naming the field, 
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
       for (const leaf of leaves) {
-        const field = leaf.path.join('.');
+        const field = fieldName(leaf.path);
         const res = await send(withLeaf(spec.body, leaf.path, `${String(leaf.at)}\u0000`));
         expect(res.statusCode, `${key} ${field} → ${res.body.slice(0, 300)}`).toBe(400);
         expect(res.json()).toMatchObject({ name: 'validationFailed' });
