@@ -272,6 +272,40 @@ describe('changing a subscription', () => {
     expect(await actions(sub)).toHaveLength(1);
   });
 
+  it('takes the whole subscription sent back (PascalCase too) with a change; other fields must be unchanged', async () => {
+    const c = await readyCustomer();
+    const sub = await subscribe(t.app, admin.token, c.id, cat.suite, 5);
+    const read = await get(c.id, sub);
+    const pascal = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k[0]!.toUpperCase() + k.slice(1), v]));
+    // As a Partner Center client does: the resource as read, one field changed, property names in PascalCase.
+    const readBody: Record<string, unknown> = read.json();
+    const changed = await patch(c.id, sub, pascal({ ...readBody, quantity: 7 }), {
+      'if-match': read.headers.etag as string,
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ quantity: 7, offerId: cat.suite, status: 'active' });
+    // A read-only field that differs is named, and nothing is written.
+    const now: Record<string, unknown> = (await get(c.id, sub)).json();
+    const refused = await patch(c.id, sub, {
+      ...now,
+      quantity: 9,
+      offerId: cat.other,
+      partnerName: 'Someone else',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().details).toEqual([
+      { field: 'offerId', reason: 'is read-only: send it unchanged or leave it out' },
+      { field: 'partnerName', reason: 'is read-only: send it unchanged or leave it out' },
+    ]);
+    expect((await get(c.id, sub)).json().quantity).toBe(7);
+    // Suspending with the whole active subscription (its empty suspensionReasons) works and defaults the reason.
+    const active: Record<string, unknown> = (await get(c.id, sub)).json();
+    const suspended = await patch(c.id, sub, { ...active, status: 'suspended' });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    expect(suspended.json()).toMatchObject({ status: 'suspended', suspensionReasons: ['partnerInitiated'] });
+  });
+
   it('refuses quantities outside the offer’s limits; usage-based subscriptions stay at 1', async () => {
     const c = await readyCustomer();
     const sub = await subscribe(t.app, admin.token, c.id, cat.suite, 5);
@@ -309,12 +343,12 @@ describe('changing a subscription', () => {
     for (const payload of [
       undefined,
       {},
-      { offerId: cat.other },
+      { offerId: cat.other }, // read-only, and not its offer
       { status: 'deleted' },
       { status: 'suspended', suspensionReasons: ['parentSuspended'] },
-      { status: 'suspended', suspensionReasons: [] },
       { suspensionReasons: ['fraud'] },
       { friendlyName: '   ' },
+      { quantity: 6, colour: 'red' },
     ]) {
       const r = await patch(c.id, sub, payload);
       expect(r.statusCode, JSON.stringify(payload)).toBe(400);

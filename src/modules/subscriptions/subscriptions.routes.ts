@@ -189,7 +189,9 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<{
           'cannot change while suspended (409 subscriptionSuspended) unless the same call reactivates it; ' +
           'reservations and software cannot be suspended (cancel them); an add-on cannot be reactivated while ' +
           'its base subscription is suspended. With If-Match, a stale ETag is a 412 carrying the subscription ' +
-          'as it is now, and nothing is written.',
+          'as it is now, and nothing is written. The whole subscription as read may be sent back with the ' +
+          'changes (as Partner Center clients do): its other fields must be unchanged (400 naming each that ' +
+          'is not).',
         params: SubscriptionParams,
         body: UpdateSubscriptionBody,
         response: { 200: SubscriptionSchema, ...errors(400, 401, 403, 404, 409, 412) },
@@ -197,11 +199,13 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { customerId, subscriptionId } = request.params;
+      const { quantity, friendlyName, autoRenewEnabled, status, suspensionReasons, ...readOnly } =
+        request.body;
       const subscription = await subscriptions.update(
         request.ctx,
         customerId,
         subscriptionId,
-        request.body,
+        { quantity, friendlyName, autoRenewEnabled, status, suspensionReasons, readOnly },
         ifMatch(request, subscriptionId),
       );
       reply.header('etag', subscription.attributes.etag);

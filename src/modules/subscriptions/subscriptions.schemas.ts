@@ -169,6 +169,16 @@ export const SubscriptionListQuery = Type.Object({
 
 export const SubscriptionExportQuery = Type.Object({ status: Type.Optional(Type.Enum([...STATUSES])) });
 
+const WRITABLE = ['quantity', 'friendlyName', 'autoRenewEnabled', 'status', 'suspensionReasons'] as const;
+
+/**
+ * The Subscription's other fields, which a Partner Center client sends back with the whole resource: taken
+ * when they equal the subscription's current values (the service checks), refused as read-only otherwise.
+ */
+export const READ_ONLY_SUBSCRIPTION_FIELDS = Object.keys(SubscriptionSchema.properties).filter(
+  (k) => !(WRITABLE as readonly string[]).includes(k),
+);
+
 export const UpdateSubscriptionBody = Type.Object(
   {
     quantity: Type.Optional(Quantity('Within the offer’s limits; usage-based subscriptions stay at 1')),
@@ -181,10 +191,15 @@ export const UpdateSubscriptionBody = Type.Object(
     ),
     suspensionReasons: Type.Optional(
       Type.Array(Type.Enum([...SUSPENSION_REASONS]), {
-        minItems: 1,
         maxItems: SUSPENSION_REASONS.length,
-        description: 'With status suspended; default partnerInitiated',
+        description: 'With status suspended; default partnerInitiated. Empty: none given.',
       }),
+    ),
+    ...Object.fromEntries(
+      READ_ONLY_SUBSCRIPTION_FIELDS.map((k) => [
+        k,
+        Type.Optional(Type.Unknown({ description: 'Read-only: accepted only unchanged' })),
+      ]),
     ),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -95,9 +95,21 @@ export interface SubscriptionUpdate {
   autoRenewEnabled?: boolean;
   status?: 'active' | 'suspended';
   suspensionReasons?: string[];
+  /** Other Subscription fields sent back with the whole resource: each must equal its current value. */
+  readOnly?: Record<string, unknown>;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Do a sent value and the current one agree (instants compared as instants, ids without case)? */
+function sameValue(sent: unknown, current: unknown): boolean {
+  if (typeof sent === 'string' && typeof current === 'string') {
+    if (sent.toLowerCase() === current.toLowerCase()) return true;
+    const a = Date.parse(sent);
+    return /^\d{4}-\d{2}-\d{2}T/.test(sent) && !Number.isNaN(a) && a === Date.parse(current);
+  }
+  return JSON.stringify(sent) === JSON.stringify(current);
+}
 
 export function subscriptionView(row: SubscriptionViewRow): SubscriptionView {
   return {
@@ -255,7 +267,11 @@ export function createSubscriptionsService(deps: {
   /** Field-level problems of an update, against the subscription's offer. */
   function updateIssues(row: SubscriptionViewRow, input: SubscriptionUpdate): FieldIssue[] {
     const issues: FieldIssue[] = [];
-    if (Object.values(input).every((v) => v === undefined))
+    const { readOnly = {}, ...writable } = input;
+    if (
+      Object.values(writable).every((v) => v === undefined) &&
+      Object.values(readOnly).every((v) => v === undefined)
+    )
       issues.push({
         field: 'body',
         reason: 'name at least one of quantity, friendlyName, autoRenewEnabled, status',
@@ -285,8 +301,15 @@ export function createSubscriptionsService(deps: {
       issues.push({ field: 'autoRenewEnabled', reason: 'a subscription without a term does not renew' });
     const suspending =
       input.status === 'suspended' || (input.status === undefined && row.status === 'suspended');
-    if (input.suspensionReasons !== undefined && !suspending)
+    if (input.suspensionReasons !== undefined && input.suspensionReasons.length > 0 && !suspending)
       issues.push({ field: 'suspensionReasons', reason: 'is only for a suspended subscription' });
+    const current = subscriptionView(row) as unknown as Record<string, unknown>;
+    for (const [field, sent] of Object.entries(readOnly)) {
+      // The ETag travels in If-Match; the body's copy of it is not compared.
+      if (sent === undefined || field === 'attributes') continue;
+      if (!sameValue(sent, current[field]))
+        issues.push({ field, reason: 'is read-only: send it unchanged or leave it out' });
+    }
     return issues;
   }
 
@@ -385,7 +408,8 @@ export function createSubscriptionsService(deps: {
           before.autoRenewEnabled = row.auto_renew;
           after.autoRenewEnabled = change.auto_renew = input.autoRenewEnabled;
         }
-        const reasons = input.suspensionReasons ? [...new Set(input.suspensionReasons)] : undefined;
+        // An empty list (what a whole active subscription sent back carries) names no reason.
+        const reasons = input.suspensionReasons?.length ? [...new Set(input.suspensionReasons)] : undefined;
         // New reasons for a subscription that stays suspended.
         if (!suspend && !reactivate && reasons && row.status === 'suspended') {
           if (JSON.stringify(reasons) !== JSON.stringify(row.suspension_reasons)) {
