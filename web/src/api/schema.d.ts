@@ -3829,7 +3829,7 @@ export interface paths {
         head?: never;
         /**
          * Change, suspend or reactivate a subscription
-         * @description Any of quantity (within the offer’s limits; fixed at 1 for usage-based subscriptions), friendly name, auto-renew, and `status`: `suspended` suspends it with `suspensionReasons` (default partnerInitiated) and its active add-ons with it; it is deleted 90 days later (`deletionDate`) unless reactivated with `active`, which brings back the add-ons suspended with it. The quantity cannot change while suspended (409 subscriptionSuspended) unless the same call reactivates it; reservations and software cannot be suspended (cancel them); an add-on cannot be reactivated while its base subscription is suspended. With If-Match, a stale ETag is a 412 carrying the subscription as it is now, and nothing is written.
+         * @description Any of quantity (within the offer’s limits; fixed at 1 for usage-based subscriptions), friendly name, auto-renew, and `status`: `suspended` suspends it with `suspensionReasons` (default partnerInitiated) and its active add-ons with it; it is deleted 90 days later (`deletionDate`) unless reactivated with `active`, which brings back the add-ons suspended with it. The quantity cannot change while suspended (409 subscriptionSuspended) unless the same call reactivates it; reservations and software cannot be suspended (cancel them); an add-on cannot be reactivated while its base subscription is suspended. With If-Match, a stale ETag is a 412 carrying the subscription as it is now, and nothing is written. The whole subscription as read may be sent back with the changes (as Partner Center clients do): its other fields must be unchanged (400 naming each that is not).
          *
          *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `subscriptions.manage`).
          *
@@ -3855,9 +3855,51 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Read-only: accepted only unchanged */
+                        attributes?: unknown;
                         autoRenewEnabled?: boolean;
+                        /** @description Read-only: accepted only unchanged */
+                        azureSubscriptionId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        billingCycle?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        billingType?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        cancellable?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        cancellationDate?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        commitmentEndDate?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        creationDate?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        currency?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        customerId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        deletionDate?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        effectiveStartDate?: unknown;
                         /** @description 1–200 characters */
                         friendlyName?: string;
+                        /** @description Read-only: accepted only unchanged */
+                        id?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        isAddOn?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        offerId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        offerName?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        orderId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        parentSubscriptionId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        partnerId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        partnerName?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        productKind?: unknown;
                         /** @description A whole number. Within the offer’s limits; usage-based subscriptions stay at 1 */
                         quantity?: number;
                         /**
@@ -3865,8 +3907,16 @@ export interface paths {
                          * @enum {unknown}
                          */
                         status?: "active" | "suspended";
-                        /** @description With status suspended; default partnerInitiated */
+                        /** @description Read-only: accepted only unchanged */
+                        suspendedAt?: unknown;
+                        /** @description With status suspended; default partnerInitiated. Empty: none given. */
                         suspensionReasons?: ("partnerInitiated" | "customerRequest" | "nonPayment" | "fraud" | "other")[];
+                        /** @description Read-only: accepted only unchanged */
+                        termDuration?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        unitPrice?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        unitType?: unknown;
                     };
                 };
             };
