@@ -17,6 +17,25 @@ export const out = (line = '') => process.stdout.write(`${line}\n`);
 /** Progress and notices: stderr, so stdout carries only a command's answer (and can be piped). */
 export const note = (line: string) => process.stderr.write(`${line}\n`);
 
+/** The environment variable behind an option. */
+export const env = (name: string) => `PARTNERDESK_${name}`;
+
+/**
+ * Prints rows as aligned columns (two spaces apart). Answers the widths used, so a later page can be printed
+ * with the same ones.
+ */
+export function table(rows: string[][], widths?: number[]): number[] {
+  const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    out(
+      r
+        .map((cell, i) => cell.padEnd(w[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  return w;
+}
+
 /** Any failure as one line: config errors name the variable; AppErrors list their field details. */
 export function errorLine(err: unknown): string {
   if (err instanceof AppError) {

@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { apiOptions, connectApi, flagValue } from './api.ts';
-import { fail, note, out } from './common.ts';
+import { env, fail, note, out, table } from './common.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
 
@@ -86,20 +86,6 @@ interface RemovalCheck {
 }
 
 // ── helpers ──
-
-const env = (name: string) => `PARTNERDESK_${name}`;
-
-function table(rows: string[][], widths?: number[]): number[] {
-  const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    out(
-      r
-        .map((cell, i) => cell.padEnd(w[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
-  return w;
-}
 
 const relationshipLabel = (c: Customer) => (c.relationshipToPartner === 'reseller' ? 'Reseller' : 'None');
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');

@@ -10,21 +10,10 @@ import type { CatalogAdmin, CatalogOfferView, PriceView } from '../modules/offer
 import { createCatalogAdmin } from '../modules/offers/offers.service.ts';
 import { flagValue } from './api.ts';
 import type { StoreOptions } from './common.ts';
-import { fail, note, out, storeOptions, withCliStore } from './common.ts';
+import { fail, note, out, storeOptions, table, withCliStore } from './common.ts';
 
 function withCatalog(opts: StoreOptions, fn: (catalog: CatalogAdmin) => Promise<void>): Promise<void> {
   return withCliStore(opts, (store) => fn(createCatalogAdmin({ owner: store.owner, clock: systemClock })));
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    out(
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
 }
 
 /** Minor units as a decimal amount of the currency (JPY and the like have no minor unit). */

@@ -8,7 +8,7 @@ import { createInstanceService } from '../modules/instances/instances.ts';
 import type { PartnersService } from '../modules/partners/partners.service.ts';
 import { PARTNER_KINDS, createPartnersService } from '../modules/partners/partners.service.ts';
 import type { StoreOptions } from './common.ts';
-import { fail, out, storeOptions, withCliStore } from './common.ts';
+import { fail, out, storeOptions, table, withCliStore } from './common.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,17 +30,6 @@ function withPartners(opts: StoreOptions, fn: (partners: PartnersService) => Pro
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') fail(new Error(`${flag} is required`));
   return value;
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    out(
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
 }
 
 async function resolvePartner(partners: PartnersService, idOrName: string) {

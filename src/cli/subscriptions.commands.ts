@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, apiOptions, connectApi, flagValue } from './api.ts';
-import { fail, note, out } from './common.ts';
+import { env, fail, note, out, table } from './common.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
 
@@ -78,22 +78,9 @@ interface Collection<T> {
 
 // ── helpers ──
 
-const env = (name: string) => `PARTNERDESK_${name}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUSPENSION_REASONS = ['partnerInitiated', 'customerRequest', 'nonPayment', 'fraud', 'other'];
 const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'];
-
-function table(rows: string[][], widths?: number[]): number[] {
-  const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    out(
-      r
-        .map((cell, i) => cell.padEnd(w[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
-  return w;
-}
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
