@@ -11,7 +11,7 @@ import { createCustomer, insertCustomer } from './helpers/customers.ts';
 import { createTestStore } from './helpers/db.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import { confirmAgreement, insertTestCatalog, subscribe } from './helpers/offers.ts';
-import { customerWithAdmin } from './helpers/relationships.ts';
+import { customerWithAdmin, insertRelationship } from './helpers/relationships.ts';
 
 describe('removing a reseller relationship', () => {
   let app: App;
@@ -158,7 +158,7 @@ describe('removing a reseller relationship', () => {
     const customer = await customerWithAdmin(app, admin.token, { name: 'Leaving Ltd' });
     const staying = await createCustomer(app, admin.token, { name: 'Staying Ltd' });
     // A second partner of the same customer keeps it.
-    await insertCustomerRelationship(other.partner.id, customer.id);
+    await insertRelationship(store.store, other.partner.id, customer.id);
 
     const r = await remove(admin.token, customer.id, {
       RelationshipToPartner: 'none',
@@ -266,27 +266,4 @@ describe('removing a reseller relationship', () => {
       expect(r.statusCode, `${instance} ${r.body}`).toBe(200);
     }
   });
-
-  /** An active relationship of `partnerId` with an existing customer, as accepting an invitation makes. */
-  async function insertCustomerRelationship(partnerId: string, customerId: string): Promise<void> {
-    const c = await store.store.owner
-      .selectFrom('customers')
-      .selectAll()
-      .where('id', '=', customerId)
-      .executeTakeFirstOrThrow();
-    await store.store.owner
-      .insertInto('customer_relationships')
-      .values({
-        partner_id: partnerId,
-        customer_id: customerId,
-        delegated_admin: true,
-        removed_at: null,
-        company_name: c.billing_company_name,
-        name_key: c.name_key,
-        primary_domain: c.primary_domain,
-        domain_key: c.domain_key,
-        customer_created_at: c.created_at,
-      })
-      .execute();
-  }
 });

@@ -9,6 +9,7 @@ import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
 import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import { insertRelationship } from './helpers/relationships.ts';
 
 let t: TestApp;
 let cat: TestCatalog;
@@ -28,29 +29,6 @@ async function readyCustomer(name?: string) {
   const c = await insertCustomer(t.store, admin.partnerId, name ? { name } : {});
   await confirmAgreement(t.store, c.id, admin.partnerId);
   return c;
-}
-
-/** An active reseller relationship of `partnerId` with an existing customer, as accepting an invitation makes. */
-async function relate(partnerId: string, customerId: string): Promise<void> {
-  const c = await t.store.owner
-    .selectFrom('customers')
-    .selectAll()
-    .where('id', '=', customerId)
-    .executeTakeFirstOrThrow();
-  await t.store.owner
-    .insertInto('customer_relationships')
-    .values({
-      partner_id: partnerId,
-      customer_id: customerId,
-      delegated_admin: true,
-      removed_at: null,
-      company_name: c.billing_company_name,
-      name_key: c.name_key,
-      primary_domain: c.primary_domain,
-      domain_key: c.domain_key,
-      customer_created_at: c.created_at,
-    })
-    .execute();
 }
 
 describe('support contact', () => {
@@ -90,7 +68,7 @@ describe('support contact', () => {
     expect((await read()).isPartnerOfRecord).toBe(true);
 
     // Related: accepted.
-    await relate(helper.partner.id, c.id);
+    await insertRelationship(t.store, helper.partner.id, c.id);
     const set = await put(helper.partner.id);
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toEqual({
@@ -124,7 +102,7 @@ describe('support contact', () => {
     expect((await put(helper.partner.id)).json().name).toBe('supportContactNotEligible');
 
     // Designating oneself again is the partner of record.
-    await relate(stranger.partner.id, c.id);
+    await insertRelationship(t.store, stranger.partner.id, c.id);
     expect((await put(stranger.partner.id)).statusCode).toBe(200);
     const self = await put(admin.partnerId.toUpperCase());
     expect(self.statusCode).toBe(200);

@@ -115,3 +115,26 @@ export const AGREEMENT = {
   email: 'casey@customer.example',
   dateAgreed: '2026-11-30',
 };
+
+/** An active reseller relationship of `partnerId` with an existing customer, as accepting an invitation makes. */
+export async function insertRelationship(store: Store, partnerId: string, customerId: string): Promise<void> {
+  const c = await store.owner
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  await store.owner
+    .insertInto('customer_relationships')
+    .values({
+      partner_id: partnerId,
+      customer_id: customerId,
+      delegated_admin: true,
+      removed_at: null,
+      company_name: c.billing_company_name,
+      name_key: c.name_key,
+      primary_domain: c.primary_domain,
+      domain_key: c.domain_key,
+      customer_created_at: c.created_at,
+    })
+    .execute();
+}
