@@ -196,6 +196,12 @@ export const errorCatalog = {
     status: 400,
     message: 'The support contact must be a partner with a reseller relationship with this customer.',
   },
+  // 1010xx customer users
+  usersFileInvalid: {
+    code: 101001,
+    status: 400,
+    message: 'The users file cannot be used as it is; see details for why.',
+  },
   // 1009xx server
   internal: {
     code: 100901,
