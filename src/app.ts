@@ -22,6 +22,7 @@ import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
+import { customerUsersRoutes } from './modules/customerUsers/customerUsers.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(activityRoutes, { activity });
   await app.register(countriesRoutes, { countries });
   await app.register(customersRoutes, { customers });
+  await app.register(customerUsersRoutes, { instances });
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
   await app.register(offersRoutes, { offers });

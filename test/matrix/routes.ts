@@ -366,6 +366,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     params: async (fx) => ({ partnerId: fx.partnerId }),
     isolation: { none: 'the customer user’s own organisation (tests: relationships.portal)' },
   },
+  // Customer users (PRODUCT.md features 7 and 8).
+  'GET /v1/users/import-template.csv': {
+    roles: [GA, AA, UMA],
+    isolation: { none: 'the same template for every partner' },
+  },
   // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.
   'GET /v1/offers': { roles: EVERY_ROLE, isolation: 'list' },
   'GET /v1/offers/:offerId': {

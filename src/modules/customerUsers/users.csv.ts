@@ -50,6 +50,11 @@ export interface UsersCsvOptions {
   batchSize?: number;
 }
 
+/** The template to fill in: the header row, with a BOM so that spreadsheets read the file as UTF-8. */
+export function usersTemplateCsv(): string {
+  return `\uFEFF${USER_CSV_COLUMNS.join(',')}\r\n`;
+}
+
 const fileInvalid = (reason: string, field = 'file') =>
   new AppError('usersFileInvalid', { details: [{ field, reason }] });
 

@@ -6777,6 +6777,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/import-template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the users file template
+         * @description The header row of a users file, `First name,Last name,Display name,Email,Status update` (UTF-8 with a BOM, so spreadsheets open it as UTF-8). Fill one row per user: Display name and Email required, names up to 50 characters, Email at one of the customer’s domains, Status update empty. Not offered where the cloud instance does not allow adding users in bulk.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV document (text/csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/validations/address": {
         parameters: {
             query?: never;
