@@ -1,6 +1,7 @@
 // Placing orders: every line item becomes a subscription in one transaction with the catalog's defaults and the
 // customer's market's price; the checks answer in their order (404, 403 after removal, 409 without agreement)
 // and then every line-item problem at once; add-ons need a parent; MS-RequestId makes a retry safe.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testClock } from './helpers/app.ts';
 import type { TestApp } from './helpers/app.ts';
@@ -306,6 +307,44 @@ describe('POST /v1/customers/{id}/orders', () => {
       lineItems: [{ offerId: cat.addOn, quantity: 1, parentSubscriptionId: otherSub }],
     });
     expect(elsewhere.statusCode).toBe(400);
+  });
+
+  it('takes a Partner Center Order body as its clients send it (PascalCase, line numbers, order-level cycle)', async () => {
+    const c = await readyCustomer();
+    const pcBody = {
+      ReferenceCustomerId: c.id.toUpperCase(),
+      BillingCycle: 'annual',
+      LineItems: [
+        {
+          LineItemNumber: 0,
+          OfferId: cat.suite,
+          FriendlyName: 'Head office',
+          Quantity: 4,
+          TermDuration: 'P1Y',
+        },
+        { LineItemNumber: 1, OfferId: cat.suite, Quantity: 2, TermDuration: 'P1M', BillingCycle: 'monthly' },
+      ],
+      Attributes: { ObjectType: 'Order' },
+    };
+    const r = await order(admin.token, c.id, pcBody);
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().lineItems).toMatchObject([
+      { lineItemNumber: 0, quantity: 4, termDuration: 'P1Y', billingCycle: 'annual' },
+      { lineItemNumber: 1, quantity: 2, termDuration: 'P1M', billingCycle: 'monthly' },
+    ]);
+    // Another customer's id, and line numbers out of order, are named; nothing is ordered.
+    const wrong = await order(admin.token, c.id, {
+      ...pcBody,
+      ReferenceCustomerId: randomUUID(),
+      LineItems: [pcBody.LineItems[1], pcBody.LineItems[0]],
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().details).toEqual([
+      { field: 'referenceCustomerId', reason: 'must be the customer id of the path' },
+      { field: 'lineItems[0].lineItemNumber', reason: 'must be 0: lines are numbered 0, 1, 2… in order' },
+      { field: 'lineItems[1].lineItemNumber', reason: 'must be 1: lines are numbered 0, 1, 2… in order' },
+    ]);
+    expect(await subscriptionsOf(c.id)).toHaveLength(2);
   });
 
   it('bad bodies: empty, unknown fields, 0 or 51 line items, huge or fractional quantities, malformed ids', async () => {

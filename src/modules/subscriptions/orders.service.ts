@@ -33,6 +33,16 @@ export interface LineItemInput {
   billingCycle?: string | null;
   parentSubscriptionId?: string | null;
   autoRenewEnabled?: boolean | null;
+  /** Partner Center's line number: when given, the line's position (0, 1, 2…). */
+  lineItemNumber?: number | null;
+}
+
+/** What POST …/orders takes: the line items, and the rest of a Partner Center Order body. */
+export interface OrderInput {
+  lineItems: LineItemInput[];
+  referenceCustomerId?: string | null;
+  billingCycle?: string | null;
+  attributes?: unknown;
 }
 
 export type OrderLineItemView = OrderLineItem;
@@ -139,6 +149,11 @@ export async function planOrder(
   const lines: (PlannedLine | undefined)[] = items.map((item, i) => {
     const at = (field: string) => `${prefix}[${i}].${field}`;
     const before = issues.length;
+    if (item.lineItemNumber !== undefined && item.lineItemNumber !== null && item.lineItemNumber !== i)
+      issues.push({
+        field: at('lineItemNumber'),
+        reason: `must be ${i}: lines are numbered 0, 1, 2… in order`,
+      });
     const offer = offers.get(item.offerId.trim());
     if (!offer || !offer.is_available) {
       issues.push({
@@ -358,7 +373,7 @@ export async function placeOrder(
 }
 
 export interface OrdersService {
-  create(ctx: CallerContext, customerId: string, input: { lineItems: LineItemInput[] }): Promise<OrderView>;
+  create(ctx: CallerContext, customerId: string, input: OrderInput): Promise<OrderView>;
   list(ctx: CallerContext, customerId: string, page: PageRequest): Promise<Page<OrderView>>;
   get(ctx: CallerContext, customerId: string, orderId: string): Promise<OrderView>;
 }
@@ -374,7 +389,13 @@ export function createOrdersService(deps: {
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         const customer = await customerForWrite(customers, trx, ctx, customerId);
         if (!customer.agreementConfirmed) throw new AppError('customerAgreementRequired');
-        const { plan, issues } = await planOrder(trx, ctx, { ...customer, exists: true }, input.lineItems);
+        const reference = input.referenceCustomerId?.trim().toLowerCase();
+        const lineItems = input.billingCycle
+          ? input.lineItems.map((l) => ({ ...l, billingCycle: l.billingCycle ?? input.billingCycle }))
+          : input.lineItems;
+        const { plan, issues } = await planOrder(trx, ctx, { ...customer, exists: true }, lineItems);
+        if (reference && reference !== customerId.toLowerCase())
+          issues.unshift({ field: 'referenceCustomerId', reason: 'must be the customer id of the path' });
         if (issues.length > 0) throw invalid(...issues);
         return placeOrder(trx, ctx, customer, plan, clock.now());
       }),

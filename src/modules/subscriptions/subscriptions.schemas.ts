@@ -72,6 +72,14 @@ export const LineItemInputSchema = Type.Object(
         Type.Boolean({ description: 'Default true for offers with a term; offers without one never renew' }),
       ),
     ),
+    lineItemNumber: Type.Optional(
+      Nullable(
+        Type.Number({
+          description:
+            'As Partner Center clients number lines: 0, 1, 2… in order. Lines are numbered so anyway',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -84,7 +92,17 @@ export const LineItemsSchema = (minItems: number) =>
   });
 
 export const CreateOrderBody = Type.Object(
-  { lineItems: LineItemsSchema(1) },
+  {
+    lineItems: LineItemsSchema(1),
+    // Partner Center's Order also carries these; taken so that its clients' bodies work as they are.
+    referenceCustomerId: Type.Optional(
+      Nullable(Type.String({ maxLength: 100, description: 'If given, the customer id of the path' })),
+    ),
+    billingCycle: Type.Optional(
+      Nullable(Type.String({ maxLength: 20, description: 'The billing cycle of lines that name none' })),
+    ),
+    attributes: Type.Optional(Type.Unknown({ description: 'Ignored' })),
+  },
   { additionalProperties: false },
 );
 
