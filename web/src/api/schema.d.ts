@@ -1742,6 +1742,7 @@ export interface paths {
                             autoRenewEnabled?: boolean | null;
                             billingCycle?: string | null;
                             friendlyName?: string | null;
+                            lineItemNumber?: number | null;
                             /** @description A catalog offer id, e.g. M365-E3 */
                             offerId: string;
                             parentSubscriptionId?: string | null;
@@ -2691,11 +2692,15 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        billingCycle?: string | null;
                         /** @description 1–50 line items; each becomes a subscription */
                         lineItems: {
                             autoRenewEnabled?: boolean | null;
                             billingCycle?: string | null;
                             friendlyName?: string | null;
+                            lineItemNumber?: number | null;
                             /** @description A catalog offer id, e.g. M365-E3 */
                             offerId: string;
                             parentSubscriptionId?: string | null;
@@ -2703,6 +2708,7 @@ export interface paths {
                             quantity?: number;
                             termDuration?: string | null;
                         }[];
+                        referenceCustomerId?: string | null;
                     };
                 };
             };
