@@ -12,41 +12,13 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, apiOptions, connectApi, flagValue } from './api.ts';
+import type { SubscriptionView } from '../modules/subscriptions/subscriptions.service.ts';
 import { env, fail, note, out, table } from './common.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
 
-interface Subscription {
-  id: string;
-  customerId: string;
-  offerId: string;
-  offerName: string;
-  friendlyName: string;
-  quantity: number;
-  unitType: string;
-  status: string;
-  productKind: string;
-  billingType: string;
-  billingCycle: string;
-  termDuration: string | null;
-  autoRenewEnabled: boolean;
-  creationDate: string;
-  effectiveStartDate: string;
-  commitmentEndDate: string | null;
-  partnerName: string;
-  orderId: string;
-  parentSubscriptionId: string | null;
-  isAddOn: boolean;
-  suspensionReasons: string[];
-  suspendedAt: string | null;
-  deletionDate: string | null;
-  cancellationDate: string | null;
-  azureSubscriptionId: string | null;
-  currency: string;
-  unitPrice: number | null;
-  cancellable: boolean;
-  attributes: { etag: string };
-}
+/** The API's Subscription (the service's view, as it travels in JSON). */
+type Subscription = SubscriptionView;
 
 interface Order {
   id: string;
