@@ -4,16 +4,12 @@
 // stdout; notices, progress and errors to stderr, so the output can be piped.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { apiOptions, connectApi, flagValue } from './api.ts';
 import { env, fail, note, out, table } from './common.ts';
+import { saveCsvExport } from './export.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
 
@@ -125,33 +121,6 @@ function readLine(): Promise<string> {
     process.stdin.on('end', onEnd);
     process.stdin.resume();
   });
-}
-
-/**
- * Counts the CSV records passing through: line ends outside quoted cells (a quoted cell may hold a line
- * break), so the count is exact without parsing or holding the file.
- */
-class RecordCounter extends Transform {
-  records = 0;
-  private quoted = false;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void) {
-    let quoted = this.quoted;
-    let records = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === 0x22) quoted = !quoted;
-      else if (b === 0x0a && !quoted) records++;
-    }
-    this.quoted = quoted;
-    this.records += records;
-    cb(null, chunk);
-  }
-}
-
-/** A safe file name from the Content-Disposition of the export, or customers-<today>.csv. */
-function exportFileName(disposition: string | null): string {
-  const m = /filename="([A-Za-z0-9._-]+\.csv)"/.exec(disposition ?? '');
-  return m?.[1] ?? `customers-${new Date().toISOString().slice(0, 10)}.csv`;
 }
 
 // ── create: options → POST /v1/customers body ──
@@ -538,39 +507,12 @@ export function registerCustomerCommands(program: Command): void {
         q: opts.search,
         match: contains ? 'contains' : undefined,
       });
-      const toStdout = opts.output === '-';
-      const file = toStdout
-        ? ''
-        : opts.output?.trim() || exportFileName(res.headers.get('content-disposition'));
-      // Written beside the target and renamed at the end: a cut-off export never looks like a whole one.
-      const partial = toStdout ? '' : path.join(path.dirname(file), `.${path.basename(file)}.partial`);
-      const counter = new RecordCounter();
-      const bar = process.stderr.isTTY
-        ? new SingleBar({
-            format: 'Exporting customers… {value} rows written',
-            stream: process.stderr,
-            hideCursor: true,
-            clearOnComplete: true,
-          })
-        : undefined;
-      bar?.start(0, 0);
-      const tick = bar && setInterval(() => bar.update(Math.max(counter.records - 1, 0)), 100);
-      try {
-        await pipeline(
-          Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-          counter,
-          toStdout ? process.stdout : fs.createWriteStream(partial),
-        );
-        if (!toStdout) fs.renameSync(partial, file);
-      } catch (err) {
-        if (!toStdout) fs.rmSync(partial, { force: true });
-        throw new Error(`the export was cut off: ${(err as Error).message}`, { cause: err });
-      } finally {
-        if (tick) clearInterval(tick);
-        bar?.stop();
-      }
-      const rows = Math.max(counter.records - 1, 0);
-      if (toStdout) note(`${rows} customer${rows === 1 ? '' : 's'} exported.`);
+      const { rows, file } = await saveCsvExport(res, {
+        output: opts.output,
+        fallbackName: `customers-${new Date().toISOString().slice(0, 10)}.csv`,
+        what: 'customers',
+      });
+      if (!file) note(`${rows} customer${rows === 1 ? '' : 's'} exported.`);
       else out(`${rows} customer${rows === 1 ? '' : 's'} exported to ${file}`);
     });
   });

@@ -3,17 +3,13 @@
 // --password). A customer is named by its id or by any of its domains. Answers go to stdout; notices and
 // errors to stderr, an error as one line with the API's code.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, apiOptions, connectApi, flagValue } from './api.ts';
 import type { SubscriptionView } from '../modules/subscriptions/subscriptions.service.ts';
 import { env, fail, note, out, table } from './common.ts';
+import { saveCsvExport } from './export.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
 
@@ -473,40 +469,12 @@ export function registerSubscriptionCommands(program: Command): void {
       const res = await api.stream(`/v1/customers/${customer.id}/subscriptions/export.csv`, {
         status: opts.status?.trim() || undefined,
       });
-      const toStdout = opts.output === '-';
-      const suggested = /filename="([A-Za-z0-9._-]+\.csv)"/.exec(
-        res.headers.get('content-disposition') ?? '',
-      )?.[1];
-      const file = toStdout
-        ? ''
-        : opts.output?.trim() || suggested || `subscriptions-${customer.companyProfile.domain}.csv`;
-      // Written beside the target and renamed at the end: a cut-off export never looks like a whole one.
-      const partial = toStdout ? '' : path.join(path.dirname(file), `.${path.basename(file)}.partial`);
-      // Records are line ends outside quoted cells (a friendly name may hold a line break).
-      let rows = 0;
-      let quoted = false;
-      const counter = async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          for (const b of chunk) {
-            if (b === 0x22) quoted = !quoted;
-            else if (b === 0x0a && !quoted) rows++;
-          }
-          yield chunk;
-        }
-      };
-      try {
-        await pipeline(
-          Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-          counter,
-          toStdout ? process.stdout : fs.createWriteStream(partial),
-        );
-        if (!toStdout) fs.renameSync(partial, file);
-      } catch (err) {
-        if (!toStdout) fs.rmSync(partial, { force: true });
-        throw new Error(`the export was cut off: ${(err as Error).message}`, { cause: err });
-      }
-      const n = Math.max(rows - 1, 0);
-      if (toStdout) note(`${n} subscription${n === 1 ? '' : 's'} exported.`);
+      const { rows: n, file } = await saveCsvExport(res, {
+        output: opts.output,
+        fallbackName: `subscriptions-${customer.companyProfile.domain}.csv`,
+        what: 'subscriptions',
+      });
+      if (!file) note(`${n} subscription${n === 1 ? '' : 's'} exported.`);
       else out(`${n} subscription${n === 1 ? '' : 's'} of ${customerLabel(customer)} exported to ${file}`);
     });
   });
