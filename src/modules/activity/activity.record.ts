@@ -30,29 +30,42 @@ export function record(trx: Trx, ctx: CallerContext, entry: ActivityEntry): Prom
 }
 
 /** Records an entry for a partner on behalf of someone other than a signed-in user (operator, jobs). */
-export async function recordAs(
+export function recordAs(
   trx: Trx,
   partnerId: string,
   actor: Actor,
   entry: ActivityEntry,
   ids: { requestId?: string; correlationId?: string } = {},
 ): Promise<void> {
+  return recordAllAs(trx, actor, [{ partnerId, entry }], ids);
+}
+
+/** Records several entries by one actor (a job's batch, say) in one statement, each for its partner. */
+export async function recordAllAs(
+  trx: Trx,
+  actor: Actor,
+  entries: readonly { partnerId: string; entry: ActivityEntry }[],
+  ids: { requestId?: string; correlationId?: string } = {},
+): Promise<void> {
+  if (entries.length === 0) return;
   await trx
     .insertInto('activity_records')
-    .values({
-      partner_id: partnerId,
-      actor_kind: actor.kind,
-      actor_id: actor.id ?? null,
-      actor_name: actor.name,
-      customer_id: entry.customer?.id ?? null,
-      customer_name: entry.customer?.name ?? null,
-      action: entry.action,
-      resource_type: entry.resourceType,
-      resource_id: entry.resourceId ?? null,
-      status: entry.status ?? 'succeeded',
-      details: JSON.stringify(entry.details ?? {}),
-      request_id: ids.requestId ?? null,
-      correlation_id: ids.correlationId ?? null,
-    })
+    .values(
+      entries.map(({ partnerId, entry }) => ({
+        partner_id: partnerId,
+        actor_kind: actor.kind,
+        actor_id: actor.id ?? null,
+        actor_name: actor.name,
+        customer_id: entry.customer?.id ?? null,
+        customer_name: entry.customer?.name ?? null,
+        action: entry.action,
+        resource_type: entry.resourceType,
+        resource_id: entry.resourceId ?? null,
+        status: entry.status ?? 'succeeded',
+        details: JSON.stringify(entry.details ?? {}),
+        request_id: ids.requestId ?? null,
+        correlation_id: ids.correlationId ?? null,
+      })),
+    )
     .execute();
 }

@@ -15,7 +15,7 @@ import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
-import { record, recordAs } from '../activity/activity.record.ts';
+import { record, recordAllAs } from '../activity/activity.record.ts';
 import type { BlockerProvider } from '../relationships/relationships.service.ts';
 import type { CustomerAccess, OrderCustomer } from './subscriptions.access.ts';
 import { customerForRead, customerForWrite } from './subscriptions.access.ts';
@@ -614,22 +614,28 @@ export async function deleteDueSubscriptions(owner: Db, now: Date): Promise<numb
         due.map((d) => d.id),
         now,
       );
-      for (const d of due)
-        await recordAs(trx, d.partner_id, SYSTEM, {
-          action: 'subscription.delete',
-          resourceType: 'Subscription',
-          resourceId: d.id,
-          ...(d.customer_name ? { customer: { id: d.customer_id, name: d.customer_name } } : {}),
-          details: {
-            subscription: d.friendly_name,
-            offerId: d.offer_id,
-            suspendedAt: iso(d.suspended_at),
-            deletionDate: iso(d.deletion_due_at),
-            reason: `not reactivated within ${DELETION_DAYS} days of its suspension`,
-            before: { status: 'suspended' },
-            after: { status: 'deleted' },
+      await recordAllAs(
+        trx,
+        SYSTEM,
+        due.map((d) => ({
+          partnerId: d.partner_id,
+          entry: {
+            action: 'subscription.delete',
+            resourceType: 'Subscription',
+            resourceId: d.id,
+            ...(d.customer_name ? { customer: { id: d.customer_id, name: d.customer_name } } : {}),
+            details: {
+              subscription: d.friendly_name,
+              offerId: d.offer_id,
+              suspendedAt: iso(d.suspended_at),
+              deletionDate: iso(d.deletion_due_at),
+              reason: `not reactivated within ${DELETION_DAYS} days of its suspension`,
+              before: { status: 'suspended' },
+              after: { status: 'deleted' },
+            },
           },
-        });
+        })),
+      );
       return due.length;
     });
     deleted += n;
