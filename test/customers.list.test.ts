@@ -2,6 +2,7 @@
 // and accent-insensitive), Partner Center's filter, sort, cursor paging with totalCount, the exact CSV export
 // neutralising formula cells, billing and company profile edits guarded by If-Match with before/after in the
 // activity log, agreements; and another partner sees none of it.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etagOf } from '../src/http/etag.ts';
 import type { TestApp } from './helpers/app.ts';
@@ -246,6 +247,18 @@ describe('a customer’s profiles and agreements', () => {
       data: [{ companyName: 'New Name Inc' }],
     });
     expect((await req(admin.token, 'GET', url)).json().companyName).toBe('New Name Inc');
+    // An ETag that is not this profile's (malformed, or another resource's) is stale like any other.
+    for (const tag of ['"not-ours"', etagOf(randomUUID(), 1)]) {
+      const foreign = await req(
+        admin.token,
+        'PUT',
+        url,
+        { ...profile, companyName: 'X' },
+        { 'if-match': tag },
+      );
+      expect(foreign.statusCode, tag).toBe(412);
+      expect(foreign.json().data).toMatchObject([{ companyName: 'New Name Inc' }]);
+    }
 
     // The list shows the bill-to name, and finds it by the new name only.
     const list = await req(admin.token, 'GET', '/v1/customers?q=new%20name');

@@ -8,7 +8,12 @@ export function etagOf(id: string, version: number): string {
   return `"${Buffer.from(`${id}:${version}`).toString('base64url')}"`;
 }
 
-/** The version an If-Match header names for resource `id`, or undefined when absent (`*` = any). */
+/**
+ * The version an If-Match header names for resource `id`, or undefined when absent (`*` = any). An ETag that
+ * is not one of this resource's (another resource's, or not ours at all) names no version: 0, which matches
+ * none, so the service answers as for any stale ETag — 404 when the caller cannot see the resource, else 412
+ * with the resource as it is now.
+ */
 export function expectedVersion(request: FastifyRequest, id: string, required = false): number | undefined {
   const header = request.headers['if-match'];
   if (header === undefined || header === '*') {
@@ -20,7 +25,6 @@ export function expectedVersion(request: FastifyRequest, id: string, required = 
   const decoded = m ? Buffer.from(m[1]!, 'base64url').toString('utf8') : '';
   const sep = decoded.lastIndexOf(':');
   const version = Number(decoded.slice(sep + 1));
-  if (sep < 0 || decoded.slice(0, sep) !== id || !Number.isInteger(version) || version < 1)
-    throw new AppError('preconditionFailed');
+  if (sep < 0 || decoded.slice(0, sep) !== id || !Number.isInteger(version) || version < 1) return 0;
   return version;
 }

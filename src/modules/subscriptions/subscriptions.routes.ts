@@ -1,10 +1,8 @@
 // /v1/customers/{customerId}/orders (place, list, get) and /v1/customers/{customerId}/subscriptions (list,
 // export, get, update with suspend and reactivate, cancel, support contact).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { expectedVersion } from '../../http/etag.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
-import { AppError } from '../../lib/errors.ts';
 import type { OrdersService } from './orders.service.ts';
 import {
   CreateOrderBody,
@@ -24,19 +22,6 @@ import {
   exportSchema,
 } from './subscriptions.schemas.ts';
 import type { SubscriptionsService } from './subscriptions.service.ts';
-
-/**
- * The version If-Match names. An ETag that is not this subscription's matches no version (0): the service
- * then answers 404 for a subscription the caller cannot see, and otherwise 412 with the current one.
- */
-function ifMatch(request: FastifyRequest, subscriptionId: string): number | undefined {
-  try {
-    return expectedVersion(request, subscriptionId);
-  } catch (err) {
-    if (err instanceof AppError && err.errorName === 'preconditionFailed') return 0;
-    throw err;
-  }
-}
 
 const ORDERS = ['Orders'];
 const SUBSCRIPTIONS = ['Subscriptions'];
@@ -206,7 +191,7 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<{
         customerId,
         subscriptionId,
         { quantity, friendlyName, autoRenewEnabled, status, suspensionReasons, readOnly },
-        ifMatch(request, subscriptionId),
+        expectedVersion(request, subscriptionId),
       );
       reply.header('etag', subscription.attributes.etag);
       return subscription;
@@ -234,7 +219,7 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<{
         request.ctx,
         customerId,
         subscriptionId,
-        ifMatch(request, subscriptionId),
+        expectedVersion(request, subscriptionId),
       );
       reply.header('etag', subscription.attributes.etag);
       return subscription;
