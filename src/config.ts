@@ -99,6 +99,17 @@ export interface Config {
   rateLimit: { perMinute: number; signInPerMinute: number };
   bodyLimitBytes: number;
   idempotencyTtlHours: number;
+  /** Adding customer users from a file (PRODUCT.md feature 8). */
+  usersImport: {
+    /** Data rows one file may have; more refuse the file. */
+    maxRows: number;
+    /** The largest users file accepted, in bytes (the API's other bodies keep BODY_LIMIT_BYTES). */
+    maxFileBytes: number;
+    /** Users created per transaction by the import worker. */
+    batchSize: number;
+    /** How long a worker holds an import between batches before another process may take it over. */
+    leaseSeconds: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 100 * 1024 * 1024), 1024 * 1024),
     idempotencyTtlHours: read(env, 'IDEMPOTENCY_TTL_HOURS', int(1, 24 * 30), 24),
+    usersImport: {
+      maxRows: read(env, 'USERS_IMPORT_MAX_ROWS', int(1, 1_000_000), 10_000),
+      maxFileBytes: read(env, 'USERS_IMPORT_MAX_BYTES', int(1024, 1024 * 1024 * 1024), 20 * 1024 * 1024),
+      batchSize: read(env, 'USERS_IMPORT_BATCH_SIZE', int(1, 10_000), 500),
+      leaseSeconds: read(env, 'USERS_IMPORT_LEASE_SECONDS', int(1, 3600), 30),
+    },
   };
 }
 
@@ -172,4 +189,8 @@ export const configVariables = [
   'RATE_LIMIT_SIGNIN_PER_MINUTE',
   'BODY_LIMIT_BYTES',
   'IDEMPOTENCY_TTL_HOURS',
+  'USERS_IMPORT_MAX_ROWS',
+  'USERS_IMPORT_MAX_BYTES',
+  'USERS_IMPORT_BATCH_SIZE',
+  'USERS_IMPORT_LEASE_SECONDS',
 ] as const;

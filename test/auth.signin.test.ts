@@ -256,7 +256,7 @@ describe('sign-in', () => {
     });
     expect(created.admin.userName).toBe(created.admin.userName.toLowerCase());
     const temporary = created.temporaryPassword!;
-    expect(temporary).toHaveLength(16);
+    expect(temporary).toHaveLength(20);
 
     const first = await signIn(created.admin.userName, temporary);
     expect(first.statusCode).toBe(200);

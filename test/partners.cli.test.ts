@@ -84,7 +84,7 @@ describe('partnerdesk partner (CLI)', () => {
     expect(run.stdout).toContain('Global admin: admin@contoso-cloud.example');
     expect(run.stdout).toMatch(/must be changed at first sign-in/);
     const password = /Temporary password: (\S+)/.exec(run.stdout)?.[1];
-    expect(password).toHaveLength(16);
+    expect(password).toHaveLength(20);
 
     const partner = await store.owner
       .selectFrom('partners')

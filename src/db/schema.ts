@@ -174,6 +174,74 @@ export interface CustomerUsersTable {
   locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_sign_in_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  // The directory (migration 20261204T0900_customer_directory).
+  phone_number: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set while the user is deleted (`inactive`); the user is purged 30 days later. */
+  soft_deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** foldForSearch of the names and user name: what `q` searches. */
+  search_key: Generated<string>;
+  /** The users-file import that created the user, if any. */
+  import_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface LicenseAssignmentsTable {
+  id: Generated<string>;
+  customer_id: string;
+  user_id: string;
+  subscription_id: string;
+  /** The subscription's partner of record. */
+  partner_id: string;
+  /** `released` while the user is deleted: the seat is free, and restoring the user takes it back if it can. */
+  state: Generated<'active' | 'released'>;
+  assigned_at: Date;
+  released_at: Date | null;
+}
+
+export type UserImportState = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface UserImportsTable {
+  id: Generated<string>;
+  partner_id: string;
+  customer_id: string;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string;
+  file_name: string | null;
+  file_sha256: string;
+  delimiter: ',' | ';';
+  header: string[];
+  has_bom: boolean;
+  usage_location: string;
+  state: Generated<UserImportState>;
+  total_rows: number;
+  rows_done: Generated<number>;
+  created_count: Generated<number>;
+  failed_count: Generated<number>;
+  error: string | null;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  attempts: Generated<number>;
+  passwords_downloaded_at: Date | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  updated_at: Date;
+}
+
+export interface UserImportRowsTable {
+  import_id: string;
+  row_number: number;
+  partner_id: string;
+  cells: string[];
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string;
+  user_name: string;
+  status: 'pending' | 'created' | 'failed';
+  message: string | null;
+  user_id: string | null;
+  /** Sealed (src/lib/seal.ts) until the passwords file is downloaded, then null. */
+  temporary_password: string | null;
 }
 
 export interface CustomerAgreementsTable {
@@ -343,4 +411,7 @@ export interface DB {
   offer_prices: OfferPricesTable;
   orders: OrdersTable;
   subscriptions: SubscriptionsTable;
+  license_assignments: LicenseAssignmentsTable;
+  user_imports: UserImportsTable;
+  user_import_rows: UserImportRowsTable;
 }

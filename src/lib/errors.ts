@@ -202,6 +202,62 @@ export const errorCatalog = {
     status: 400,
     message: 'The users file cannot be used as it is; see details for why.',
   },
+  customerUserNotFound: { code: 101002, status: 404, message: 'Customer user not found.' },
+  customerUserNameTaken: {
+    code: 101003,
+    status: 409,
+    message: 'A user with this user name already exists in the customer’s directory.',
+  },
+  userNameDomainInvalid: {
+    code: 101004,
+    status: 400,
+    message: 'The user name must be at one of the customer’s domains.',
+  },
+  userNotDeleted: {
+    code: 101005,
+    status: 409,
+    message: 'This user is not deleted; there is nothing to restore.',
+  },
+  userDeleted: {
+    code: 101006,
+    status: 409,
+    message: 'This user is deleted; restore it before changing it.',
+  },
+  restoreWindowPassed: {
+    code: 101007,
+    status: 410,
+    message: 'Deleted users can be restored for 30 days; this one can no longer be restored.',
+  },
+  customerLastGlobalAdmin: {
+    code: 101008,
+    status: 409,
+    message: 'The customer’s last Global admin cannot be deleted or lose that role.',
+  },
+  directoryRoleNotFound: { code: 101009, status: 404, message: 'No such directory role.' },
+  importNotFound: { code: 101010, status: 404, message: 'Users import not found.' },
+  passwordsAlreadyDownloaded: {
+    code: 101011,
+    status: 410,
+    message:
+      'The temporary passwords of this import were already downloaded, and are shown only once. Reset a ' +
+      'user’s password to give it a new one.',
+  },
+  importNotFinished: {
+    code: 101012,
+    status: 409,
+    message: 'The import is still running; this file is ready when it has finished.',
+  },
+  // 1011xx licences
+  licenseUpdateFailed: {
+    code: 101101,
+    status: 409,
+    message: 'No licence could be changed; see details for each user and product.',
+  },
+  productNotAssignable: {
+    code: 101102,
+    status: 400,
+    message: 'This product has no licences to assign to users.',
+  },
   // 1009xx server
   internal: {
     code: 100901,

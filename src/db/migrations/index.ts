@@ -5,6 +5,7 @@ import * as relationships from './20261202T1800_relationships.ts';
 import * as customerListAtScale from './20261203T0900_customer_list_at_scale.ts';
 import * as offersSubscriptions from './20261203T1200_offers_subscriptions.ts';
 import * as subscriptionsOrderLines from './20261203T1300_subscriptions_order_lines.ts';
+import * as customerDirectory from './20261204T0900_customer_directory.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T0900_customer_list_at_scale': customerListAtScale,
   '20261203T1200_offers_subscriptions': offersSubscriptions,
   '20261203T1300_subscriptions_order_lines': subscriptionsOrderLines,
+  '20261204T0900_customer_directory': customerDirectory,
 };

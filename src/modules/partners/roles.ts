@@ -45,6 +45,9 @@ export const OPERATIONS = {
   'customers.updateBilling': [GA, AA, SA],
   'relationships.request': [GA, AA, SA],
   'relationships.remove': [GA],
+  // A customer's directory and licences: reading them and changing them go together (PRODUCT.md "customer
+  // users, licenses, bulk upload, password reset"); the instance policy may still make them read-only.
+  'customerUsers.view': [GA, AA, UMA],
   'customerUsers.manage': [GA, AA, UMA],
   // The catalog is no secret: anyone working for a partner may read it.
   'offers.view': [GA, AA, SA, HA, BA, UMA],

@@ -32,6 +32,16 @@ export const ACTIONS = [
   'subscription.cancel',
   'subscription.delete',
   'subscription.updateSupportContact',
+  'customerUser.create',
+  'customerUser.update',
+  'customerUser.delete',
+  'customerUser.restore',
+  'customerUser.purge',
+  'customerUser.resetPassword',
+  'customerUser.addRole',
+  'customerUser.removeRole',
+  'customerUser.updateLicenses',
+  'customerUser.import',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -44,6 +54,7 @@ export const FAMILIES = [
   'relationshipInvitation',
   'order',
   'subscription',
+  'customerUser',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
