@@ -184,6 +184,30 @@ export interface CustomerUsersTable {
   import_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * The users of the customers the calling partner is related to (a view: the tenant rule in its WHERE, so that
+ * search and sort reach their indexes; migration 20261204T1100). Read-only; no password hash.
+ */
+export interface CustomerDirectoryView {
+  id: string;
+  customer_id: string;
+  user_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string;
+  phone_number: string | null;
+  usage_location: string | null;
+  roles: string[];
+  state: 'active' | 'inactive';
+  must_change_password: boolean;
+  last_sign_in_at: Date | null;
+  soft_deleted_at: Date | null;
+  search_key: string;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
 export interface LicenseAssignmentsTable {
   id: Generated<string>;
   customer_id: string;
@@ -276,7 +300,8 @@ export interface RelationshipAcceptancesTable {
   invitation_id: string;
   partner_id: string;
   customer_id: string;
-  accepted_by: string;
+  /** Null once the user who accepted has been purged (migration 20261204T1100). */
+  accepted_by: string | null;
   outcome: 'created' | 'reactivated' | 'delegatedAdminGranted';
   accepted_at: Date;
 }
@@ -402,6 +427,7 @@ export interface DB {
   customer_list: CustomerListView;
   partner_customer_counts: PartnerCustomerCountsTable;
   customer_users: CustomerUsersTable;
+  customer_directory: CustomerDirectoryView;
   customer_agreements: CustomerAgreementsTable;
   relationship_invitations: RelationshipInvitationsTable;
   relationship_acceptances: RelationshipAcceptancesTable;

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { CustomerAgreementsTable, CustomersTable, DB } from '../../db/schema.ts';
 import { escapeLike } from '../../lib/text.ts';
+import { searchKeyOf } from '../customerUsers/customerUsers.directory.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 export type AgreementRow = Selectable<CustomerAgreementsTable>;
@@ -145,6 +146,8 @@ export async function insertCustomerUser(
       must_change_password: true,
       roles: values.roles,
       usage_location: values.usageLocation,
+      // What the directory's search (q) compares, as for every other user.
+      search_key: searchKeyOf({ ...values, firstName: null, lastName: null }),
       created_at: values.now,
       updated_at: values.now,
     })
