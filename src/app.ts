@@ -23,6 +23,8 @@ import { createActivityService } from './modules/activity/activity.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
 import { customerUsersRoutes } from './modules/customerUsers/customerUsers.routes.ts';
+import { createCustomerUsersService } from './modules/customerUsers/customerUsers.service.ts';
+import { usersRoutes } from './modules/customerUsers/users.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
@@ -107,6 +109,7 @@ export async function buildApp(deps: AppDeps) {
   const offers = createOffersService({ db: store.app });
   const orders = createOrdersService({ db: store.app, clock, customers });
   const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
+  const users = createCustomerUsersService({ db: store.app, clock, customers, instances });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -139,6 +142,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(countriesRoutes, { countries });
   await app.register(customersRoutes, { customers });
   await app.register(customerUsersRoutes, { instances });
+  await app.register(usersRoutes, { users });
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
   await app.register(offersRoutes, { offers });

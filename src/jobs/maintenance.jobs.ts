@@ -1,9 +1,11 @@
 // The periodic housekeeping job: every 10 minutes, expired sign-in sessions (partners' and customers') and
 // expired idempotency records are deleted, so no table grows without bound and an expired token does not linger
-// in backups. Suspended subscriptions not reactivated within 90 days are deleted.
+// in backups. Suspended subscriptions not reactivated within 90 days are deleted, and customer users not restored
+// within 30 days of their deletion are purged.
 import type { Db } from '../db/database.ts';
 // The idempotency layer owns its table and its notion of "expired" (a lapsed claim lease included).
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.plugin.ts';
+import { purgeDeletedUsers } from '../modules/customerUsers/customerUsers.service.ts';
 import { purgeExpiredCustomerSessions } from '../modules/relationships/portal.repository.ts';
 import { deleteDueSubscriptions } from '../modules/subscriptions/subscriptions.service.ts';
 import { purgeExpiredSessions } from './maintenance.repository.ts';
@@ -19,10 +21,12 @@ export async function runMaintenance(
   customerSessions: number;
   idempotencyKeys: number;
   deletedSubscriptions: number;
+  purgedCustomerUsers: number;
 }> {
   const sessions = await purgeExpiredSessions(owner, now);
   const customerSessions = await purgeExpiredCustomerSessions(owner, now);
   const idempotencyKeys = await purgeExpiredIdempotencyKeys(owner, now);
   const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
-  return { sessions, customerSessions, idempotencyKeys, deletedSubscriptions };
+  const purgedCustomerUsers = await purgeDeletedUsers(owner, now);
+  return { sessions, customerSessions, idempotencyKeys, deletedSubscriptions, purgedCustomerUsers };
 }

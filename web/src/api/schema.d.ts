@@ -2526,6 +2526,464 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/directoryroles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the directory roles
+         * @description Global admin, Helpdesk admin, User admin, Billing admin. A user with none can use licences and services. Paths take a role’s `id` or Partner Center’s role template id.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "DirectoryRole";
+                                };
+                                description: string;
+                                /**
+                                 * @description A directory role
+                                 * @enum {unknown}
+                                 */
+                                id: "globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin";
+                                name: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/directoryroles/{roleId}/usermembers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a directory role’s members
+         * @description Its active users, by display name; cursor paging with a total count.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Page size */
+                    size?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description globalAdmin, helpdeskAdmin, userAdmin, billingAdmin, or Partner Center’s role template id */
+                    roleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "UserMember";
+                                };
+                                displayName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /**
+                                 * @description A directory role
+                                 * @enum {unknown}
+                                 */
+                                roleId: "globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin";
+                                userPrincipalName: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a user to a directory role
+         * @description The user (`id`) must be active (409 userDeleted). Adding a member again changes nothing. Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description globalAdmin, helpdeskAdmin, userAdmin, billingAdmin, or Partner Center’s role template id */
+                    roleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        displayName?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description The user to add
+                         */
+                        id: string;
+                        roleId?: string | null;
+                        userPrincipalName?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserMember";
+                            };
+                            displayName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /**
+                             * @description A directory role
+                             * @enum {unknown}
+                             */
+                            roleId: "globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin";
+                            userPrincipalName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/directoryroles/{roleId}/usermembers/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user from a directory role
+         * @description The customer keeps at least one active Global admin (409 customerLastGlobalAdmin). Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description globalAdmin, helpdeskAdmin, userAdmin, billingAdmin, or Partner Center’s role template id */
+                    roleId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/orders": {
         parameters: {
             query?: never;
@@ -4503,6 +4961,840 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s users
+         * @description The active users (or `state=inactive`: the deleted ones, restorable until `restorableUntil`; also Partner Center’s `filter={"Field":"UserState","Value":"inactive","Operator":"equals"}`), by display name unless `sort` (or `sortField`) names userPrincipalName or createdTime, `sortDirection` asc or desc. `q` finds users whose names or user name contain it, ignoring case and accents; `hasLicenses` keeps users with or without licences. Cursor paging with a total count.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Partner Center’s form: {"Field":"UserState","Value":"inactive","Operator":"equals"} */
+                    filter?: string;
+                    /** @description Only users with (true) or without (false) licences */
+                    hasLicenses?: boolean;
+                    /** @description Contained in the names or the user name, any case or accent */
+                    q?: string;
+                    /** @description Page size */
+                    size?: number;
+                    /** @description displayName (default), userPrincipalName or createdTime */
+                    sort?: string;
+                    /** @description asc (default) or desc */
+                    sortDirection?: string;
+                    /** @description Partner Center’s name for sort */
+                    sortField?: string;
+                    /** @description active (default), or inactive: the deleted users */
+                    state?: "active" | "inactive";
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "CustomerUser";
+                                };
+                                /** Format: date-time */
+                                createdTime: string;
+                                /** @description None: the user can use licences and services */
+                                directoryRoles: ("globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin")[];
+                                displayName: string;
+                                firstName: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                lastModifiedTime: string;
+                                lastName: string | null;
+                                lastSignInTime: string | null;
+                                /** @description Licences assigned to the user */
+                                licenseCount: number;
+                                /** @description Signs in with a temporary password, to change first */
+                                mustChangePassword: boolean;
+                                phoneNumber: string | null;
+                                restorableUntil: string | null;
+                                softDeletionTime: string | null;
+                                /**
+                                 * @description inactive: deleted, restorable for 30 days
+                                 * @enum {unknown}
+                                 */
+                                state: "active" | "inactive";
+                                usageLocation: string | null;
+                                /** @enum {string} */
+                                userDomainType: "managed";
+                                /** @description The user name, at one of the customer’s domains */
+                                userPrincipalName: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a user to a customer’s directory
+         * @description The user name is lower-cased and must be at one of the customer’s domains (400 userNameDomainInvalid) and not taken (409 customerUserNameTaken, also when a deleted user holds it: restore that one). Names up to 50 characters, display name required, usage location an ISO 3166-1 country, phone up to 40 characters. Without `passwordProfile.password` a temporary password is generated and returned in `passwordProfile` — this once only; a chosen password must meet the password rules (400 passwordTooWeak). Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended. Send MS-RequestId so that a retry never adds a second user.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        directoryRoles?: string[] | null;
+                        /** @description Required, up to 50 characters */
+                        displayName: string;
+                        firstName?: string | null;
+                        lastName?: string | null;
+                        passwordProfile?: {
+                            forceChangePassword?: boolean | null;
+                            password?: string | null;
+                        } | null;
+                        phoneNumber?: string | null;
+                        usageLocation?: string | null;
+                        userDomainType?: string | null;
+                        /** @description At one of the customer’s domains, e.g. ana@contoso.onpartnerdesk.com; unique */
+                        userPrincipalName: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerUser";
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @description None: the user can use licences and services */
+                            directoryRoles: ("globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin")[];
+                            displayName: string;
+                            firstName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lastName: string | null;
+                            lastSignInTime: string | null;
+                            /** @description Licences assigned to the user */
+                            licenseCount: number;
+                            /** @description Signs in with a temporary password, to change first */
+                            mustChangePassword: boolean;
+                            /** @description Only when the password was generated */
+                            passwordProfile?: {
+                                forceChangePassword: boolean;
+                                /** @description The generated temporary password: shown this once */
+                                password: string;
+                            };
+                            phoneNumber: string | null;
+                            restorableUntil: string | null;
+                            softDeletionTime: string | null;
+                            /**
+                             * @description inactive: deleted, restorable for 30 days
+                             * @enum {unknown}
+                             */
+                            state: "active" | "inactive";
+                            usageLocation: string | null;
+                            /** @enum {string} */
+                            userDomainType: "managed";
+                            /** @description The user name, at one of the customer’s domains */
+                            userPrincipalName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer user
+         * @description With its ETag, to send back as If-Match when changing it. Deleted users too.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerUser";
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @description None: the user can use licences and services */
+                            directoryRoles: ("globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin")[];
+                            displayName: string;
+                            firstName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lastName: string | null;
+                            lastSignInTime: string | null;
+                            /** @description Licences assigned to the user */
+                            licenseCount: number;
+                            /** @description Signs in with a temporary password, to change first */
+                            mustChangePassword: boolean;
+                            phoneNumber: string | null;
+                            restorableUntil: string | null;
+                            softDeletionTime: string | null;
+                            /**
+                             * @description inactive: deleted, restorable for 30 days
+                             * @enum {unknown}
+                             */
+                            state: "active" | "inactive";
+                            usageLocation: string | null;
+                            /** @enum {string} */
+                            userDomainType: "managed";
+                            /** @description The user name, at one of the customer’s domains */
+                            userPrincipalName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a customer user
+         * @description Soft: the user becomes inactive, its sessions end and its licences are released; it can be restored for 30 days, then it is purged. The customer’s last Global admin cannot be deleted (409 customerLastGlobalAdmin); a deleted user cannot be deleted again (409 userDeleted). With If-Match, a stale ETag is a 412. Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change, restore a customer user or reset its password
+         * @description Any of the user name (at one of the customer’s domains), names, usage location (needed while the user holds licences) and phone. `state: active` on a deleted user restores it, within 30 days of its deletion (410 restoreWindowPassed after). `passwordProfile` resets the password: to the one given, or to a generated temporary one returned in `passwordProfile` this once; the old password and the user’s sessions stop working. A deleted user cannot change otherwise (409 userDeleted). With If-Match, a stale ETag is a 412 carrying the user as it is now. The whole user as read may be sent back with the changes: its other fields must be unchanged. Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Read-only: accepted only unchanged */
+                        attributes?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        createdTime?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        directoryRoles?: unknown;
+                        /** @description Up to 50 characters */
+                        displayName?: string;
+                        firstName?: string | null;
+                        /** @description Read-only: accepted only unchanged */
+                        id?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        lastModifiedTime?: unknown;
+                        lastName?: string | null;
+                        /** @description Read-only: accepted only unchanged */
+                        lastSignInTime?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        licenseCount?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        mustChangePassword?: unknown;
+                        passwordProfile?: {
+                            forceChangePassword?: boolean | null;
+                            password?: string | null;
+                        } | null;
+                        phoneNumber?: string | null;
+                        /** @description Read-only: accepted only unchanged */
+                        restorableUntil?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        softDeletionTime?: unknown;
+                        /**
+                         * @description active on a deleted user restores it (within 30 days); delete with DELETE
+                         * @enum {unknown}
+                         */
+                        state?: "active" | "inactive";
+                        usageLocation?: string | null;
+                        /** @description Read-only: accepted only unchanged */
+                        userDomainType?: unknown;
+                        /** @description A new user name */
+                        userPrincipalName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "CustomerUser";
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @description None: the user can use licences and services */
+                            directoryRoles: ("globalAdmin" | "helpdeskAdmin" | "userAdmin" | "billingAdmin")[];
+                            displayName: string;
+                            firstName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lastName: string | null;
+                            lastSignInTime: string | null;
+                            /** @description Licences assigned to the user */
+                            licenseCount: number;
+                            /** @description Signs in with a temporary password, to change first */
+                            mustChangePassword: boolean;
+                            /** @description Only when the password was generated */
+                            passwordProfile?: {
+                                forceChangePassword: boolean;
+                                /** @description The generated temporary password: shown this once */
+                                password: string;
+                            };
+                            phoneNumber: string | null;
+                            restorableUntil: string | null;
+                            softDeletionTime: string | null;
+                            /**
+                             * @description inactive: deleted, restorable for 30 days
+                             * @enum {unknown}
+                             */
+                            state: "active" | "inactive";
+                            usageLocation: string | null;
+                            /** @enum {string} */
+                            userDomainType: "managed";
+                            /** @description The user name, at one of the customer’s domains */
+                            userPrincipalName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore deleted users
+         * @description Each of the 1–1000 users comes back active with its roles, and with its licences where their subscriptions still have seats (`licenses` says which did not and why). A user deleted more than 30 days ago (restoreWindowPassed), not deleted (userNotDeleted) or unknown fails on its own, the others are restored. Refused with 403 where your cloud instance keeps customer directories read-only (the error names it), and with 403 (code 20002) once your reseller relationship with the customer has ended.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Deleted users to restore */
+                        userIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserRestoreResult";
+                            };
+                            /** @description One per user, in the order sent */
+                            items: {
+                                /** @description The error code, when it failed */
+                                code?: number;
+                                description?: string;
+                                /** @description The user’s licences, back or not */
+                                licenses: {
+                                    productSku: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    /** @description Why it did not come back, e.g. no seats left */
+                                    reason?: string;
+                                    restored: boolean;
+                                }[];
+                                /** @description The error name, when it failed */
+                                name?: string;
+                                /** @enum {unknown} */
+                                status: "restored" | "failed";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
