@@ -118,7 +118,8 @@ describe('the customer’s side of a relationship', () => {
       const inactive = await insertCustomerUser(t.store, customer.id);
       await t.store.owner
         .updateTable('customer_users')
-        .set({ state: 'inactive' })
+        // A deleted user: inactive since its deletion time (the table's check ties the two together).
+        .set({ state: 'inactive', soft_deleted_at: new Date() })
         .where('id', '=', inactive.id)
         .execute();
       for (const [name, password] of [

@@ -43,6 +43,12 @@ async function snapshotB() {
           .selectAll()
           .where('customer_id', '=', fxB.customer.id)
           .execute(),
+        users: await db
+          .selectFrom('customer_users')
+          .selectAll()
+          .where('customer_id', '=', fxB.customer.id)
+          .orderBy('id')
+          .execute(),
       })),
     db
       .selectFrom('relationship_invitations')

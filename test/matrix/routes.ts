@@ -47,6 +47,12 @@ export interface Fixture {
   subscription: { id: string; orderId: string };
   /** A cancellable subscription of `customer`, made for this call (cancelling ends it). */
   newReservation(): Promise<{ id: string }>;
+  /** A user of `customer`'s directory without roles (safe to change). */
+  customerUser: { id: string };
+  /** Another such user, made for this call (deleting ends it). */
+  newCustomerUser(): Promise<{ id: string }>;
+  /** A User admin of `customer`'s directory, made for this call (removing the role ends it). */
+  newRoleMember(): Promise<{ id: string }>;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -57,6 +63,7 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   await ensureMatrixOffers(store);
   await confirmAgreement(store, customer.id, partnerId);
   const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
+  const customerUser = await insertCustomerUser(store, customer.id, { roles: [] });
   return {
     partnerId,
     userId: user.id,
@@ -87,6 +94,11 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
     subscription: { id: sub.subscriptionId, orderId: sub.orderId },
     newReservation: async () => ({
       id: (await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.reservation)).subscriptionId,
+    }),
+    customerUser: { id: customerUser.id },
+    newCustomerUser: async () => ({ id: (await insertCustomerUser(store, customer.id, { roles: [] })).id }),
+    newRoleMember: async () => ({
+      id: (await insertCustomerUser(store, customer.id, { roles: ['userAdmin'] })).id,
     }),
     apiToken: async (ownerUserId) => {
       const row = await store.owner
@@ -370,6 +382,64 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /v1/users/import-template.csv': {
     roles: [GA, AA, UMA],
     isolation: { none: 'the same template for every partner' },
+  },
+  'GET /v1/customers/:customerId/users': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/users': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { userPrincipalName: 'new-user@matrix.example', displayName: 'Matrix user' },
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/users/restore': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { userIds: ['00000000-0000-4000-8000-000000000000'] },
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/users/:userId': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, userId: fx.customerUser.id }),
+    isolation: 'names',
+  },
+  'PATCH /v1/customers/:customerId/users/:userId': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, userId: fx.customerUser.id }),
+    body: { displayName: 'Renamed by the matrix' },
+    isolation: 'names',
+  },
+  'DELETE /v1/customers/:customerId/users/:userId': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, userId: (await fx.newCustomerUser()).id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/directoryroles': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/directoryroles/:roleId/usermembers': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, roleId: 'globalAdmin' }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/directoryroles/:roleId/usermembers': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, roleId: 'helpdeskAdmin' }),
+    body: { id: '00000000-0000-4000-8000-000000000000' },
+    isolation: 'names',
+  },
+  'DELETE /v1/customers/:customerId/directoryroles/:roleId/usermembers/:userId': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({
+      customerId: fx.customer.id,
+      roleId: 'userAdmin',
+      userId: (await fx.newRoleMember()).id,
+    }),
+    isolation: 'names',
   },
   // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.
   'GET /v1/offers': { roles: EVERY_ROLE, isolation: 'list' },
