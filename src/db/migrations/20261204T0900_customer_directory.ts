@@ -59,9 +59,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index license_assignments_subscription on license_assignments (subscription_id) where state = 'active';
     create index license_assignments_customer on license_assignments (customer_id);
     alter table license_assignments enable row level security;
-    create policy license_assignments_read on license_assignments for select using (${related('customer_id')});
+    create policy license_assignments_read on license_assignments for select using (${related('license_assignments.customer_id')});
     create policy license_assignments_insert on license_assignments for insert
-      with check (partner_id = ${tenant} and ${related('customer_id')});
+      with check (partner_id = ${tenant} and ${related('license_assignments.customer_id')});
     create policy license_assignments_update on license_assignments for update
       using (partner_id = ${tenant}) with check (partner_id = ${tenant});
     create policy license_assignments_delete on license_assignments for delete using (partner_id = ${tenant});
