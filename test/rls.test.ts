@@ -23,6 +23,19 @@ describe('row-level security', () => {
   });
   afterAll(() => t.close());
 
+  it("compares every relationship check with the row's own customer, never the relationship with itself", async () => {
+    // Inside `exists (select … from customer_relationships r where r.customer_id = customer_id)` an unqualified
+    // customer_id is r's own column: the check then holds for any customer of any related partner. PostgreSQL
+    // shows such a policy as `r.customer_id = r.customer_id`.
+    const policies = await sql<{ table: string; name: string; text: string }>`
+      select tablename as table, policyname as name, coalesce(qual, '') || ' ' || coalesce(with_check, '') as text
+        from pg_policies where schemaname = 'public'`.execute(t.store.owner);
+    const related = policies.rows.filter((p) => p.text.includes('customer_relationships'));
+    expect(related.length).toBeGreaterThan(5);
+    const selfCompared = related.filter((p) => /\b(\w+)\.customer_id = \1\.customer_id\b/.test(p.text));
+    expect(selfCompared.map((p) => `${p.table}.${p.name}`)).toEqual([]);
+  });
+
   it('returns no partner rows to a raw query without partner context', async () => {
     const r = await sql<{ n: number }>`select count(*)::int as n from partners`.execute(t.store.app);
     expect(r.rows[0]!.n).toBe(0);
