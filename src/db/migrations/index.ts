@@ -7,6 +7,7 @@ import * as offersSubscriptions from './20261203T1200_offers_subscriptions.ts';
 import * as subscriptionsOrderLines from './20261203T1300_subscriptions_order_lines.ts';
 import * as customerDirectory from './20261204T0900_customer_directory.ts';
 import * as customerUserLifecycle from './20261204T1100_customer_user_lifecycle.ts';
+import * as licenseSeats from './20261204T1200_license_seats.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T1300_subscriptions_order_lines': subscriptionsOrderLines,
   '20261204T0900_customer_directory': customerDirectory,
   '20261204T1100_customer_user_lifecycle': customerUserLifecycle,
+  '20261204T1200_license_seats': licenseSeats,
 };
