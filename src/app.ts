@@ -26,6 +26,8 @@ import { customerUsersRoutes } from './modules/customerUsers/customerUsers.route
 import { createCustomerUsersService } from './modules/customerUsers/customerUsers.service.ts';
 import { usersRoutes } from './modules/customerUsers/users.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
+import { licensesRoutes } from './modules/licenses/licenses.routes.ts';
+import { assignedSeats, createLicensesService } from './modules/licenses/licenses.service.ts';
 import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
 import { offersRoutes } from './modules/offers/offers.routes.ts';
@@ -108,8 +110,9 @@ export async function buildApp(deps: AppDeps) {
   const portal = createPortalService({ db: store.app, clock, config, instances, countries });
   const offers = createOffersService({ db: store.app });
   const orders = createOrdersService({ db: store.app, clock, customers });
-  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
+  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers, assignedSeats });
   const users = createCustomerUsersService({ db: store.app, clock, customers, instances });
+  const licenses = createLicensesService({ db: store.app, clock, customers, instances });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -147,6 +150,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(portalRoutes, { portal });
   await app.register(offersRoutes, { offers });
   await app.register(subscriptionsRoutes, { orders, subscriptions });
+  await app.register(licensesRoutes, { licenses });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

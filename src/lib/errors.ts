@@ -258,6 +258,21 @@ export const errorCatalog = {
     status: 400,
     message: 'This product has no licences to assign to users.',
   },
+  noLicensesAvailable: {
+    code: 101103,
+    status: 409,
+    message: 'Every licence of this subscription is assigned; add licences or remove one from another user.',
+  },
+  usageLocationRequired: {
+    code: 101104,
+    status: 409,
+    message: 'The user has no usage location; set one before assigning licences.',
+  },
+  licenseAlreadyAssigned: {
+    code: 101105,
+    status: 409,
+    message: 'The user already has this product from another subscription.',
+  },
   // 1009xx server
   internal: {
     code: 100901,
