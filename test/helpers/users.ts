@@ -1,9 +1,15 @@
-// Customer directories for the directory tests: a customer with its first Global admin at its own domain, and
-// calls to the users API.
+// Customer directories for tests: a customer with its first Global admin at its own domain, calls to the users
+// API, and plain users written with the directory's own insert for tests that are not about the directory
+// (licences).
+import { randomBytes } from 'node:crypto';
 import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
-import { hashPassword } from '../../src/lib/passwords.ts';
-import { searchKeyOf } from '../../src/modules/customerUsers/customerUsers.directory.ts';
+import { hashGeneratedPassword, hashPassword } from '../../src/lib/passwords.ts';
+import type { DirectoryRole } from '../../src/modules/customerUsers/customerUsers.directory.ts';
+import {
+  insertDirectoryUsers,
+  searchKeyOf,
+} from '../../src/modules/customerUsers/customerUsers.directory.ts';
 import { insertCustomer } from './customers.ts';
 import { TEST_PASSWORD, bearer } from './factories.ts';
 
@@ -98,4 +104,52 @@ export async function createDirectoryUser(
   });
   if (r.statusCode !== 201) throw new Error(`createDirectoryUser: ${r.statusCode} ${r.body}`);
   return r.json();
+}
+
+// ── plain users for tests of other features ──
+
+export interface TestUserSpec {
+  displayName?: string;
+  /** Default US; null: none (such a user cannot be given licences). */
+  usageLocation?: string | null;
+  roles?: DirectoryRole[];
+}
+
+export interface TestCustomerUser {
+  id: string;
+  userName: string;
+  displayName: string;
+}
+
+/** Users of the customer (one per spec, or `count` plain ones), in the order given. */
+export async function insertTestUsers(
+  store: Store,
+  customer: { id: string; domain: string },
+  specs: number | TestUserSpec[] = 1,
+): Promise<TestCustomerUser[]> {
+  const list: TestUserSpec[] = typeof specs === 'number' ? Array.from({ length: specs }, () => ({})) : specs;
+  const batch = randomBytes(3).toString('hex');
+  const users = list.map((spec, i) => {
+    const displayName = spec.displayName ?? `User ${batch} ${i + 1}`;
+    return {
+      customerId: customer.id,
+      userName: `user-${batch}-${i + 1}@${customer.domain}`,
+      firstName: null,
+      lastName: null,
+      displayName,
+      usageLocation: spec.usageLocation === undefined ? 'US' : spec.usageLocation,
+      passwordHash: hashGeneratedPassword(randomBytes(12).toString('base64url')),
+      mustChangePassword: true,
+      roles: spec.roles ?? [],
+    };
+  });
+  const created = await store.owner
+    .transaction()
+    .execute((trx) => insertDirectoryUsers(trx, users, new Date()));
+  const byName = new Map(created.map((c) => [c.userName, c.id]));
+  return users.map((u) => ({
+    id: byName.get(u.userName)!,
+    userName: u.userName,
+    displayName: u.displayName,
+  }));
 }

@@ -70,6 +70,12 @@ async function snapshotB() {
         .where('partner_id', '=', fxB.partnerId)
         .orderBy('id')
         .execute(),
+      db
+        .selectFrom('license_assignments')
+        .selectAll()
+        .where('customer_id', '=', fxB.customer.id)
+        .orderBy('id')
+        .execute(),
     ]),
   ]);
   return JSON.stringify({ users, tokens, partner, customer, invitations, relationships, sales });

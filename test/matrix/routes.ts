@@ -441,6 +441,29 @@ export const ROUTES: Record<string, RouteSpec> = {
     }),
     isolation: 'names',
   },
+  // Licences (PRODUCT.md feature 7): seen and changed by those who manage the customer's users.
+  'GET /v1/customers/:customerId/subscribedskus': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/users/:userId/licenses': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, userId: fx.customerUser.id }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/users/:userId/licenseupdates': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id, userId: fx.customerUser.id }),
+    body: { licensesToAssign: [{ skuId: MATRIX_OFFERS.suite }], licensesToRemove: [] },
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/licenseupdates': {
+    roles: [GA, AA, UMA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { userIds: ['00000000-0000-4000-8000-000000000000'], licensesToRemove: [MATRIX_OFFERS.suite] },
+    isolation: 'names',
+  },
   // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.
   'GET /v1/offers': { roles: EVERY_ROLE, isolation: 'list' },
   'GET /v1/offers/:offerId': {
