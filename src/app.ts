@@ -27,7 +27,12 @@ import { createCustomerUsersService } from './modules/customerUsers/customerUser
 import { usersRoutes } from './modules/customerUsers/users.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { licensesRoutes } from './modules/licenses/licenses.routes.ts';
-import { assignedSeats, createLicensesService } from './modules/licenses/licenses.service.ts';
+import {
+  assignedSeats,
+  createLicensesService,
+  releaseUserLicenses,
+  restoreUserLicenses,
+} from './modules/licenses/licenses.service.ts';
 import { createCustomersService } from './modules/customers/customers.service.ts';
 import { createInstanceService } from './modules/instances/instances.ts';
 import { offersRoutes } from './modules/offers/offers.routes.ts';
@@ -111,7 +116,13 @@ export async function buildApp(deps: AppDeps) {
   const offers = createOffersService({ db: store.app });
   const orders = createOrdersService({ db: store.app, clock, customers });
   const subscriptions = createSubscriptionsService({ db: store.app, clock, customers, assignedSeats });
-  const users = createCustomerUsersService({ db: store.app, clock, customers, instances });
+  const users = createCustomerUsersService({
+    db: store.app,
+    clock,
+    customers,
+    instances,
+    licenses: { releaseUserLicenses, restoreUserLicenses },
+  });
   const licenses = createLicensesService({ db: store.app, clock, customers, instances });
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──

@@ -2984,6 +2984,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/licenseupdates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign and remove licences of many users
+         * @description The same change for 1–1000 users, taken in the order sent; each user's change is all or nothing, so when seats run out exactly the later users fail. Answers each user's result (`succeeded`, `failed` or `unchanged`) and each product's. A product is refused when no seat is left (noLicensesAvailable), the user has no usage location (usageLocationRequired) or is deleted (userDeleted), the subscription is suspended (subscriptionSuspended) or has ended (subscriptionEnded), the product has no seats to assign — usage-based, reservations, software (productNotAssignable) — or the subscription is not one of yours for this customer (subscriptionNotFound); a licence another partner sold can only be removed by that partner. `skuId` takes a seat of the oldest of your active subscriptions of the product with one free; a product the user already has is `unchanged`. Removals are made before assignments, so one update can move a user from one subscription to another. A user not in the customer's directory fails with customerUserNotFound.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Each names skuId or subscriptionId */
+                        licensesToAssign?: {
+                            /** @description Accepted as Partner Center clients send it; service plans are not modelled */
+                            excludedPlans?: string[];
+                            /** @description The product (offer id): a seat of the oldest of your active subscriptions of it with one free */
+                            skuId?: string;
+                            /** @description A seat of this subscription of yours */
+                            subscriptionId?: string;
+                        }[];
+                        /** @description Product (offer) ids or subscription ids; only licences you sold */
+                        licensesToRemove?: string[];
+                        /** @description Taken in this order: when seats run out, the later users fail */
+                        userIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "LicenseUpdateBatch";
+                            };
+                            /** @description Users left as they were because a product failed */
+                            failed: number;
+                            items: {
+                                /** @description customerUserNotFound when the user is not there */
+                                code?: string;
+                                displayName: string | null;
+                                products: {
+                                    /** @enum {unknown} */
+                                    action: "assign" | "remove";
+                                    /** @description Why it failed: noLicensesAvailable, usageLocationRequired, subscriptionSuspended, subscriptionEnded, productNotAssignable, userDeleted, subscriptionNotFound, offerNotFound, licenseAlreadyAssigned, customerUserNotFound, or licenseUpdateFailed (not changed because another product of the user failed) */
+                                    code?: string;
+                                    /** @description The request item answered, e.g. licensesToAssign[0] */
+                                    field: string;
+                                    productSku: {
+                                        /** @description The offer id */
+                                        id: string;
+                                        /** @description The product’s name as it was sold */
+                                        name: string;
+                                    } | null;
+                                    reason?: string;
+                                    /** @enum {unknown} */
+                                    status: "succeeded" | "failed" | "unchanged";
+                                    subscriptionId: string | null;
+                                }[];
+                                reason?: string;
+                                /** @enum {unknown} */
+                                status: "succeeded" | "failed" | "unchanged";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                userId: string;
+                                userPrincipalName: string | null;
+                            }[];
+                            /** @description Users changed */
+                            succeeded: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/orders": {
         parameters: {
             query?: never;
@@ -3922,6 +4068,141 @@ export interface paths {
                                 resourceId?: string;
                             }[];
                             canRemove: boolean;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/subscribedskus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s licences to assign
+         * @description One item per subscription of yours for the customer that has seats to assign to users (license-based online services, active or suspended), by product name: seats bought, assigned and left.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "SubscribedSku";
+                                };
+                                /** @description Seats left to assign */
+                                availableUnits: number;
+                                /**
+                                 * @description suspended while the subscription is: its users cannot use it, and no seat can be assigned
+                                 * @enum {unknown}
+                                 */
+                                capabilityStatus: "enabled" | "suspended";
+                                /** @description Seats assigned to users */
+                                consumedUnits: number;
+                                friendlyName: string;
+                                productSku: {
+                                    /** @description The offer id */
+                                    id: string;
+                                    /** @description The product’s name as it was sold */
+                                    name: string;
+                                };
+                                /** @enum {unknown} */
+                                status: "active" | "suspended" | "deleted" | "cancelled";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                /** @description Seats bought: the subscription’s quantity */
+                                totalUnits: number;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
                         };
                     };
                 };
@@ -5675,6 +5956,289 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}/licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a user’s licences
+         * @description Every licence the user holds, from any partner (`soldByYou` false and no subscription id for another partner’s), by product name. A deleted user’s licences are `released`; so are those its restore could not take back. Licences of a subscription that ended are gone.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                /** Format: date-time */
+                                assignedTime: string;
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "License";
+                                };
+                                /**
+                                 * @description suspended while its subscription is: the user cannot use it
+                                 * @enum {unknown}
+                                 */
+                                capabilityStatus: "enabled" | "suspended";
+                                productSku: {
+                                    /** @description The offer id */
+                                    id: string;
+                                    /** @description The product’s name as it was sold */
+                                    name: string;
+                                };
+                                releasedTime: string | null;
+                                soldByYou: boolean;
+                                /**
+                                 * @description released: the seat was freed when the user was deleted and not taken back when it was restored (no seat was left, or the subscription was suspended); assign it again to take one
+                                 * @enum {unknown}
+                                 */
+                                state: "active" | "released";
+                                subscriptionId: string | null;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/{userId}/licenseupdates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign and remove a user’s licences
+         * @description All or nothing: when any product is refused, nothing changes and the answer is 409 licenseUpdateFailed with a reason per refused product in `details` (`licensesToAssign[0]`) and every product's result in `data`. A product is refused when no seat is left (noLicensesAvailable), the user has no usage location (usageLocationRequired) or is deleted (userDeleted), the subscription is suspended (subscriptionSuspended) or has ended (subscriptionEnded), the product has no seats to assign — usage-based, reservations, software (productNotAssignable) — or the subscription is not one of yours for this customer (subscriptionNotFound); a licence another partner sold can only be removed by that partner. `skuId` takes a seat of the oldest of your active subscriptions of the product with one free; a product the user already has is `unchanged`. Removals are made before assignments, so one update can move a user from one subscription to another. Send MS-RequestId so that a retry changes nothing twice.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        /** @description Each names skuId or subscriptionId */
+                        licensesToAssign?: {
+                            /** @description Accepted as Partner Center clients send it; service plans are not modelled */
+                            excludedPlans?: string[];
+                            /** @description The product (offer id): a seat of the oldest of your active subscriptions of it with one free */
+                            skuId?: string;
+                            /** @description A seat of this subscription of yours */
+                            subscriptionId?: string;
+                        }[];
+                        /** @description Product (offer) ids or subscription ids; only licences you sold */
+                        licensesToRemove?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "LicenseUpdate";
+                            };
+                            licensesToAssign: {
+                                /** @description Accepted as Partner Center clients send it; service plans are not modelled */
+                                excludedPlans?: string[];
+                                /** @description The product (offer id): a seat of the oldest of your active subscriptions of it with one free */
+                                skuId?: string;
+                                /** @description A seat of this subscription of yours */
+                                subscriptionId?: string;
+                            }[];
+                            licensesToRemove: string[];
+                            /** @description Always empty */
+                            licenseWarnings: unknown[];
+                            results: {
+                                /** @enum {unknown} */
+                                action: "assign" | "remove";
+                                /** @description Why it failed: noLicensesAvailable, usageLocationRequired, subscriptionSuspended, subscriptionEnded, productNotAssignable, userDeleted, subscriptionNotFound, offerNotFound, licenseAlreadyAssigned, customerUserNotFound, or licenseUpdateFailed (not changed because another product of the user failed) */
+                                code?: string;
+                                /** @description The request item answered, e.g. licensesToAssign[0] */
+                                field: string;
+                                productSku: {
+                                    /** @description The offer id */
+                                    id: string;
+                                    /** @description The product’s name as it was sold */
+                                    name: string;
+                                } | null;
+                                reason?: string;
+                                /** @enum {unknown} */
+                                status: "succeeded" | "failed" | "unchanged";
+                                subscriptionId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/customers/{customerId}/users/restore": {
