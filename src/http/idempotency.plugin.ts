@@ -20,11 +20,15 @@
 // 5xx responses are not stored: the claim is released so that a retry runs again. The claim and the stored
 // response live in their own short transactions, not the handler's: a crash after the handler commits and
 // before the response is stored lets a retry run again once the claim's lease (5 minutes) has lapsed.
+// A route that reads its body as a stream (`config.streamedBody`: a file upload) cannot be fingerprinted before
+// its handler runs, and the body cannot be read twice: there the plugin only checks the header's form, and the
+// handler calls claimStreamedRequest inside its own transaction once it has read the body, so that the same
+// id with another file is a 409 that leaves nothing written.
 import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Trx } from '../db/database.ts';
 import { inPartnerTransaction } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
@@ -33,6 +37,18 @@ import type { Claim, StoredResponse } from './idempotency.repository.ts';
 import { claimKey, completeKey, findKey, releaseKey } from './idempotency.repository.ts';
 
 export { purgeExpiredIdempotencyKeys } from './idempotency.repository.ts';
+export type { StoredResponse } from './idempotency.repository.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The handler reads the body as a stream (a file upload): plugins that inspect `request.body` leave it
+     * alone, MS-RequestId is settled by the handler (claimStreamedRequest), and the OpenAPI document shows
+     * this request body.
+     */
+    streamedBody?: { content: Record<string, { schema: unknown }> };
+  }
+}
 
 export const REQUEST_ID_HEADER = 'ms-requestid';
 export const REPLAY_HEADER = 'ms-idempotent-replay';
@@ -99,6 +115,60 @@ function bodyKey(partnerId: string, requestId: string): Buffer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The MS-RequestId a request carries, checked for form; undefined without one. */
+export function requestIdOf(request: FastifyRequest): string | undefined {
+  const header = request.headers[REQUEST_ID_HEADER];
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !REQUEST_ID.test(header)) throw new AppError('invalidRequestId');
+  return header;
+}
+
+/** A request whose body was read as a stream, for claimStreamedRequest. */
+export interface StreamedRequest {
+  partnerId: string;
+  userId: string;
+  requestId: string;
+  method: string;
+  path: string;
+  /** The request's parameters as the handler understood them (query and form fields). */
+  query: unknown;
+  /** A digest of the body as read (a file's SHA-256). */
+  bodyDigest: string;
+}
+
+/**
+ * MS-RequestId for a streamed body, in the handler's transaction once the body is read: the first use of the
+ * id records it with `response` (status and headers; the handler answers a repeat from its own data, so no
+ * body is kept) and answers undefined; the same request again answers the recorded response; the id used for
+ * another request throws requestIdReused, which rolls the handler's writes back. Two identical requests at
+ * once serialize on the key: the second waits for the first's transaction and then sees its record.
+ */
+export async function claimStreamedRequest(
+  trx: Trx,
+  request: StreamedRequest,
+  response: { statusCode: number; headers: Record<string, string> },
+  now: Date,
+  ttlHours: number,
+): Promise<StoredResponse | undefined> {
+  const claim: Claim = {
+    partnerId: request.partnerId,
+    requestId: storedRequestId(request.partnerId, request.requestId),
+    method: request.method,
+    url: request.path,
+    bodyHash: requestFingerprint({ ...request, body: `digest:${request.bodyDigest}` }),
+    leaseUntil: new Date(now.getTime() + LEASE_MS),
+  };
+  if (await claimKey(trx, claim, now)) {
+    await completeKey(trx, claim, { ...response, body: null }, new Date(now.getTime() + ttlHours * 3600_000));
+    return undefined;
+  }
+  const found = await findKey(trx, request.partnerId, claim.requestId, now);
+  if (!found || found.bodyHash !== claim.bodyHash) throw new AppError('requestIdReused');
+  // Pending: the same id is in use by a request of another kind (a streamed one is never left pending).
+  if (!found.response) throw new AppError('requestInProgress', { headers: { 'retry-after': '5' } });
+  return found.response;
+}
 
 export default fp(
   async function idempotencyPlugin(app: FastifyInstance, opts: IdempotencyOptions) {
@@ -216,6 +286,12 @@ export default fp(
         !methods.some((m) => WRITE_METHODS.has(m))
       )
         return;
+      if (route.config?.streamedBody) {
+        // A malformed id is refused before the body is read; the handler does the rest.
+        const checkForm: preHandlerAsyncHookHandler = async (request) => void requestIdOf(request);
+        route.preHandler = [...[route.preHandler ?? []].flat(), checkForm];
+        return;
+      }
       route.preHandler = [...[route.preHandler ?? []].flat(), lookup];
       route.onSend = [
         ...[route.onSend ?? []].flat(),

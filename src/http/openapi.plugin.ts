@@ -102,6 +102,8 @@ export default fp(
           description,
           ...(schema?.tags || !tag ? {} : { tags: [tag] }),
           ...(operation && operation !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+          // A body the handler streams has no schema Fastify validates; the document still shows it.
+          ...(route.config?.streamedBody ? { body: { content: route.config.streamedBody.content } } : {}),
         };
         return { schema: out, url };
       },

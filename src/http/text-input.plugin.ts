@@ -47,7 +47,11 @@ export default fp(
     app.addHook('preValidation', async (request) => {
       const issues: FieldIssue[] = [
         // Same field names as validation errors: body fields bare, the others prefixed.
-        ...nulFields(request.body).map((field) => ({ field: field || 'body', reason: REASON })),
+        // A streamed body (a file upload) is not parsed here: its handler reads and checks it.
+        ...(request.routeOptions.config.streamedBody ? [] : nulFields(request.body)).map((field) => ({
+          field: field || 'body',
+          reason: REASON,
+        })),
         ...nulFields(request.query, 'querystring').map((field) => ({ field, reason: REASON })),
         ...nulFields(request.params, 'params').map((field) => ({ field, reason: REASON })),
       ];

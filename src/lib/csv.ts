@@ -27,6 +27,8 @@ function cellText(cell: CsvCell): string | number {
 export function csvStream(
   columns: readonly string[],
   rows: AsyncIterable<readonly CsvCell[]> | Iterable<readonly CsvCell[]>,
+  /** A file that repeats an upload is written as it was: its separator, and a byte order mark if it had one. */
+  form: { delimiter?: ',' | ';'; bom?: boolean } = {},
 ): Readable {
   async function* cells() {
     for await (const row of rows) yield row.map(cellText);
@@ -35,6 +37,8 @@ export function csvStream(
     header: true,
     columns: [...columns],
     record_delimiter: 'windows',
+    delimiter: form.delimiter ?? ',',
+    bom: form.bom ?? false,
     // csv-stringify quotes only the CRLF delimiter itself; a bare LF or CR inside a cell must be quoted too.
     quoted_match: /[\r\n]/,
   });
