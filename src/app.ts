@@ -22,7 +22,6 @@ import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
-import { customerUsersRoutes } from './modules/customerUsers/customerUsers.routes.ts';
 import { createCustomerUsersService } from './modules/customerUsers/customerUsers.service.ts';
 import { usersRoutes } from './modules/customerUsers/users.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
@@ -52,6 +51,9 @@ import {
   createSubscriptionsService,
   subscriptionBlockers,
 } from './modules/subscriptions/subscriptions.service.ts';
+import { userImportsRoutes } from './modules/userImports/userImports.routes.ts';
+import { createUserImportsService, importPasswordsKey } from './modules/userImports/userImports.service.ts';
+import { createUserImportWorker } from './modules/userImports/userImports.worker.ts';
 import type { BlockerProvider } from './modules/relationships/relationships.service.ts';
 import {
   createRelationshipsService,
@@ -70,6 +72,11 @@ export interface AppDeps {
    * tests inject one.
    */
   relationshipBlockers?: readonly BlockerProvider[];
+  /**
+   * Whether this process creates the users of stored imports (default true). Off, imports wait for a process
+   * whose worker runs; tests that drive a worker themselves turn it off.
+   */
+  userImportWorker?: boolean;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -124,6 +131,30 @@ export async function buildApp(deps: AppDeps) {
     licenses: { releaseUserLicenses, restoreUserLicenses },
   });
   const licenses = createLicensesService({ db: store.app, clock, customers, instances });
+  const importPasswords = importPasswordsKey(store.ownerUrl);
+  // Creates the users of stored imports; runs while the app is up (started on ready, stopped on close).
+  const importWorker = createUserImportWorker({
+    owner: store.owner,
+    db: store.app,
+    clock,
+    settings: config.usersImport,
+    passwordKey: importPasswords,
+    log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
+  });
+  const userImports = createUserImportsService({
+    db: store.app,
+    clock,
+    config,
+    instances,
+    countries,
+    customers,
+    passwordKey: importPasswords,
+    onQueued: () => importWorker.poke(),
+  });
+  if (deps.userImportWorker ?? true) {
+    app.addHook('onReady', async () => importWorker.start());
+    app.addHook('onClose', async () => importWorker.stop());
+  }
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
   await app.register(errorsPlugin);
@@ -155,8 +186,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(activityRoutes, { activity });
   await app.register(countriesRoutes, { countries });
   await app.register(customersRoutes, { customers });
-  await app.register(customerUsersRoutes, { instances });
   await app.register(usersRoutes, { users });
+  await app.register(userImportsRoutes, { userImports, config });
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
   await app.register(offersRoutes, { offers });

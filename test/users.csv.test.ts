@@ -1,8 +1,8 @@
 // The users file check (PRODUCT.md feature 8): one bad file per rule, and the good file's rows.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { UserCsvRow, UsersCsvOptions } from '../src/modules/customerUsers/users.csv.ts';
-import { checkUsersCsv } from '../src/modules/customerUsers/users.csv.ts';
+import type { UserCsvRow, UsersCsvOptions } from '../src/modules/userImports/users.csv.ts';
+import { checkUsersCsv } from '../src/modules/userImports/users.csv.ts';
 import { AppError } from '../src/lib/errors.ts';
 
 const HEADER = 'First name,Last name,Display name,Email,Status update';

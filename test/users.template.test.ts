@@ -1,7 +1,7 @@
 // GET /v1/users/import-template.csv: the users file template, where the instance allows adding users in bulk.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUsersCsv } from '../src/modules/customerUsers/users.csv.ts';
+import { checkUsersCsv } from '../src/modules/userImports/users.csv.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';

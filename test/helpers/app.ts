@@ -14,10 +14,16 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: { env?: Record<string, string>; clock?: Clock; userImportWorker?: boolean } = {},
 ): Promise<TestApp> {
   const t = await createTestStore(opts.env);
-  const app = await buildApp({ config: t.config, store: t.store, clock: opts.clock, logger: false });
+  const app = await buildApp({
+    config: t.config,
+    store: t.store,
+    clock: opts.clock,
+    logger: false,
+    userImportWorker: opts.userImportWorker,
+  });
   await app.ready();
   return {
     app,

@@ -48,12 +48,26 @@ export interface UsersCsvOptions {
   existing(emails: string[]): Promise<Set<string>>;
   /** How many rows are checked against the directory at once. */
   batchSize?: number;
+  /** Told how the file is written once its header row is accepted (before the first row). */
+  onHeader?(form: UsersCsvForm): void;
+}
+
+/** How a users file is written, so that a file made from it (the results) reads like it. */
+export interface UsersCsvForm {
+  /** The header row's cells as they are in the file. */
+  header: string[];
+  delimiter: ',' | ';';
+  /** Whether the file starts with a UTF-8 byte order mark. */
+  bom: boolean;
 }
 
 /** The template to fill in: the header row, with a BOM so that spreadsheets read the file as UTF-8. */
 export function usersTemplateCsv(): string {
   return `\uFEFF${USER_CSV_COLUMNS.join(',')}\r\n`;
 }
+
+const SAVE_AS_UTF8 = 'Save it as "CSV UTF-8" and upload it again.';
+const UTF16 = `The file is UTF-16 ("Unicode text"), not UTF-8. ${SAVE_AS_UTF8}`;
 
 const fileInvalid = (reason: string, field = 'file') =>
   new AppError('usersFileInvalid', { details: [{ field, reason }] });
@@ -149,6 +163,11 @@ export async function* checkUsersCsv(
   const domains = options.domains.map((d) => d.toLowerCase());
   const batchSize = options.batchSize ?? 500;
   const head = await readHead(input);
+  const start = Buffer.concat(head.chunks).subarray(0, 2);
+  // Spreadsheets also save "Unicode text" (UTF-16): every other byte is zero, which no parser reads as CSV.
+  if (start.equals(Buffer.from([0xff, 0xfe])) || start.equals(Buffer.from([0xfe, 0xff])))
+    throw fileInvalid(UTF16);
+  const bom = head.firstLine.startsWith('\uFEFF');
   const firstLine = head.firstLine.replace(/^\uFEFF/, '');
   if (
     firstLine.trim() === '' &&
@@ -164,9 +183,10 @@ export async function* checkUsersCsv(
       `The file is empty: it needs the header row ${USER_CSV_COLUMNS.join(',')} and a row per user.`,
     );
 
+  const delimiter = separatorOf(firstLine);
   const parser = parse({
     bom: true,
-    delimiter: separatorOf(firstLine),
+    delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_empty_values: true,
@@ -203,10 +223,16 @@ export async function* checkUsersCsv(
       record: string[];
       info: { lines: number };
     }>) {
+      // PostgreSQL stores no U+0000 in text, and a users file has none: it is another encoding or not text.
+      if (record.some((cell) => cell.includes('\u0000')))
+        throw fileInvalid(
+          `Line ${info.lines} has the NUL character (U+0000): the file is not UTF-8 text. ${SAVE_AS_UTF8}`,
+        );
       if (!header) {
         const problem = headerIssues(record);
         if (problem) throw fileInvalid(problem, 'header');
         header = record;
+        options.onHeader?.({ header, delimiter, bom });
         continue;
       }
       count += 1;
