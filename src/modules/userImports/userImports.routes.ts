@@ -181,7 +181,8 @@ export const userImportsRoutes: FastifyPluginAsyncTypebox<{
   // Only in this plugin's routes: the file arrives as the raw stream and is read by the service as it comes.
   app.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
   await app.register(multipart, {
-    limits: { fileSize: limits.maxFileBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 },
+    // Room for a second file, so that it is refused as such rather than as an oversized form.
+    limits: { fileSize: limits.maxFileBytes, files: 2, fields: 10, fieldSize: 1000, parts: 12 },
   });
 
   app.get(

@@ -266,12 +266,20 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
       if (value?.includes('\u0000'))
         issues.push({ field: name, reason: 'must not contain the NUL character (U+0000)' });
     if (mode === undefined)
-      issues.push({ field: 'mode', reason: 'is required: validate (check only) or create' });
+      issues.push({
+        field: 'mode',
+        reason:
+          'is required: validate (check only) or create, in the query or as a form field before the file',
+      });
     else if (mode !== 'validate' && mode !== 'create')
       issues.push({ field: 'mode', reason: 'must be one of "validate", "create"' });
     if (location === undefined) {
       if (mode === 'create')
-        issues.push({ field: 'usageLocation', reason: 'is required to create users: the country they use' });
+        issues.push({
+          field: 'usageLocation',
+          reason:
+            'is required to create users (the country they use), in the query or as a form field before the file',
+        });
     } else {
       try {
         countries.rules(location);
@@ -418,8 +426,6 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
         if (total === 0 || !form) throw noUsers();
 
         sha256 = hash.digest('hex');
-        const same = await repo.findSameFile(trx, ctx.partnerId, customerId, sha256, params.usageLocation);
-        if (same) throw new SameFile(same);
         if (request.requestId) {
           const stored = await claimStreamedRequest(
             trx,
@@ -438,6 +444,10 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
           );
           if (stored) throw new Repeat(stored);
         }
+        // After the id: a repeated request is answered as it was the first time (and an id reused with
+        // another file is refused) even when this file is also an earlier import's.
+        const same = await repo.findSameFile(trx, ctx.partnerId, customerId, sha256, params.usageLocation);
+        if (same) throw new SameFile(same);
         await repo.completeUpload(trx, id, {
           file_sha256: sha256,
           delimiter: form.delimiter,

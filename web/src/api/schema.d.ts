@@ -6241,6 +6241,763 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/users/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s users imports
+         * @description Your imports for the customer, newest first, with their progress.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Page size */
+                    size?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "UserImport";
+                                };
+                                completedTime: string | null;
+                                created: number;
+                                /** Format: date-time */
+                                createdTime: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                /** @description Rows with problems in the file included */
+                                failed: number;
+                                fileName: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                links: {
+                                    passwords: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                    results: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                /** @description The temporary passwords file can be downloaded (once, after the import has ended) */
+                                passwordsAvailable: boolean;
+                                passwordsDownloadedTime: string | null;
+                                percentComplete: number;
+                                /** @description created + failed */
+                                rowsDone: number;
+                                startedTime: string | null;
+                                /**
+                                 * @description queued, then running while users are created; completed when every row is done (some may have failed); failed when the job could not go on (the reseller relationship ended): the rows not done then are failed
+                                 * @enum {unknown}
+                                 */
+                                state: "queued" | "running" | "completed" | "failed";
+                                totalRows: number;
+                                usageLocation: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add users from a file: validate it, or create its users as a job
+         * @description Send the users file as the body (`text/csv`) or as the `file` part of multipart/form-data (fields mode, usageLocation, fileName before it). At most 10,000 rows and 20 MiB; the file is read as it arrives. A problem with the file as a whole (a column missing, extra, repeated or out of order, not UTF-8 CSV, no rows, too many rows) refuses it with 400 usersFileInvalid naming the column or the limit, and nothing is written. `mode=validate` answers 200 with each row’s problems (an Email not at one of the customer’s domains, already a user, twice in the file; a name over 50 characters; no Display name; a Status update given) and writes nothing. `mode=create` (with `usageLocation`) stores the file and answers 202 with the import to follow (Location): rows with problems are reported failed, the others are created by a background job, each user without a directory role ("can use licenses and services") and with a temporary password to change at first sign-in. The same file for the same customer and location again answers 200 with that import: a retry never creates a user twice. With MS-RequestId the same file and parameters answer the first import again (MS-Idempotent-Replay: true); another file with the same id is a 409.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file’s name, shown with the import (default: the uploaded file part’s name) */
+                    fileName?: string;
+                    /** @description validate: check every row and write nothing; create: store the file and create its users as a job. Required here or as a form field */
+                    mode?: "validate" | "create";
+                    /** @description ISO 3166-1 alpha-2 country code given to every new user (required to create) */
+                    usageLocation?: string;
+                };
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The users file; after the other fields
+                         */
+                        file: string;
+                        /** @description The file’s name, shown with the import (default: the uploaded file part’s name) */
+                        fileName?: string;
+                        /** @enum {unknown} */
+                        mode?: "validate" | "create";
+                        /** @description ISO 3166-1 alpha-2 country code given to every new user (required to create) */
+                        usageLocation?: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserImportValidation";
+                            };
+                            invalidRows: number;
+                            /** @enum {string} */
+                            mode: "validate";
+                            /** @description The rows with problems only, in file order */
+                            rows: {
+                                displayName: string;
+                                email: string;
+                                /** @description field: the template’s column name (`Email`), or `row` for the row as a whole */
+                                issues: {
+                                    field: string;
+                                    reason: string;
+                                }[];
+                                /** @description The line of the file the row ends on */
+                                line: number;
+                                /** @description 1 for the first row after the header */
+                                row: number;
+                            }[];
+                            /** @description Data rows in the file (the header excluded) */
+                            totalRows: number;
+                            validRows: number;
+                        } | {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserImport";
+                            };
+                            completedTime: string | null;
+                            created: number;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            /** @description Rows with problems in the file included */
+                            failed: number;
+                            fileName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            links: {
+                                passwords: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                results: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            /** @description The temporary passwords file can be downloaded (once, after the import has ended) */
+                            passwordsAvailable: boolean;
+                            passwordsDownloadedTime: string | null;
+                            percentComplete: number;
+                            /** @description created + failed */
+                            rowsDone: number;
+                            startedTime: string | null;
+                            /**
+                             * @description queued, then running while users are created; completed when every row is done (some may have failed); failed when the job could not go on (the reseller relationship ended): the rows not done then are failed
+                             * @enum {unknown}
+                             */
+                            state: "queued" | "running" | "completed" | "failed";
+                            totalRows: number;
+                            usageLocation: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserImport";
+                            };
+                            completedTime: string | null;
+                            created: number;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            /** @description Rows with problems in the file included */
+                            failed: number;
+                            fileName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            links: {
+                                passwords: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                results: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            /** @description The temporary passwords file can be downloaded (once, after the import has ended) */
+                            passwordsAvailable: boolean;
+                            passwordsDownloadedTime: string | null;
+                            percentComplete: number;
+                            /** @description created + failed */
+                            rowsDone: number;
+                            startedTime: string | null;
+                            /**
+                             * @description queued, then running while users are created; completed when every row is done (some may have failed); failed when the job could not go on (the reseller relationship ended): the rows not done then are failed
+                             * @enum {unknown}
+                             */
+                            state: "queued" | "running" | "completed" | "failed";
+                            totalRows: number;
+                            usageLocation: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a users import and its progress
+         * @description Poll it while `state` is queued or running: `rowsDone` of `totalRows` (`percentComplete`), `created` and `failed` so far.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "UserImport";
+                            };
+                            completedTime: string | null;
+                            created: number;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            /** @description Rows with problems in the file included */
+                            failed: number;
+                            fileName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            links: {
+                                passwords: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                results: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            /** @description The temporary passwords file can be downloaded (once, after the import has ended) */
+                            passwordsAvailable: boolean;
+                            passwordsDownloadedTime: string | null;
+                            percentComplete: number;
+                            /** @description created + failed */
+                            rowsDone: number;
+                            startedTime: string | null;
+                            /**
+                             * @description queued, then running while users are created; completed when every row is done (some may have failed); failed when the job could not go on (the reseller relationship ended): the rows not done then are failed
+                             * @enum {unknown}
+                             */
+                            state: "queued" | "running" | "completed" | "failed";
+                            totalRows: number;
+                            usageLocation: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/imports/{importId}/passwords.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the temporary passwords of a users import, once
+         * @description `Display name,User name,Temporary password` of every user the import created. Available once the import has ended (409 importNotFinished before), and only once: the passwords are erased when the file has been sent, and asking again is a 410 passwordsAlreadyDownloaded (reset a user’s password to give it a new one). A download cut off part-way erases nothing.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV document (text/csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/users/imports/{importId}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the results file of a users import
+         * @description The file as uploaded (its separator, byte order mark and header) with `Status update` filled in: `Created`, or why the row was not created. 409 importNotFinished while the import runs.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, User management admin (operation `customerUsers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV document (text/csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/users/restore": {
         parameters: {
             query?: never;
