@@ -2,7 +2,8 @@
 // and quantity (checked against the offer's limits before sending), a friendly name, and for an add-on the base
 // subscription it is bought on. One request-id sequence per opening of the dialog: a double click or a retry of
 // the same order reuses the id and can never order twice. Orders wait for the customer agreement: the dialog
-// says so up front and offers its confirmation (for those who may confirm it).
+// says so up front and offers its confirmation (for those who may confirm it). Opened for an offer (buying more
+// seats of a product from the users tab), it starts with that offer chosen.
 import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { allows } from '../../../../src/modules/partners/roles.ts';
@@ -24,7 +25,7 @@ import { lineInput, lineItemBody, newLine } from './model.ts';
 import { OfferPrices, OfferSearch } from './OfferSearch.tsx';
 import { lineInputs, orderProblems } from './orderErrors.ts';
 import type { Order } from './subscriptions.queries.ts';
-import { useActiveSubscriptions, useSubscriptionMutations } from './subscriptions.queries.ts';
+import { useActiveSubscriptions, useOffer, useSubscriptionMutations } from './subscriptions.queries.ts';
 
 function AgreementNeeded(props: { canConfirm: boolean; onConfirm: () => void }) {
   const { t } = useI18n();
@@ -43,7 +44,12 @@ function AgreementNeeded(props: { canConfirm: boolean; onConfirm: () => void }) 
   );
 }
 
-export function AddSubscriptionDialog(props: { customer: Customer; onClose: (order?: Order) => void }) {
+export function AddSubscriptionDialog(props: {
+  customer: Customer;
+  /** Start with this offer chosen (when it is sold in the customer's country). */
+  offerId?: string;
+  onClose: (order?: Order) => void;
+}) {
   const { t } = useI18n();
   const profile = useProfile();
   const c = props.customer;
@@ -52,6 +58,13 @@ export function AddSubscriptionDialog(props: { customer: Customer; onClose: (ord
   const agreements = useAgreements(c.id);
   const checkLines = useLineChecks();
   const [line, setLine] = useState<LineDraft>();
+  const preset = useOffer(props.offerId ?? '', c.billingProfile.defaultAddress.country);
+  // Chosen once, when it arrives (set during render, so the search never flashes first).
+  const [presetTaken, setPresetTaken] = useState(false);
+  if (preset.data && !presetTaken) {
+    setPresetTaken(true);
+    setLine(newLine(preset.data));
+  }
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problems, setProblems] = useState<Problem[]>([]);
   const [focusKey, setFocusKey] = useState<object>();

@@ -1,7 +1,8 @@
 // The customer page's Subscriptions tab (/customers/:customerId/subscriptions): the customer's subscriptions,
 // oldest first, a page at a time, with their status, offer, quantity, term and billing cycle, commitment end,
 // and for suspended ones the day they will be deleted. The status filter lives in the URL (?status=suspended),
-// and "Export CSV" downloads the same selection. "Add subscription" is there for the roles that may sell.
+// and "Export CSV" downloads the same selection. "Add subscription" is there for the roles that may sell; a link
+// with ?add=<offer id> (the users tab's "Buy more") opens it with that offer chosen.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { allows } from '../../../../src/modules/partners/roles.ts';
@@ -69,6 +70,7 @@ export function SubscriptionsTab() {
   const [placed, setPlaced] = useState<Order>();
   const canView = allows(profile.roles, 'subscriptions.view');
   const canManage = allows(profile.roles, 'subscriptions.manage');
+  const addOffer = canManage ? (params.get('add') ?? undefined) : undefined;
   const query = useSubscriptionList(c.id, status, PAGE_SIZE, canView);
   if (!canView)
     return (
@@ -94,11 +96,14 @@ export function SubscriptionsTab() {
           </a>
         </div>
       </div>
-      {adding && (
+      {(adding || addOffer !== undefined) && (
         <AddSubscriptionDialog
           customer={c}
+          offerId={addOffer || undefined}
           onClose={(order) => {
             setAdding(false);
+            if (addOffer !== undefined)
+              setParams((p) => withParams(p, { add: undefined }), { replace: true });
             if (order) setPlaced(order);
           }}
         />
