@@ -296,13 +296,16 @@ describeInBrowser('console: customers', () => {
     ).toBe('true');
     await list
       .getByRole('list', { name: `Quick links for ${tailspin.name}` })
-      .getByRole('link', { name: 'Users' })
+      .getByRole('link', { name: 'Users and licenses' })
       .click();
     await heading(p, tailspin.name);
-    expect(await p.getByRole('link', { name: 'Users', exact: true }).getAttribute('aria-current')).toBe(
-      'page',
-    );
-    await p.getByText('not available yet').waitFor();
+    expect(
+      await p
+        .getByRole('navigation', { name: 'Customer sections' })
+        .getByRole('link', { name: 'Users and licenses' })
+        .getAttribute('aria-current'),
+    ).toBe('page');
+    await p.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
     await checkPage(p, 'customer-users-tab');
     await p.context().close();
   }, 90_000);

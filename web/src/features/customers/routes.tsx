@@ -8,6 +8,12 @@ import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
 import { CustomersPage } from './CustomersPage.tsx';
 import { SubscriptionPage } from '../subscriptions/SubscriptionPage.tsx';
 import { SubscriptionsTab } from '../subscriptions/SubscriptionsTab.tsx';
+import { DeletedUsers } from '../customerUsers/DeletedUsers.tsx';
+import { ImportPage } from '../customerUsers/ImportPage.tsx';
+import { UploadUsersPage } from '../customerUsers/UploadUsersPage.tsx';
+import { UserPage } from '../customerUsers/UserPage.tsx';
+import { UsersList } from '../customerUsers/UsersList.tsx';
+import { UsersTab } from '../customerUsers/UsersTab.tsx';
 
 export const customerRoutes: RouteObject = {
   path: 'customers',
@@ -39,7 +45,17 @@ export const customerRoutes: RouteObject = {
         { index: true, element: <AccountTab /> },
         { path: 'subscriptions', element: <SubscriptionsTab /> },
         { path: 'subscriptions/:subscriptionId', element: <SubscriptionPage /> },
-        { path: 'users', element: <ComingSoonTab /> },
+        {
+          path: 'users',
+          element: <UsersTab />,
+          children: [
+            { index: true, element: <UsersList /> },
+            { path: 'deleted', element: <DeletedUsers /> },
+            { path: 'upload', element: <UploadUsersPage /> },
+            { path: 'imports/:importId', element: <ImportPage /> },
+            { path: ':userId', element: <UserPage /> },
+          ],
+        },
         { path: 'service-requests', element: <ComingSoonTab /> },
       ],
     },

@@ -1,5 +1,5 @@
 // The customer page's tabs, each its own URL under /customers/:customerId, so the list's quick links and a
-// bookmark open the tab itself. Users and Service requests do not exist yet and say so.
+// bookmark open the tab itself. Service requests do not exist yet and say so.
 import type { MessageKey } from '../../i18n/catalogs.ts';
 
 export const CUSTOMER_TABS = [

@@ -1,0 +1,168 @@
+// Edit a customer user's names, usage location and phone in place. If-Match: a change made meanwhile by someone
+// else is refused (412); the form then shows the user as it is now and lists the values that were not saved,
+// so they can be applied again. The API's reasons show next to their fields.
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { ApiError } from '../../api/client.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TextField } from '../../components/TextField.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { Unsaved } from '../customers/ConflictAlert.tsx';
+import { ConflictAlert, unsavedValues } from '../customers/ConflictAlert.tsx';
+import { ErrorSummary } from '../customers/ErrorSummary.tsx';
+import type { FieldErrors, Problem } from '../customers/forms.ts';
+import { apiProblems, inFormOrder } from '../customers/forms.ts';
+import type { CustomerUser } from './customerUsers.queries.ts';
+import { directoryKey, fetchUser, useDirectoryMutations } from './customerUsers.queries.ts';
+import { UsageLocationField } from './fields.tsx';
+import { MAX_NAME, MAX_PHONE } from './model.ts';
+
+const INPUTS = ['firstName', 'lastName', 'displayName', 'usageLocation', 'phoneNumber'] as const;
+type Input = (typeof INPUTS)[number];
+
+const draftOf = (u: CustomerUser): Record<Input, string> => ({
+  firstName: u.firstName ?? '',
+  lastName: u.lastName ?? '',
+  displayName: u.displayName,
+  usageLocation: u.usageLocation ?? '',
+  phoneNumber: u.phoneNumber ?? '',
+});
+
+export function EditUserForm(props: {
+  customerId: string;
+  user: CustomerUser;
+  onDone: (saved: boolean) => void;
+}) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const form = useRef<HTMLFormElement>(null);
+  const { update } = useDirectoryMutations(props.customerId);
+  const [base, setBase] = useState(props.user);
+  const [draft, setDraft] = useState(() => draftOf(props.user));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [focusKey, setFocusKey] = useState<object>();
+  const [conflict, setConflict] = useState<{ unsaved: Unsaved[] }>();
+  const labels: Record<Input, string> = {
+    firstName: t('customerUsers.field.firstName'),
+    lastName: t('customerUsers.field.lastName'),
+    displayName: t('customerUsers.field.displayName'),
+    usageLocation: t('customerUsers.field.usageLocation'),
+    phoneNumber: t('customerUsers.field.phone'),
+  };
+  const refuse = (byInput: FieldErrors, list: Problem[]) => {
+    setErrors(byInput);
+    setProblems(list);
+    setFocusKey({});
+  };
+  const set = (input: Input, value: string) => {
+    setDraft((d) => ({ ...d, [input]: value }));
+    if (errors[input]) {
+      setErrors((e) => ({ ...e, [input]: undefined }));
+      setProblems((list) => list.filter((p) => p.input !== input));
+    }
+  };
+  const showCurrent = (current: CustomerUser) => {
+    setConflict({ unsaved: unsavedValues(draft, draftOf(current), labels) });
+    setBase(current);
+    setDraft(draftOf(current));
+    setErrors({});
+    setProblems([]);
+    queryClient.setQueryData([...directoryKey(props.customerId), 'one', current.id], current);
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (update.isPending) return;
+    const missing: FieldErrors = {};
+    const tooLong = t('customerUsers.field.tooLong', { max: MAX_NAME });
+    for (const input of ['firstName', 'lastName', 'displayName'] as const)
+      if (draft[input].trim().length > MAX_NAME) missing[input] = tooLong;
+    if (draft.displayName.trim() === '') missing.displayName = t('customers.form.required');
+    if (draft.phoneNumber.trim().length > MAX_PHONE)
+      missing.phoneNumber = t('customerUsers.field.tooLong', { max: MAX_PHONE });
+    if (Object.keys(missing).length > 0) return refuse(missing, inFormOrder(missing, INPUTS));
+    // Only what changed is sent; an emptied optional field is cleared (null).
+    const before = draftOf(base);
+    const changed = INPUTS.filter((i) => draft[i].trim() !== before[i].trim());
+    if (changed.length === 0) return props.onDone(false);
+    const body: Record<string, string | null> = {};
+    for (const input of changed) body[input] = draft[input].trim() || null;
+    update.mutate(
+      { user: base, body },
+      {
+        onSuccess: () => props.onDone(true),
+        onError: (error) => {
+          if (!(error instanceof ApiError)) return;
+          if (error.status === 412) {
+            const current = error.data[0] as CustomerUser | undefined;
+            if (current) showCurrent(current);
+            else void fetchUser(props.customerId, base.id).then(showCurrent);
+            update.reset();
+          } else if (error.details.length > 0) {
+            const known = (field: string) => INPUTS.find((i) => i.toLowerCase() === field.toLowerCase());
+            const { errors: byInput, problems: list } = apiProblems(error, known);
+            refuse(byInput, [...inFormOrder(byInput, INPUTS), ...list.filter((p) => !p.input)]);
+            update.reset();
+          }
+        },
+      },
+    );
+  };
+  return (
+    <form ref={form} onSubmit={onSubmit} noValidate aria-label={t('customerUsers.edit.title')}>
+      {conflict && <ConflictAlert conflict={conflict} />}
+      <ErrorSummary problems={problems} labels={labels} focusKey={focusKey} form={form} />
+      {update.isError && <ErrorAlert error={update.error} />}
+      <div className="form-grid">
+        <TextField
+          label={labels.firstName}
+          name="firstName"
+          autoComplete="off"
+          value={draft.firstName}
+          error={errors.firstName}
+          onChange={(e) => set('firstName', e.target.value)}
+        />
+        <TextField
+          label={labels.lastName}
+          name="lastName"
+          autoComplete="off"
+          value={draft.lastName}
+          error={errors.lastName}
+          onChange={(e) => set('lastName', e.target.value)}
+        />
+      </div>
+      <TextField
+        label={labels.displayName}
+        name="displayName"
+        required
+        autoComplete="off"
+        value={draft.displayName}
+        error={errors.displayName}
+        onChange={(e) => set('displayName', e.target.value)}
+      />
+      <UsageLocationField
+        value={draft.usageLocation}
+        error={errors.usageLocation}
+        onChange={(v) => set('usageLocation', v)}
+      />
+      <TextField
+        label={labels.phoneNumber}
+        name="phoneNumber"
+        type="tel"
+        autoComplete="off"
+        value={draft.phoneNumber}
+        error={errors.phoneNumber}
+        onChange={(e) => set('phoneNumber', e.target.value)}
+      />
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={update.isPending}>
+          {update.isPending ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

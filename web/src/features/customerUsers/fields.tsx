@@ -1,0 +1,105 @@
+// Fields the directory forms share: the usage location (a country in the console's language), the directory
+// roles as a group of checkboxes, and a product's seats in words with "Buy more" when none is left.
+import { useId } from 'react';
+import { Link } from 'react-router';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { useCountries } from '../customers/customers.queries.ts';
+import { SelectField } from '../customers/SelectField.tsx';
+import { useRoleLabel } from './labels.ts';
+import type { DirectoryRole, Product } from './model.ts';
+import { DIRECTORY_ROLES } from './model.ts';
+
+export function UsageLocationField(props: {
+  label?: string;
+  hint?: string;
+  value: string;
+  error?: string;
+  onChange: (iso2: string) => void;
+  name?: string;
+}) {
+  const { t, language } = useI18n();
+  const countries = useCountries(language);
+  return (
+    <SelectField
+      label={props.label ?? t('customerUsers.field.usageLocation')}
+      name={props.name ?? 'usageLocation'}
+      hint={props.hint ?? t('customerUsers.field.usageLocationHint')}
+      value={props.value}
+      error={props.error}
+      placeholder={t('customerUsers.field.chooseLocation')}
+      options={(countries.data?.items ?? []).map((c) => ({ value: c.iso2Code, label: c.name }))}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
+export function DirectoryRolesField(props: {
+  value: readonly DirectoryRole[];
+  onChange: (roles: DirectoryRole[]) => void;
+  error?: string;
+  disabled?: boolean;
+}) {
+  const { t } = useI18n();
+  const label = useRoleLabel();
+  const id = useId();
+  const toggle = (role: DirectoryRole, on: boolean) =>
+    props.onChange(on ? [...props.value, role] : props.value.filter((r) => r !== role));
+  return (
+    <fieldset
+      className="field roles"
+      aria-describedby={`${id}-hint${props.error ? ` ${id}-error` : ''}`}
+      aria-invalid={props.error ? true : undefined}
+    >
+      <legend>{t('customerUsers.field.roles')}</legend>
+      <p id={`${id}-hint`} className="hint">
+        {t('customerUsers.field.rolesHint')}
+      </p>
+      {DIRECTORY_ROLES.map((role) => (
+        <label key={role} className="checkbox">
+          <input
+            type="checkbox"
+            name="directoryRoles"
+            value={role}
+            disabled={props.disabled}
+            checked={props.value.includes(role)}
+            onChange={(e) => toggle(role, e.target.checked)}
+          />
+          {label(role)}
+        </label>
+      ))}
+      {props.error && (
+        <p id={`${id}-error`} className="field-error">
+          {props.error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** "3 of 10 available"; none left: says so, with "Buy more" for those who may buy. */
+export function Seats(props: { customerId: string; product: Product; canBuy: boolean; id?: string }) {
+  const { t, number } = useI18n();
+  const p = props.product;
+  if (p.suspended)
+    return (
+      <span id={props.id} className="hint block">
+        {t('customerUsers.licenses.suspended')}
+      </span>
+    );
+  return (
+    <span id={props.id} className="hint block">
+      {t('customerUsers.licenses.available', { available: number(p.available), total: number(p.total) })}
+      {p.available === 0 && props.canBuy && (
+        <>
+          {' '}
+          <Link
+            to={`/customers/${props.customerId}/subscriptions?add=${encodeURIComponent(p.id)}`}
+            aria-label={t('customerUsers.licenses.buyMoreOf', { name: p.name })}
+          >
+            {t('customerUsers.licenses.buyMore')}
+          </Link>
+        </>
+      )}
+    </span>
+  );
+}
