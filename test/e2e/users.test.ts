@@ -51,7 +51,8 @@ interface ApiUser {
 }
 
 /** Whether a checkbox shows the mixed state (the DOM property; ARIA derives "mixed" from it). */
-const isMixed = (box: Locator) => box.evaluate((el) => (el as HTMLInputElement).indeterminate);
+const isMixed = (box: Locator) =>
+  box.evaluate((el) => (el as { indeterminate?: boolean }).indeterminate === true);
 
 describeInBrowser('console: customer users and licenses', () => {
   let server: Server;
