@@ -1,6 +1,9 @@
 // POST /v1/customers/{id}/users/imports: a users file through the API (PRODUCT.md feature 8). One bad file per
 // rule, each answered as a user would read it; validate writes nothing; a refused file leaves nothing behind;
 // text/csv and multipart/form-data alike; who may upload, where, and for which customer.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
@@ -371,6 +374,36 @@ describe('creating: the file is stored as an import to follow', () => {
       payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nFirst name',
     });
     expect(broken.statusCode, broken.body).toBe(400);
+    expect(await written(t, c.id)).toEqual({ imports: 0, rows: 0, users: 0 });
+  });
+
+  it('an upload cut off part-way leaves nothing, and no transaction open', async () => {
+    const c = await insertCustomer(t.store, admin.partnerId);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const file = Buffer.from(csvOf(usersAt(c.domain, 2000)));
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/v1/customers/${c.id}/users/imports?mode=create&usageLocation=US`,
+      headers: { ...bearer(admin.token), 'content-type': 'text/csv', 'content-length': file.length },
+    });
+    req.on('error', () => undefined);
+    req.write(file.subarray(0, file.length / 2));
+    // The first half is being stored: the import's transaction is open.
+    const open = () =>
+      sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+                          where datname = current_database() and usename = 'partnerdesk_app'
+                            and xact_start is not null`
+        .execute(t.store.owner)
+        .then((r) => r.rows[0]!.n);
+    for (let i = 0; i < 200 && (await open()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const seen = await open();
+    req.destroy();
+    expect(seen).toBe(1);
+    for (let i = 0; i < 200 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await open()).toBe(0);
     expect(await written(t, c.id)).toEqual({ imports: 0, rows: 0, users: 0 });
   });
 

@@ -79,6 +79,15 @@ async function* fileThenNothing(part: MultipartFile, parts: AsyncIterator<Multip
     });
 }
 
+/** The body's bytes; a client that goes away part-way is a 400 (nothing is written), not a server error. */
+async function* untilCutOff(body: Readable) {
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch {
+    throw invalid({ field: 'body', reason: 'was cut off before its end: send the file again' });
+  }
+}
+
 /** The upload's file: the body itself, or the form's `file` part once the fields before it are read. */
 function fileSource(request: FastifyRequest): FileSource {
   if (request.isMultipart())
@@ -129,7 +138,7 @@ function fileSource(request: FastifyRequest): FileSource {
             },
           ],
         });
-      return { fields: {}, bytes: body };
+      return { fields: {}, bytes: untilCutOff(body) };
     },
   };
 }

@@ -19,7 +19,7 @@ import type { CsvCell } from '../../lib/csv.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import { unseal } from '../../lib/seal.ts';
 import type { CountriesService } from '../countries/countries.service.ts';
 import { customerDomains, existingUserNames } from '../customerUsers/customerUsers.directory.ts';
@@ -597,30 +597,31 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
         userImportView(await readable(trx, ctx, customerId, importId)),
       ),
 
-    resultsCsv: (ctx, customerId, importId) =>
-      streamInTransaction(ctx.partnerId, async (trx) => {
-        const row = await readable(trx, ctx, customerId, importId);
-        if (!ended(row.state)) throw new AppError('importNotFinished');
-        const width = Math.max(row.header.length, USER_CSV_COLUMNS.length);
-        return {
-          filename: resultsName(row),
-          columns: row.header,
-          form: { delimiter: row.delimiter, bom: row.has_bom },
-          rows: async function* (t) {
-            for (let after = 0; ;) {
-              const batch = await repo.resultRows(t, row.id, after, READ_BATCH);
-              for (const r of batch) {
-                const cells: CsvCell[] = [...r.cells];
-                while (cells.length < width) cells.push('');
-                cells[STATUS_COLUMN] = r.status === 'created' ? 'Created' : (r.message ?? 'Not created');
-                yield cells;
-              }
-              if (batch.length < READ_BATCH) return;
-              after = batch[batch.length - 1]!.row_number;
-            }
-          },
-        };
-      }),
+    async resultsCsv(ctx, customerId, importId) {
+      const row = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
+        readable(trx, ctx, customerId, importId),
+      );
+      if (!ended(row.state)) throw new AppError('importNotFinished');
+      const width = Math.max(row.header.length, USER_CSV_COLUMNS.length);
+      // An ended import's rows no longer change: read a batch per short transaction, none held open.
+      const rows = await keysetRows(
+        (last: repo.ResultRow | undefined, limit) =>
+          inPartnerTransaction(db, ctx.partnerId, (trx) =>
+            repo.resultRows(trx, row.id, last?.row_number ?? 0, limit),
+          ),
+        (r): CsvCell[] => {
+          const cells: CsvCell[] = [...r.cells];
+          while (cells.length < width) cells.push('');
+          cells[STATUS_COLUMN] = r.status === 'created' ? 'Created' : (r.message ?? 'Not created');
+          return cells;
+        },
+        READ_BATCH,
+      );
+      return {
+        filename: resultsName(row),
+        stream: csvStream(row.header, rows, { delimiter: row.delimiter, bom: row.has_bom }),
+      };
+    },
 
     passwordsCsv: (ctx, customerId, importId) =>
       streamInTransaction(ctx.partnerId, async (trx) => {
