@@ -1,6 +1,8 @@
 // A small client for the partner commands that run over the API (`partnerdesk customers …`): where the API is
 // (--url), how to sign in (--token, or --user and --password for a token from POST /v1/auth/token), and
 // errors as one line — the API's description with each field reason, or the URL that could not be reached.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { environmentWith } from '../config.ts';
@@ -99,6 +101,14 @@ export interface Api {
   ): Promise<ApiResponse<T>>;
   /** A successful response whose body is left unread (for streaming). */
   stream(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<Response>;
+  /** POSTs a file as it is (streamed from disk, never held in memory) and reads the JSON answer. */
+  upload<T>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    file: string,
+    contentType: string,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
 }
 
 function baseUrl(raw: string | undefined): string {
@@ -196,6 +206,30 @@ export async function connectApi(opts: ApiOptions): Promise<Api> {
       const res = await call(`${base}${withQuery(path, query)}`, { headers: auth });
       if (!res.ok) throw await failure(res, hint);
       return res;
+    },
+    async upload<T>(
+      path: string,
+      query: Record<string, string | number | boolean | undefined>,
+      file: string,
+      contentType: string,
+      headers: Record<string, string> = {},
+    ) {
+      const size = fs.statSync(file).size;
+      const res = await call(`${base}${withQuery(path, query)}`, {
+        method: 'POST',
+        headers: {
+          ...auth,
+          accept: 'application/json',
+          'content-type': contentType,
+          'content-length': String(size),
+          ...headers,
+        },
+        body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>,
+        // Node's fetch sends a stream body only half-duplex, and must be told so.
+        duplex: 'half',
+      } as RequestInit);
+      if (!res.ok) throw await failure(res, hint);
+      return { status: res.status, headers: res.headers, body: (await readBody(res)) as T };
     },
   };
 }

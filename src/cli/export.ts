@@ -41,7 +41,12 @@ function exportFileName(disposition: string | null, fallback: string): string {
  */
 export async function saveCsvExport(
   res: Response,
-  opts: { output?: string; fallbackName: string; what: string },
+  opts: {
+    output?: string;
+    fallbackName: string;
+    what: string;
+    /** File mode, e.g. 0o600 for secrets. */ mode?: number;
+  },
 ): Promise<{ rows: number; file: string | undefined }> {
   const toStdout = opts.output === '-';
   const file = toStdout
@@ -63,7 +68,7 @@ export async function saveCsvExport(
     await pipeline(
       Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
       counter,
-      partial ? fs.createWriteStream(partial) : process.stdout,
+      partial ? fs.createWriteStream(partial, { mode: opts.mode ?? 0o666 }) : process.stdout,
     );
     if (partial) fs.renameSync(partial, file!);
   } catch (err) {

@@ -12,6 +12,7 @@ import { registerCustomerCommands } from './customers.commands.ts';
 import { registerOfferCommands } from './offers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
 import { registerSubscriptionCommands } from './subscriptions.commands.ts';
+import { registerUserCommands } from './users.commands.ts';
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -112,6 +113,7 @@ export function buildProgram(): Command {
   registerCustomerCommands(program);
   registerOfferCommands(program);
   registerSubscriptionCommands(program);
+  registerUserCommands(program);
   return program;
 }
 

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
-import { ApiError, apiOptions, connectApi, flagValue } from './api.ts';
+import { ApiError, apiOptions, flagValue } from './api.ts';
+import type { Collection, Customer } from './customer.ts';
+import { UUID, customerLabel, resolveCustomer, withApi } from './customer.ts';
 import type { SubscriptionView } from '../modules/subscriptions/subscriptions.service.ts';
 import { env, fail, note, out, table } from './common.ts';
 import { saveCsvExport } from './export.ts';
@@ -31,68 +33,12 @@ interface Order {
   }[];
 }
 
-interface Customer {
-  id: string;
-  companyProfile: { domain: string };
-  billingProfile: { companyName: string };
-  customDomains: string[];
-}
-
-interface Collection<T> {
-  totalCount: number;
-  items: T[];
-  links: { next?: { uri: string } };
-}
-
 // ── helpers ──
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUSPENSION_REASONS = ['partnerInitiated', 'customerRequest', 'nonPayment', 'fraud', 'other'];
 const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'];
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
-
-/** An API failure as one line with its code, e.g. "… (quantity: …) [subscriptionSuspended 100805]". */
-function withCode(err: unknown): unknown {
-  if (!(err instanceof ApiError)) return err;
-  const body = (err.body && typeof err.body === 'object' ? err.body : {}) as {
-    code?: unknown;
-    name?: unknown;
-  };
-  const code = [body.name, body.code].filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
-  return code ? new Error(`${err.message} [${code}]`, { cause: err }) : err;
-}
-
-/** Runs a command's work with the API; any failure is one line on stderr and exit code 1. */
-async function withApi(opts: ApiOptions, fn: (api: Api) => Promise<void>): Promise<void> {
-  try {
-    await fn(await connectApi(opts));
-  } catch (err) {
-    fail(withCode(err));
-  }
-}
-
-/** The customer a command names: its id, or one of its domains (the primary one or another). */
-async function resolveCustomer(api: Api, raw: string): Promise<Customer> {
-  const text = raw.trim();
-  if (UUID.test(text)) return api.get<Customer>(`/v1/customers/${text.toLowerCase()}`);
-  const domain = text.toLowerCase();
-  if (!/^[a-z0-9][a-z0-9.-]*$/.test(domain))
-    throw new Error(`"${raw}" is neither a customer id (a GUID) nor a domain like contoso.onpartnerdesk.com`);
-  const page = await api.get<Collection<Customer>>('/v1/customers', {
-    filter: JSON.stringify({ Field: 'Domain', Value: domain, Operator: 'starts_with' }),
-    size: 1000,
-  });
-  const domains = (c: Customer) => [c.companyProfile.domain, ...c.customDomains].map((d) => d.toLowerCase());
-  const exact = page.items.find((c) => domains(c).includes(domain));
-  if (exact) return exact;
-  // A bare prefix ("contoso") names the customer whose primary domain it starts, when only one does.
-  if (!domain.includes('.')) {
-    const byPrefix = page.items.filter((c) => c.companyProfile.domain.toLowerCase().startsWith(`${domain}.`));
-    if (byPrefix.length === 1) return byPrefix[0]!;
-  }
-  throw new Error(`none of your customers has the domain ${domain}`);
-}
 
 function subscriptionId(raw: string): string {
   if (!UUID.test(raw.trim())) throw new Error(`"${raw}" is not a subscription id (a GUID)`);
@@ -101,7 +47,6 @@ function subscriptionId(raw: string): string {
 
 const subscriptionPath = (customer: Customer, id: string) =>
   `/v1/customers/${customer.id}/subscriptions/${subscriptionId(id)}`;
-const customerLabel = (c: Customer) => `${c.billingProfile.companyName} (${c.companyProfile.domain})`;
 
 export interface OrderLine {
   offerId: string;
