@@ -6,6 +6,7 @@
 //   BENCH_DATABASE_URL=postgres://… npm run bench
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_SCALE=1 npm run bench
 //   npm run bench -- customers          the customer list at scale (bench/customers.run.ts)
+//   npm run bench -- users-import       adding users from a file (bench/users-import.run.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,10 +109,12 @@ async function main() {
 }
 
 if (process.argv[2] === 'customers') await (await import('./customers.run.ts')).runCustomersBench();
+else if (process.argv[2] === 'users-import')
+  await (await import('./users-import.run.ts')).runUsersImportBench();
 else if (process.argv[2] === undefined) await main();
 else {
   process.stderr.write(
-    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers"\n`,
+    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers" or "users-import"\n`,
   );
   process.exit(2);
 }
