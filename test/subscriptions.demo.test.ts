@@ -70,4 +70,50 @@ describe('demo subscriptions', () => {
     expect(second.created).toEqual([]);
     expect(await subscriptions()).toEqual(rows);
   });
+
+  it('give some customers a directory of users holding licences, one of them deleted', async () => {
+    const users = await t.store.owner
+      .selectFrom('customer_users as u')
+      .innerJoin('customers as c', 'c.id', 'u.customer_id')
+      .leftJoin('license_assignments as l', 'l.user_id', 'u.id')
+      .leftJoin('subscriptions as s', 's.id', 'l.subscription_id')
+      .select([
+        'c.billing_company_name as customer',
+        'u.user_name',
+        'u.state',
+        'u.usage_location',
+        'u.roles',
+        's.offer_id',
+        'l.state as license_state',
+      ])
+      .where('c.billing_company_name', '=', 'Contoso Pharmacy')
+      .orderBy('u.user_name')
+      .orderBy('s.offer_id')
+      .execute();
+    const at = (name: string) => users.filter((u) => u.user_name.startsWith(`${name}@`));
+    expect(new Set(users.map((u) => u.user_name.split('@')[0]))).toEqual(
+      new Set([
+        'admin',
+        'avery.chen',
+        'priya.raman',
+        'marcus.bell',
+        'lena.ortiz',
+        'tomas.silva',
+        'grace.kim',
+        'oliver.grant',
+      ]),
+    );
+    expect(at('avery.chen').map((u) => [u.offer_id, u.license_state])).toEqual([
+      ['DEFENDER-O365-P2-ADDON', 'active'],
+      ['M365-BUSINESS-PREMIUM', 'active'],
+    ]);
+    expect(at('avery.chen')[0]).toMatchObject({
+      usage_location: 'US',
+      roles: ['billingAdmin'],
+      state: 'active',
+    });
+    expect(at('grace.kim').map((u) => u.offer_id)).toEqual([null]);
+    // Deleted: its seat is free again, and it comes back if restored while one remains.
+    expect(at('oliver.grant').map((u) => [u.state, u.license_state])).toEqual([['inactive', 'released']]);
+  });
 });

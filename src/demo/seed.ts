@@ -1,6 +1,7 @@
 // The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): the demo offer
 // catalog (src/demo/catalog.json), two partners, a few Demo Reseller users, one per role, all with the
-// published demo password, and a few customers of each partner. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
+// published demo password, and a few customers of each partner, some with subscriptions and a directory of
+// users holding their licences. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
 // installation) is left as it is.
 import fs from 'node:fs';
 import type { Config } from '../config.ts';
@@ -22,6 +23,15 @@ import type { PartnersService } from '../modules/partners/partners.service.ts';
 import { createPartnersService } from '../modules/partners/partners.service.ts';
 import type { Role } from '../modules/partners/roles.ts';
 import { findOffers } from '../modules/offers/offers.repository.ts';
+import type { CustomerUsersService } from '../modules/customerUsers/customerUsers.service.ts';
+import { createCustomerUsersService } from '../modules/customerUsers/customerUsers.service.ts';
+import type { LicensesService } from '../modules/licenses/licenses.service.ts';
+import {
+  assignedSeats,
+  createLicensesService,
+  releaseUserLicenses,
+  restoreUserLicenses,
+} from '../modules/licenses/licenses.service.ts';
 import type { SubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 
@@ -60,6 +70,20 @@ interface DemoCustomer {
   agreementDaysAgo?: number;
   /** Ordered with the customer (needs the agreement); an add-on's base is a line of the same order. */
   subscriptions?: DemoSubscription[];
+  /** People in the customer's directory (beside its first admin), at its primary domain. */
+  directory?: DemoDirectoryUser[];
+}
+
+interface DemoDirectoryUser {
+  first: string;
+  last: string;
+  /** The user name's part before the @. */
+  local: string;
+  /** Licences: the positions, in `subscriptions`, of the lines whose seats the user gets. */
+  licenses?: number[];
+  roles?: ('globalAdmin' | 'helpdeskAdmin' | 'userAdmin' | 'billingAdmin')[];
+  /** Deleted after creation: it shows in the Deleted users tab, restorable. */
+  deleted?: boolean;
 }
 
 interface DemoSubscription {
@@ -113,6 +137,15 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           { offerId: 'M365-BUSINESS-PREMIUM', quantity: 25, friendlyName: 'Pharmacy staff' },
           { offerId: 'DEFENDER-O365-P2-ADDON', quantity: 25, friendlyName: 'Pharmacy staff – Defender' },
           { offerId: 'AZURE-PLAN', friendlyName: 'Contoso Azure' },
+        ],
+        directory: [
+          { first: 'Avery', last: 'Chen', local: 'avery.chen', licenses: [0, 1], roles: ['billingAdmin'] },
+          { first: 'Priya', last: 'Raman', local: 'priya.raman', licenses: [0, 1], roles: ['helpdeskAdmin'] },
+          { first: 'Marcus', last: 'Bell', local: 'marcus.bell', licenses: [0, 1] },
+          { first: 'Lena', last: 'Ortiz', local: 'lena.ortiz', licenses: [0] },
+          { first: 'Tomás', last: 'Silva', local: 'tomas.silva', licenses: [0] },
+          { first: 'Grace', last: 'Kim', local: 'grace.kim' },
+          { first: 'Oliver', last: 'Grant', local: 'oliver.grant', licenses: [0], deleted: true },
         ],
       },
       {
@@ -217,6 +250,11 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
         address: { country: 'DE', city: 'München', addressLine1: 'Leopoldstraße 12', postalCode: '80802' },
         agreementDaysAgo: 25,
         subscriptions: [{ offerId: 'M365-BUSINESS-STANDARD', quantity: 18, friendlyName: 'Brauerei Büro' }],
+        directory: [
+          { first: 'Jonas', last: 'Müller', local: 'jonas.mueller', licenses: [0], roles: ['billingAdmin'] },
+          { first: 'Sophie', last: 'Wagner', local: 'sophie.wagner', licenses: [0] },
+          { first: 'Lukas', last: 'Becker', local: 'lukas.becker', licenses: [0] },
+        ],
       },
       {
         company: 'ООО «Северный ветер»',
@@ -258,6 +296,10 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           { offerId: 'M365-BUSINESS-STANDARD', quantity: 9, friendlyName: 'Dental practice' },
           { offerId: 'AZURE-USAGE', friendlyName: 'Imaging archive' },
         ],
+        directory: [
+          { first: 'Jamie', last: 'Novak', local: 'jamie.novak', licenses: [0] },
+          { first: 'Rosa', last: 'Delgado', local: 'rosa.delgado', licenses: [0] },
+        ],
       },
       {
         company: 'Harbor Freight Logistics',
@@ -288,6 +330,8 @@ export interface SeedDeps {
   auth: Pick<AuthService, 'changePassword'>;
   customers: Pick<CustomersService, 'create' | 'domainTaken'>;
   subscriptions: Pick<SubscriptionsService, 'update'>;
+  users: Pick<CustomerUsersService, 'create' | 'remove'>;
+  licenses: Pick<LicensesService, 'updateUserLicenses'>;
   /** Which of these offers the catalog sells (an operator's own catalog may lack the demo's offers). */
   availableOffers(ids: readonly string[]): Promise<Set<string>>;
   instances: { get(id: InstanceId): { domainSuffix: string } };
@@ -475,8 +519,31 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
             undefined,
           );
       }
+      // Its people, with licences of the subscriptions just ordered (each user's temporary password unseen,
+      // as for its first admin); one deleted, to show what restoring looks like.
+      const people = customer.directory ?? [];
+      for (const person of people) {
+        const user = await deps.users.create(adminCtx, created.id, {
+          userPrincipalName: `${person.local}@${domain}`,
+          firstName: person.first,
+          lastName: person.last,
+          displayName: `${person.first} ${person.last}`,
+          usageLocation: customer.address.country,
+          directoryRoles: person.roles ?? [],
+        });
+        const seats = (person.licenses ?? [])
+          .map((i) => lines[i]?.subscriptionId)
+          .filter((id): id is string => Boolean(id));
+        if (seats.length > 0)
+          await deps.licenses.updateUserLicenses(adminCtx, created.id, user.id, {
+            licensesToAssign: seats.map((subscriptionId) => ({ subscriptionId })),
+            licensesToRemove: [],
+          });
+        if (person.deleted) await deps.users.remove(adminCtx, created.id, user.id, undefined);
+      }
       const ordered = lines.length > 0 ? ` with ${lines.length} subscriptions` : '';
-      result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}`);
+      const staffed = people.length > 0 ? ` and ${people.length} users` : '';
+      result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}${staffed}`);
     }
   }
   return result;
@@ -505,10 +572,29 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     countries: createCountriesService(),
   });
   const catalog = createCatalogAdmin({ owner: store.owner, clock });
-  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers });
+  const subscriptions = createSubscriptionsService({ db: store.app, clock, customers, assignedSeats });
+  const users = createCustomerUsersService({
+    db: store.app,
+    clock,
+    customers,
+    instances,
+    licenses: { releaseUserLicenses, restoreUserLicenses },
+  });
+  const licenses = createLicensesService({ db: store.app, clock, customers, instances });
   const availableOffers = async (ids: readonly string[]) =>
     new Set([...(await findOffers(store.app, ids)).values()].filter((o) => o.is_available).map((o) => o.id));
-  return { partners, auth, customers, subscriptions, availableOffers, instances, clock, catalog };
+  return {
+    partners,
+    auth,
+    customers,
+    subscriptions,
+    users,
+    licenses,
+    availableOffers,
+    instances,
+    clock,
+    catalog,
+  };
 }
 
 /** What start-up prints while the demo sign-in works. */
