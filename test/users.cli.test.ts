@@ -157,4 +157,70 @@ describe('partnerdesk users (CLI over the API)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`has no user nobody@${customer.domain}`);
   });
+
+  describe('import', () => {
+    const header = 'First name,Last name,Display name,Email,Status update';
+    let file: string;
+
+    beforeAll(() => {
+      file = path.join(tmp, 'staff.csv');
+      fs.writeFileSync(
+        file,
+        [
+          header,
+          `Eva,Stone,Eva Stone,eva@${customer.domain},`,
+          `Finn,Hale,Finn Hale,finn@${customer.domain},`,
+          `Gus,Reed,,gus@${customer.domain},`,
+          `Hana,Ito,Hana Ito,hana@elsewhere.example,`,
+        ].join('\r\n') + '\r\n',
+      );
+    });
+
+    it('--validate-only lists each row problem, writes nothing and exits 1', async () => {
+      const run = await cli(['import', customer.domain, file, '--validate-only']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('4 rows: 2 valid, 2 with problems');
+      expect(run.stdout).toMatch(/\n3\s+4\s+gus@\S+\s+Display name is required/);
+      expect(run.stdout).toMatch(/\n4\s+5\s+hana@elsewhere\.example\s+Email must be at one of the customer/);
+      expect((await users()).map((u) => u.userPrincipalName)).not.toContain(`eva@${customer.domain}`);
+    });
+
+    it('needs a location to create users', async () => {
+      const run = await cli(['import', customer.domain, file]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/--location/);
+    });
+
+    it('creates the good rows, then writes the results file and the passwords file once', async () => {
+      const run = await cli(['import', customer.domain, file, '--location', 'gb']);
+      // Two rows failed: the run says so with its exit code, having created the others.
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toContain('completed: 2 created, 2 failed of 4');
+      const results = fs.readFileSync(path.join(tmp, 'staff.results.csv'), 'utf8');
+      expect(results.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toBe(header);
+      expect(results).toMatch(new RegExp(`eva@${customer.domain.replace(/\./g, '\\.')},"?Created`));
+      expect(results).toMatch(/gus@.*Display name/);
+      const passwordsFile = path.join(tmp, 'staff.passwords.csv');
+      expect(fs.statSync(passwordsFile).mode & 0o777).toBe(0o600);
+      const lines = fs
+        .readFileSync(passwordsFile, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
+      expect(lines).toHaveLength(3);
+      const eva = lines.find((l) => l.includes(`eva@${customer.domain}`))!;
+      const password = eva.split(',').at(-1)!;
+      expect(await signIn(`eva@${customer.domain}`, password)).toBeLessThan(300);
+      const created = (await users()).filter((u) => /^(eva|finn)@/.test(u.userPrincipalName));
+      expect(created.map((u) => u.usageLocation)).toEqual(['GB', 'GB']);
+    });
+
+    it('running the same import again creates nobody twice and cannot fetch the passwords again', async () => {
+      const before = (await users()).length;
+      const run = await cli(['import', customer.domain, file, '--location', 'GB']);
+      expect(run.stderr).toMatch(/already imported/);
+      expect(run.stderr).toMatch(/passwords of this import were already downloaded/);
+      expect((await users()).length).toBe(before);
+    });
+  });
 });

@@ -393,7 +393,11 @@ export function registerUserCommands(program: Command): void {
           if (v.invalidRows > 0) process.exitCode = 1;
           return;
         }
-        if (v.validRows === 0) throw new Error('no row can be created: fix the file and run again');
+        // Rows already in the directory: perhaps this file was imported before (a run cut off while following
+        // it). Sending it again answers that import — its results, and its passwords if not yet taken.
+        const seenBefore = v.rows.some((r) => r.issues.some((i) => i.reason.includes('already a user')));
+        if (v.validRows === 0 && !seenBefore)
+          throw new Error('no row can be created: fix the file and run again');
         if (v.invalidRows > 0)
           note(`The ${v.invalidRows} rows with problems will be reported as failed; the others are created.`);
 
