@@ -22,7 +22,7 @@ import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { UserImport } from './helpers/imports.ts';
 import { csvOf, uploadCsv, usersAt, waitForImport } from './helpers/imports.ts';
-import { insertCustomerUser, signInCustomer } from './helpers/relationships.ts';
+import { insertCustomerUser, insertRelationship, signInCustomer } from './helpers/relationships.ts';
 
 let t: TestApp;
 let admin: TestUser;
@@ -408,6 +408,34 @@ describe('another partner', () => {
       headers: bearer(other.admin.token),
     });
     expect(list.json()).toMatchObject({ totalCount: 0, items: [] });
+  });
+
+  it('sending the same file for a customer both serve gets an import of its own, learning nothing of the first', async () => {
+    const c = await insertCustomer(t.store, admin.partnerId);
+    const file = csvOf(usersAt(c.domain, 3));
+    const first = await create(t, admin.token, c.id, file);
+    await waitForImport(t.app, admin.token, c.id, first.id);
+    const other = await createPartnerWithAdmin(t.store);
+    await insertRelationship(t.store, other.partner.id, c.id);
+
+    const r = await uploadCsv(t.app, other.admin.token, c.id, file, {
+      mode: 'create',
+      usageLocation: 'US',
+      fileName: 'staff.csv',
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    const second = r.json<UserImport>();
+    expect(second.id).not.toBe(first.id);
+    const done = await waitForImport(t.app, other.admin.token, c.id, second.id);
+    // The users exist in the customer's directory (which both partners see): each row says so, nobody twice.
+    expect(done).toMatchObject({ state: 'completed', created: 0, failed: 3 });
+    const users = await t.store.owner
+      .selectFrom('customer_users')
+      .select(({ fn }) => fn.countAll<string>().as('n'))
+      .where('customer_id', '=', c.id)
+      .where('import_id', '=', first.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(users.n)).toBe(3);
   });
 });
 

@@ -247,13 +247,6 @@ export const errorCatalog = {
     status: 409,
     message: 'The import is still running; this file is ready when it has finished.',
   },
-  usersFileImportedElsewhere: {
-    code: 101013,
-    status: 409,
-    message:
-      'This file is already being added, or was added, to this customer’s directory for this location by ' +
-      'another partner; its users are in the customer’s directory.',
-  },
   // 1011xx licences
   licenseUpdateFailed: {
     code: 101101,

@@ -80,5 +80,11 @@ export function temporaryPassword(): string {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
   }
+  // Never a symbol first: a CSV cell starting with + - @ is written with a leading apostrophe (spreadsheets
+  // would read it as a formula), which would change the password in a passwords file.
+  if (!/[A-Za-z0-9]/.test(chars[0]!)) {
+    const k = chars.findIndex((c) => /[A-Za-z0-9]/.test(c));
+    [chars[0], chars[k]] = [chars[k]!, chars[0]!];
+  }
   return chars.join('');
 }

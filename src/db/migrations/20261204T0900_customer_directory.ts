@@ -99,9 +99,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index user_imports_customer on user_imports (customer_id, created_at desc, id);
     create index user_imports_pending on user_imports (lease_until) where state in ('queued', 'running');
-    -- The same file sent again for the same customer and location is the same import.
-    create unique index user_imports_same_file on user_imports (customer_id, file_sha256, usage_location)
-      where state <> 'failed';
+    -- The same file sent again by the same partner for the same customer and location is the same import.
+    -- Per partner: another partner's upload of the same file must not learn that this one exists.
+    create unique index user_imports_same_file
+      on user_imports (partner_id, customer_id, file_sha256, usage_location) where state <> 'failed';
     alter table user_imports enable row level security;
     create policy user_imports_tenant on user_imports
       using (partner_id = ${tenant}) with check (partner_id = ${tenant});

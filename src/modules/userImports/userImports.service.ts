@@ -480,15 +480,14 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
           replay: true,
         };
       }
-      // The same file for the same customer and location, stored meanwhile by a request that committed first
-      // (this one waited on the unique index): that import, when it is the caller's.
+      // The same file for the same customer and location, stored meanwhile by another request of the caller's
+      // that committed first (this one waited on the unique index, which is per partner): that import.
       if ((err as { constraint?: string }).constraint === SAME_FILE_INDEX && sha256) {
         const digest = sha256;
         const row = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
           repo.findSameFile(trx, ctx.partnerId, customerId, digest, params.usageLocation),
         );
         if (row) return { kind: 'existing', import: userImportView(row), statusCode: 200, replay: false };
-        throw new AppError('usersFileImportedElsewhere');
       }
       throw err;
     }
