@@ -2,10 +2,8 @@
 // deletion, with the day it was deleted and the last day it can come back. Search and sort as on the users
 // list. For those who may change the directory: select users → Restore, whose per-user results (including
 // licences that could not come back, and why) stay above the list until dismissed.
-import { useId, useState } from 'react';
-import { Link } from 'react-router';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { SortHeader } from '../../components/SortHeader.tsx';
 import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCustomerOfPage } from '../customers/CustomerPage.tsx';
@@ -14,9 +12,9 @@ import { useDirectoryAccess } from './access.ts';
 import type { CustomerUser, RestoreResult } from './customerUsers.queries.ts';
 import { useDirectoryMutations, useUserList } from './customerUsers.queries.ts';
 import { MAX_BATCH, RESTORE_DAYS } from './model.ts';
-import { MixedCheckbox } from './MixedCheckbox.tsx';
 import { RestoreResults } from './RestoreResults.tsx';
 import { useListControls, useSelection } from './useListControls.ts';
+import { SelectionStatus, UserSearchField, UsersTable } from './UsersTable.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -25,7 +23,6 @@ export function DeletedUsers() {
   const date = useDate();
   const c = useCustomerOfPage();
   const access = useDirectoryAccess();
-  const searchId = useId();
   const controls = useListControls();
   const selection = useSelection();
   const { restore } = useDirectoryMutations(c.id);
@@ -42,7 +39,6 @@ export function DeletedUsers() {
   );
   const users = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.totalCount;
-  const shownSelected = users.filter((u) => selection.has(u.id)).length;
   const count = selection.selected.size;
   const tooMany = count > MAX_BATCH;
 
@@ -79,15 +75,7 @@ export function DeletedUsers() {
         )}
       </div>
       <p className="hint">{t('customerUsers.deleted.intro', { days: RESTORE_DAYS })}</p>
-      {access.canManage && (
-        <p className="hint" role="status">
-          {tooMany
-            ? t('customerUsers.selection.tooMany', { max: number(MAX_BATCH) })
-            : count > 0
-              ? t('customerUsers.selection.count', { count: number(count) })
-              : ''}
-        </p>
-      )}
+      {access.canManage && <SelectionStatus count={count} idle="" />}
       {restore.isError && <ErrorAlert error={restore.error} />}
       {results && (
         <section className="panel results-panel" aria-labelledby="restore-results-heading">
@@ -101,20 +89,7 @@ export function DeletedUsers() {
         </section>
       )}
       <div className="search-row">
-        <div className="field search">
-          <label htmlFor={searchId}>{t('customerUsers.search')}</label>
-          <input
-            id={searchId}
-            type="search"
-            autoComplete="off"
-            value={controls.search}
-            aria-describedby={`${searchId}-hint`}
-            onChange={(e) => controls.setSearch(e.target.value)}
-          />
-          <p id={`${searchId}-hint`} className="hint">
-            {t('customerUsers.searchHint')}
-          </p>
-        </div>
+        <UserSearchField controls={controls} />
       </div>
       <p className="muted" role="status">
         {total !== undefined ? t('customerUsers.deleted.total', { count: number(total) }) : ''}
@@ -124,66 +99,23 @@ export function DeletedUsers() {
         count={users.length}
         empty={controls.q ? t('customerUsers.noMatch', { q: controls.q }) : t('customerUsers.deleted.none')}
       >
-        <div className="table-wrap" role="region" aria-labelledby="deleted-heading" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                {access.canManage && (
-                  <th scope="col" className="select-cell">
-                    <MixedCheckbox
-                      aria-label={t('customerUsers.selectShown')}
-                      checked={users.length > 0 && shownSelected === users.length}
-                      indeterminate={shownSelected > 0 && shownSelected < users.length}
-                      onChange={(e) => selection.setMany(users, e.target.checked)}
-                    />
-                  </th>
-                )}
-                <SortHeader
-                  field="displayName"
-                  label={t('customerUsers.column.displayName')}
-                  sort={controls.sort}
-                  onSort={controls.onSort}
-                />
-                <SortHeader
-                  field="userPrincipalName"
-                  label={t('customerUsers.column.userName')}
-                  sort={controls.sort}
-                  onSort={controls.onSort}
-                />
-                <th scope="col">{t('customerUsers.column.deletedOn')}</th>
-                <th scope="col">{t('customerUsers.column.restorableUntil')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  {access.canManage && (
-                    <td className="select-cell">
-                      <input
-                        type="checkbox"
-                        aria-label={t('customerUsers.select', { name: u.displayName })}
-                        checked={selection.has(u.id)}
-                        onChange={(e) => selection.toggle(u, e.target.checked)}
-                      />
-                    </td>
-                  )}
-                  <td data-label={t('customerUsers.column.displayName')}>
-                    <Link to={`/customers/${c.id}/users/${u.id}`} className="strong">
-                      {u.displayName}
-                    </Link>
-                  </td>
-                  <td data-label={t('customerUsers.column.userName')}>{u.userPrincipalName}</td>
-                  <td data-label={t('customerUsers.column.deletedOn')}>
-                    {u.softDeletionTime ? date(u.softDeletionTime) : ''}
-                  </td>
-                  <td data-label={t('customerUsers.column.restorableUntil')}>
-                    {u.restorableUntil ? date(u.restorableUntil) : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <UsersTable
+          customerId={c.id}
+          users={users}
+          labelledBy="deleted-heading"
+          controls={controls}
+          selection={access.canManage ? selection : undefined}
+          columns={[
+            {
+              label: t('customerUsers.column.deletedOn'),
+              cell: (u) => (u.softDeletionTime ? date(u.softDeletionTime) : ''),
+            },
+            {
+              label: t('customerUsers.column.restorableUntil'),
+              cell: (u) => (u.restorableUntil ? date(u.restorableUntil) : ''),
+            },
+          ]}
+        />
       </PagedList>
     </section>
   );

@@ -3,72 +3,31 @@
 // licence count, directory roles and state, and a link to the user's page. For those who may change the
 // directory: Add user, and select users (one by one or every one shown) → Manage licenses, whose per-user
 // results then stay above the list until dismissed.
-import { useId, useState } from 'react';
-import { Link, useLocation } from 'react-router';
-import { SortHeader } from '../../components/SortHeader.tsx';
+import { useState } from 'react';
+import { useLocation } from 'react-router';
 import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCustomerOfPage } from '../customers/CustomerPage.tsx';
 import { SelectField } from '../customers/SelectField.tsx';
 import { useDirectoryAccess } from './access.ts';
 import { AddUserDialog } from './AddUserDialog.tsx';
-import type { CustomerUser, LicenseUpdateResults } from './customerUsers.queries.ts';
+import type { LicenseUpdateResults } from './customerUsers.queries.ts';
 import { useUserList } from './customerUsers.queries.ts';
 import { useRoleLabels } from './labels.ts';
 import { LicenseResults } from './LicenseResults.tsx';
 import { ManageLicensesDialog } from './ManageLicensesDialog.tsx';
 import { MAX_BATCH, RESTORE_DAYS } from './model.ts';
-import { MixedCheckbox } from './MixedCheckbox.tsx';
 import { useListControls, useSelection } from './useListControls.ts';
+import { SelectionStatus, UserSearchField, UsersTable } from './UsersTable.tsx';
 
 const PAGE_SIZE = 50;
 const LICENSE_FILTERS = ['true', 'false'] as const;
-
-function UserRow(props: {
-  customerId: string;
-  user: CustomerUser;
-  selectable: boolean;
-  selected: boolean;
-  onSelect: (on: boolean) => void;
-}) {
-  const { t, number } = useI18n();
-  const roles = useRoleLabels();
-  const u = props.user;
-  return (
-    <tr>
-      {props.selectable && (
-        <td className="select-cell">
-          <input
-            type="checkbox"
-            aria-label={t('customerUsers.select', { name: u.displayName })}
-            checked={props.selected}
-            onChange={(e) => props.onSelect(e.target.checked)}
-          />
-        </td>
-      )}
-      <td data-label={t('customerUsers.column.displayName')}>
-        <Link to={`/customers/${props.customerId}/users/${u.id}`} className="strong">
-          {u.displayName}
-        </Link>
-      </td>
-      <td data-label={t('customerUsers.column.userName')}>{u.userPrincipalName}</td>
-      <td data-label={t('customerUsers.column.licenses')}>{number(u.licenseCount)}</td>
-      <td data-label={t('customerUsers.column.roles')}>{roles(u.directoryRoles)}</td>
-      <td data-label={t('customerUsers.column.state')}>
-        <span className={`badge ${u.state}`}>{t(`customerUsers.state.${u.state}`)}</span>
-        {u.mustChangePassword && (
-          <span className="muted small block">{t('customerUsers.mustChangePassword')}</span>
-        )}
-      </td>
-    </tr>
-  );
-}
 
 export function UsersList() {
   const { t, number } = useI18n();
   const c = useCustomerOfPage();
   const access = useDirectoryAccess();
-  const searchId = useId();
+  const roles = useRoleLabels();
   const controls = useListControls();
   const selection = useSelection();
   const hasLicenses = LICENSE_FILTERS.find((v) => v === controls.params.get('licenses'));
@@ -94,7 +53,6 @@ export function UsersList() {
       : undefined;
   const users = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.totalCount;
-  const shownSelected = users.filter((u) => selection.has(u.id)).length;
   const count = selection.selected.size;
   const tooMany = count > MAX_BATCH;
 
@@ -123,34 +81,13 @@ export function UsersList() {
           </div>
         )}
       </div>
-      {access.canManage && (
-        <p className="hint" role="status">
-          {tooMany
-            ? t('customerUsers.selection.tooMany', { max: number(MAX_BATCH) })
-            : count > 0
-              ? t('customerUsers.selection.count', { count: number(count) })
-              : t('customerUsers.selection.hint')}
-        </p>
-      )}
+      {access.canManage && <SelectionStatus count={count} idle={t('customerUsers.selection.hint')} />}
       <p role="status" className="success">
         {deletedUser ? t('customerUsers.delete.done', { name: deletedUser, days: RESTORE_DAYS }) : ''}
       </p>
       {results && <LicenseResults results={results} onDismiss={() => setResults(undefined)} />}
       <div className="search-row">
-        <div className="field search">
-          <label htmlFor={searchId}>{t('customerUsers.search')}</label>
-          <input
-            id={searchId}
-            type="search"
-            autoComplete="off"
-            value={controls.search}
-            aria-describedby={`${searchId}-hint`}
-            onChange={(e) => controls.setSearch(e.target.value)}
-          />
-          <p id={`${searchId}-hint`} className="hint">
-            {t('customerUsers.searchHint')}
-          </p>
-        </div>
+        <UserSearchField controls={controls} />
         <SelectField
           label={t('customerUsers.filter.licenses')}
           value={hasLicenses ?? ''}
@@ -170,51 +107,28 @@ export function UsersList() {
         count={users.length}
         empty={controls.q ? t('customerUsers.noMatch', { q: controls.q }) : t('customerUsers.none')}
       >
-        <div className="table-wrap" role="region" aria-labelledby="users-heading" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                {access.canManage && (
-                  <th scope="col" className="select-cell">
-                    <MixedCheckbox
-                      aria-label={t('customerUsers.selectShown')}
-                      checked={users.length > 0 && shownSelected === users.length}
-                      indeterminate={shownSelected > 0 && shownSelected < users.length}
-                      onChange={(e) => selection.setMany(users, e.target.checked)}
-                    />
-                  </th>
-                )}
-                <SortHeader
-                  field="displayName"
-                  label={t('customerUsers.column.displayName')}
-                  sort={controls.sort}
-                  onSort={controls.onSort}
-                />
-                <SortHeader
-                  field="userPrincipalName"
-                  label={t('customerUsers.column.userName')}
-                  sort={controls.sort}
-                  onSort={controls.onSort}
-                />
-                <th scope="col">{t('customerUsers.column.licenses')}</th>
-                <th scope="col">{t('customerUsers.column.roles')}</th>
-                <th scope="col">{t('customerUsers.column.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <UserRow
-                  key={u.id}
-                  customerId={c.id}
-                  user={u}
-                  selectable={access.canManage}
-                  selected={selection.has(u.id)}
-                  onSelect={(on) => selection.toggle(u, on)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <UsersTable
+          customerId={c.id}
+          users={users}
+          labelledBy="users-heading"
+          controls={controls}
+          selection={access.canManage ? selection : undefined}
+          columns={[
+            { label: t('customerUsers.column.licenses'), cell: (u) => number(u.licenseCount) },
+            { label: t('customerUsers.column.roles'), cell: (u) => roles(u.directoryRoles) },
+            {
+              label: t('customerUsers.column.state'),
+              cell: (u) => (
+                <>
+                  <span className={`badge ${u.state}`}>{t(`customerUsers.state.${u.state}`)}</span>
+                  {u.mustChangePassword && (
+                    <span className="muted small block">{t('customerUsers.mustChangePassword')}</span>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
       </PagedList>
       {adding && <AddUserDialog customer={c} onClose={() => setAdding(false)} />}
       {managing && (
