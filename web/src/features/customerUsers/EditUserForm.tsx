@@ -2,17 +2,17 @@
 // else is refused (412); the form then shows the user as it is now and lists the values that were not saved,
 // so they can be applied again. The API's reasons show next to their fields.
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { FormEvent } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Unsaved } from '../customers/ConflictAlert.tsx';
-import { ConflictAlert, unsavedValues } from '../customers/ConflictAlert.tsx';
+import { ConflictAlert } from '../customers/ConflictAlert.tsx';
 import { ErrorSummary } from '../customers/ErrorSummary.tsx';
-import type { FieldErrors, Problem } from '../customers/forms.ts';
-import { apiProblems, inFormOrder } from '../customers/forms.ts';
+import type { FieldErrors } from '../customers/forms.ts';
+import { inFormOrder } from '../customers/forms.ts';
+import { showRefusedUpdate } from '../customers/refusedUpdate.ts';
+import { useEditForm } from '../customers/useEditForm.ts';
 import type { CustomerUser } from './customerUsers.queries.ts';
 import { directoryKey, fetchUser, useDirectoryMutations } from './customerUsers.queries.ts';
 import { UsageLocationField } from './fields.tsx';
@@ -38,12 +38,8 @@ export function EditUserForm(props: {
   const queryClient = useQueryClient();
   const form = useRef<HTMLFormElement>(null);
   const { update } = useDirectoryMutations(props.customerId);
-  const [base, setBase] = useState(props.user);
-  const [draft, setDraft] = useState(() => draftOf(props.user));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [focusKey, setFocusKey] = useState<object>();
-  const [conflict, setConflict] = useState<{ unsaved: Unsaved[] }>();
+  const edit = useEditForm(props.user, draftOf);
+  const { base, draft, errors, problems, focusKey, conflict, set, refuse } = edit;
   const labels: Record<Input, string> = {
     firstName: t('customerUsers.field.firstName'),
     lastName: t('customerUsers.field.lastName'),
@@ -51,24 +47,8 @@ export function EditUserForm(props: {
     usageLocation: t('customerUsers.field.usageLocation'),
     phoneNumber: t('customerUsers.field.phone'),
   };
-  const refuse = (byInput: FieldErrors, list: Problem[]) => {
-    setErrors(byInput);
-    setProblems(list);
-    setFocusKey({});
-  };
-  const set = (input: Input, value: string) => {
-    setDraft((d) => ({ ...d, [input]: value }));
-    if (errors[input]) {
-      setErrors((e) => ({ ...e, [input]: undefined }));
-      setProblems((list) => list.filter((p) => p.input !== input));
-    }
-  };
   const showCurrent = (current: CustomerUser) => {
-    setConflict({ unsaved: unsavedValues(draft, draftOf(current), labels) });
-    setBase(current);
-    setDraft(draftOf(current));
-    setErrors({});
-    setProblems([]);
+    edit.showCurrent(current, labels, (d) => d);
     queryClient.setQueryData([...directoryKey(props.customerId), 'one', current.id], current);
   };
   const onSubmit = (event: FormEvent) => {
@@ -92,20 +72,15 @@ export function EditUserForm(props: {
       { user: base, body },
       {
         onSuccess: () => props.onDone(true),
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          if (error.status === 412) {
-            const current = error.data[0] as CustomerUser | undefined;
-            if (current) showCurrent(current);
-            else void fetchUser(props.customerId, base.id).then(showCurrent);
-            update.reset();
-          } else if (error.details.length > 0) {
-            const known = (field: string) => INPUTS.find((i) => i.toLowerCase() === field.toLowerCase());
-            const { errors: byInput, problems: list } = apiProblems(error, known);
-            refuse(byInput, [...inFormOrder(byInput, INPUTS), ...list.filter((p) => !p.input)]);
-            update.reset();
-          }
-        },
+        onError: (error) =>
+          showRefusedUpdate<CustomerUser>(error, {
+            showCurrent,
+            readCurrent: () => fetchUser(props.customerId, base.id),
+            refuse,
+            inputs: INPUTS,
+            reset: update.reset,
+            inputFor: (field) => INPUTS.find((i) => i.toLowerCase() === field.toLowerCase()),
+          }),
       },
     );
   };

@@ -3,21 +3,21 @@
 // on; if someone changed it meanwhile the API refuses (412) and answers the current profile, which the form then
 // shows, listing the values that were not saved. The form checks only that required fields are filled; the
 // API's reasons show next to their fields.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { AddressFields, useAddressLabels } from './AddressFields.tsx';
 import { BillingContactFields, useContactLabels } from './BillingContactFields.tsx';
-import type { Unsaved } from './ConflictAlert.tsx';
-import { ConflictAlert, unsavedValues } from './ConflictAlert.tsx';
+import { ConflictAlert } from './ConflictAlert.tsx';
 import type { BillingProfile, BillingProfileBody, CountryRules } from './customers.queries.ts';
 import { fetchBillingProfile, useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import { ErrorSummary } from './ErrorSummary.tsx';
-import type { FieldErrors, Problem } from './forms.ts';
+import type { FieldErrors } from './forms.ts';
 import { inFormOrder } from './forms.ts';
 import { showRefusedUpdate } from './refusedUpdate.ts';
+import { useEditForm } from './useEditForm.ts';
 import type { AddressValue, ContactValue } from './model.ts';
 import { addressBody, effectiveLocale, missingAddressParts } from './model.ts';
 
@@ -102,12 +102,8 @@ export function EditBillingForm(props: {
   const { t } = useI18n();
   const form = useRef<HTMLFormElement>(null);
   const { updateBilling } = useCustomerMutations();
-  const [base, setBase] = useState(props.profile);
-  const [draft, setDraft] = useState(() => draftOf(props.profile));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [focusKey, setFocusKey] = useState<object>();
-  const [conflict, setConflict] = useState<{ unsaved: Unsaved[] }>();
+  const edit = useEditForm(props.profile, draftOf);
+  const { base, draft, setDraft, errors, problems, focusKey, conflict, clear, refuse } = edit;
   const rules = useCountryRules(draft.address.country || undefined).data;
   const labels: Partial<Record<string, string>> = {
     ...useContactLabels(),
@@ -115,26 +111,7 @@ export function EditBillingForm(props: {
     companyName: t('customer.billing.companyName'),
   };
 
-  const clear = (inputs: string[]) => {
-    if (!inputs.some((k) => errors[k])) return;
-    const rest = { ...errors };
-    for (const k of inputs) delete rest[k];
-    setErrors(rest);
-    setProblems((list) => list.filter((p) => !p.input || !inputs.includes(p.input)));
-  };
-  const refuse = (byInput: FieldErrors, list: Problem[]) => {
-    setErrors(byInput);
-    setProblems(list);
-    setFocusKey({});
-  };
-  const showCurrent = (current: BillingProfile) => {
-    const mine = flat(draft, rules);
-    setConflict({ unsaved: unsavedValues(mine, flat(draftOf(current), rules), labels) });
-    setBase(current);
-    setDraft(draftOf(current));
-    setErrors({});
-    setProblems([]);
-  };
+  const showCurrent = (current: BillingProfile) => edit.showCurrent(current, labels, (d) => flat(d, rules));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

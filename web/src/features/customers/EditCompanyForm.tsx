@@ -1,19 +1,19 @@
 // Update a customer's company details: company name and, where the customer's country requires one, the
 // registration number. If-Match as for the billing profile: a change made meanwhile by someone else is refused
 // (412), and the form then shows the current values and lists what was not saved.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Unsaved } from './ConflictAlert.tsx';
-import { ConflictAlert, unsavedValues } from './ConflictAlert.tsx';
+import { ConflictAlert } from './ConflictAlert.tsx';
 import type { CompanyProfile } from './customers.queries.ts';
 import { fetchCompanyProfile, useCountryRules, useCustomerMutations } from './customers.queries.ts';
 import { ErrorSummary } from './ErrorSummary.tsx';
-import type { FieldErrors, Problem } from './forms.ts';
+import type { FieldErrors } from './forms.ts';
 import { inFormOrder } from './forms.ts';
 import { showRefusedUpdate } from './refusedUpdate.ts';
+import { useEditForm } from './useEditForm.ts';
 
 const INPUTS = ['companyName', 'registrationNumber'] as const;
 
@@ -33,12 +33,8 @@ export function EditCompanyForm(props: {
   const form = useRef<HTMLFormElement>(null);
   const { updateCompany } = useCustomerMutations();
   const rules = useCountryRules(props.country || undefined).data;
-  const [base, setBase] = useState(props.profile);
-  const [draft, setDraft] = useState(() => draftOf(props.profile));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [focusKey, setFocusKey] = useState<object>();
-  const [conflict, setConflict] = useState<{ unsaved: Unsaved[] }>();
+  const edit = useEditForm(props.profile, draftOf);
+  const { base, draft, errors, problems, focusKey, conflict, set, refuse } = edit;
   const labels = {
     companyName: t('customer.company.name'),
     registrationNumber: t('customer.company.registrationNumber'),
@@ -48,25 +44,7 @@ export function EditCompanyForm(props: {
     rules?.isRegistrationNumberRequired || base.organizationRegistrationNumber,
   );
 
-  const refuse = (byInput: FieldErrors, list: Problem[]) => {
-    setErrors(byInput);
-    setProblems(list);
-    setFocusKey({});
-  };
-  const set = (input: (typeof INPUTS)[number], value: string) => {
-    setDraft((d) => ({ ...d, [input]: value }));
-    if (errors[input]) {
-      setErrors((e) => ({ ...e, [input]: undefined }));
-      setProblems((list) => list.filter((p) => p.input !== input));
-    }
-  };
-  const showCurrent = (current: CompanyProfile) => {
-    setConflict({ unsaved: unsavedValues(draft, draftOf(current), labels) });
-    setBase(current);
-    setDraft(draftOf(current));
-    setErrors({});
-    setProblems([]);
-  };
+  const showCurrent = (current: CompanyProfile) => edit.showCurrent(current, labels, (d) => d);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (updateCompany.isPending) return;

@@ -1,4 +1,4 @@
-// What a refused full update of a customer's profile (PUT with If-Match) shows, the same for every profile form.
+// What a refused update with If-Match shows, the same for every edit form (a customer's profiles, a customer user).
 import { ApiError } from '../../api/client.ts';
 import type { FieldErrors, Problem } from './forms.ts';
 import { apiProblems, inFormOrder, inputForField } from './forms.ts';
@@ -17,6 +17,8 @@ export function showRefusedUpdate<P>(
     refuse: (byInput: FieldErrors, list: Problem[]) => void;
     inputs: readonly string[];
     reset: () => void;
+    /** The form's input an API field names; the customer forms' mapping unless the form has its own. */
+    inputFor?: (field: string) => string | undefined;
   },
 ): void {
   if (!(error instanceof ApiError)) return;
@@ -26,7 +28,7 @@ export function showRefusedUpdate<P>(
     else void form.readCurrent().then(form.showCurrent);
     form.reset();
   } else if (error.details.length > 0) {
-    const { errors, problems } = apiProblems(error, inputForField);
+    const { errors, problems } = apiProblems(error, form.inputFor ?? inputForField);
     form.refuse(errors, [...inFormOrder(errors, form.inputs), ...problems.filter((p) => !p.input)]);
     form.reset();
   }
