@@ -1,6 +1,7 @@
 // The confirmations of a customer user's password reset (the new temporary password then shown once, with a
 // copy button) and deletion (what it does and for how long it can be undone, before it happens).
 import { useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TemporaryPassword } from '../../components/OneTimeSecret.tsx';
@@ -60,29 +61,20 @@ export function DeleteUserDialog(props: {
   const { remove } = useDirectoryMutations(props.customerId);
   const u = props.user;
   return (
-    <Dialog
+    <ConfirmDialog
       title={t('customerUsers.delete.title', { name: u.displayName })}
-      onClose={() => props.onClose(false)}
+      onCancel={() => props.onClose(false)}
+      onConfirm={() => remove.mutate(u, { onSuccess: () => props.onClose(true) })}
+      confirmLabel={t('customerUsers.delete.confirm')}
+      danger
+      pending={remove.isPending}
+      error={remove.error}
     >
       <ul>
         <li>{t('customerUsers.delete.access', { name: u.displayName })}</li>
         <li>{t('customerUsers.delete.licenses')}</li>
         <li>{t('customerUsers.delete.restore', { days: RESTORE_DAYS })}</li>
       </ul>
-      {remove.isError && <ErrorAlert error={remove.error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="button danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate(u, { onSuccess: () => props.onClose(true) })}
-        >
-          {remove.isPending ? t('common.saving') : t('customerUsers.delete.confirm')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onClose(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -2,8 +2,7 @@
 // users lose access at once, its add-ons are suspended with it, and it is deleted on a named day (90 days on)
 // unless reactivated. Cancelling (reservations, software) cannot be undone.
 import { useId, useState } from 'react';
-import { Dialog } from '../../components/Dialog.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useDate } from '../customers/display.tsx';
 import { useLabels } from './labels.ts';
@@ -22,9 +21,19 @@ export function SuspendDialog(props: { subscription: Subscription; onClose: (don
   const [reason, setReason] = useState<SuspensionReason>('partnerInitiated');
   const deletion = date(deletionDateFrom(new Date()).toISOString());
   return (
-    <Dialog
+    <ConfirmDialog
       title={t('subscriptions.suspend.title', { name: s.friendlyName })}
-      onClose={() => props.onClose(false)}
+      onCancel={() => props.onClose(false)}
+      onConfirm={() =>
+        update.mutate(
+          { subscription: s, body: { status: 'suspended', suspensionReasons: [reason] } },
+          { onSuccess: () => props.onClose(true) },
+        )
+      }
+      confirmLabel={t('subscriptions.suspend.confirm')}
+      danger
+      pending={update.isPending}
+      error={update.error}
     >
       <div className="alert alert-warning">
         <p className="alert-title">{t('subscriptions.suspend.lossTitle')}</p>
@@ -49,26 +58,7 @@ export function SuspendDialog(props: { subscription: Subscription; onClose: (don
           </label>
         ))}
       </fieldset>
-      {update.isError && <ErrorAlert error={update.error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="button danger"
-          disabled={update.isPending}
-          onClick={() =>
-            update.mutate(
-              { subscription: s, body: { status: 'suspended', suspensionReasons: [reason] } },
-              { onSuccess: () => props.onClose(true) },
-            )
-          }
-        >
-          {update.isPending ? t('common.saving') : t('subscriptions.suspend.confirm')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onClose(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -77,25 +67,17 @@ export function CancelDialog(props: { subscription: Subscription; onClose: (done
   const s = props.subscription;
   const { cancel } = useSubscriptionMutations(s.customerId);
   return (
-    <Dialog
+    <ConfirmDialog
       title={t('subscriptions.cancel.title', { name: s.friendlyName })}
-      onClose={() => props.onClose(false)}
+      onCancel={() => props.onClose(false)}
+      onConfirm={() => cancel.mutate(s, { onSuccess: () => props.onClose(true) })}
+      confirmLabel={t('subscriptions.cancel.confirm')}
+      cancelLabel={t('subscriptions.cancel.keep')}
+      danger
+      pending={cancel.isPending}
+      error={cancel.error}
     >
       <p>{t('subscriptions.cancel.body', { name: s.friendlyName })}</p>
-      {cancel.isError && <ErrorAlert error={cancel.error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="button danger"
-          disabled={cancel.isPending}
-          onClick={() => cancel.mutate(s, { onSuccess: () => props.onClose(true) })}
-        >
-          {cancel.isPending ? t('common.saving') : t('subscriptions.cancel.confirm')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onClose(false)}>
-          {t('subscriptions.cancel.keep')}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
