@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ConfigError, environmentWith, loadConfig } from '../config.ts';
 import type { Config } from '../config.ts';
-import { openStore } from '../db/database.ts';
 import type { Store } from '../db/database.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -84,6 +83,8 @@ export async function openCliStore(
 ): Promise<{ store: Store; config: Config }> {
   try {
     const config = configWith(overrides);
+    // Loaded when a command opens the store: commands over the API never need the database driver.
+    const { openStore } = await import('../db/database.ts');
     const store = await openStore(config, note);
     return { store, config };
   } catch (err) {

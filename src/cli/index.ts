@@ -4,8 +4,6 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { configVariables } from '../config.ts';
-import { seedDemo, seedDepsFor } from '../demo/seed.ts';
-import { runServer } from '../main.ts';
 import type { StoreOptions } from './common.ts';
 import { configWith, fail, note, out, storeOptions, withCliStore } from './common.ts';
 import { registerCustomerCommands } from './customers.commands.ts';
@@ -75,6 +73,8 @@ export function buildProgram(): Command {
           fail(err);
         }
         try {
+          // Loaded here, not at the top: the API commands start without the server's whole module graph.
+          const { runServer } = await import('../main.ts');
           await runServer(config, { out, err: (line) => process.stderr.write(`${line}\n`) });
         } catch (err) {
           fail(err);
@@ -98,6 +98,7 @@ export function buildProgram(): Command {
   ).action(async (opts: StoreOptions) => {
     await withCliStore(opts, async (store, config) => {
       note('Seeding the demo data…');
+      const { seedDemo, seedDepsFor } = await import('../demo/seed.ts');
       const result = await seedDemo(seedDepsFor(store, config));
       for (const line of result.created) out(`Created ${line}`);
       for (const line of result.existing) out(`Already exists: ${line}`);

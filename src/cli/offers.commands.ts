@@ -7,13 +7,15 @@ import { Option } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
 import type { CatalogAdmin, CatalogOfferView, PriceView } from '../modules/offers/offers.service.ts';
-import { createCatalogAdmin } from '../modules/offers/offers.service.ts';
 import { flagValue } from './api.ts';
 import type { StoreOptions } from './common.ts';
 import { fail, note, out, storeOptions, table, withCliStore } from './common.ts';
 
 function withCatalog(opts: StoreOptions, fn: (catalog: CatalogAdmin) => Promise<void>): Promise<void> {
-  return withCliStore(opts, (store) => fn(createCatalogAdmin({ owner: store.owner, clock: systemClock })));
+  return withCliStore(opts, async (store) => {
+    const { createCatalogAdmin } = await import('../modules/offers/offers.service.ts');
+    return fn(createCatalogAdmin({ owner: store.owner, clock: systemClock }));
+  });
 }
 
 /** Minor units as a decimal amount of the currency (JPY and the like have no minor unit). */

@@ -6,7 +6,7 @@ import { Option } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { createInstanceService } from '../modules/instances/instances.ts';
 import type { PartnersService } from '../modules/partners/partners.service.ts';
-import { PARTNER_KINDS, createPartnersService } from '../modules/partners/partners.service.ts';
+import { PARTNER_KINDS } from '../modules/partners/partners.kinds.ts';
 import type { StoreOptions } from './common.ts';
 import { fail, out, storeOptions, table, withCliStore } from './common.ts';
 
@@ -14,8 +14,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs `fn` with the partners service on the store the options name; failures are one line, exit 1. */
 function withPartners(opts: StoreOptions, fn: (partners: PartnersService) => Promise<void>): Promise<void> {
-  return withCliStore(opts, (store, config) =>
-    fn(
+  return withCliStore(opts, async (store, config) => {
+    const { createPartnersService } = await import('../modules/partners/partners.service.ts');
+    return fn(
       createPartnersService({
         db: store.app,
         owner: store.owner,
@@ -23,8 +24,8 @@ function withPartners(opts: StoreOptions, fn: (partners: PartnersService) => Pro
         clock: systemClock,
         instances: createInstanceService(config),
       }),
-    ),
-  );
+    );
+  });
 }
 
 function required(value: string | undefined, flag: string): string {

@@ -193,11 +193,19 @@ export function registerUserCommands(program: Command): void {
       .command('create')
       .description('add a user to the customer’s directory; prints its one-time temporary password')
       .argument(customerArg, customerHelp)
-      .requiredOption(
-        '--user-name <name>',
-        'user name at one of the customer’s domains, e.g. ana@contoso.onpartnerdesk.com',
+      .addOption(
+        new Option(
+          '--user-name <name>',
+          'user name at one of the customer’s domains, e.g. ana@contoso.onpartnerdesk.com',
+        )
+          .env(env('CUSTOMER_USER_NAME'))
+          .makeOptionMandatory(),
       )
-      .requiredOption('--display-name <name>', 'name shown for the user (up to 50 characters)')
+      .addOption(
+        new Option('--display-name <name>', 'name shown for the user (up to 50 characters)')
+          .env(env('DISPLAY_NAME'))
+          .makeOptionMandatory(),
+      )
       .addOption(new Option('--first-name <name>').env(env('FIRST_NAME')))
       .addOption(new Option('--last-name <name>').env(env('LAST_NAME')))
       .addOption(
@@ -207,9 +215,12 @@ export function registerUserCommands(program: Command): void {
       )
       .addOption(new Option('--phone <number>').env(env('PHONE')))
       .addOption(
-        new Option('--role <role>', `directory role, repeatable: ${DIRECTORY_ROLES.join(', ')}`).argParser(
-          collectWords,
-        ),
+        new Option(
+          '--role <role>',
+          `directory role, repeatable: ${DIRECTORY_ROLES.join(', ')} (variable: comma-separated)`,
+        )
+          .env(env('DIRECTORY_ROLES'))
+          .argParser(collectWords),
       )
       .addOption(
         new Option(

@@ -27,8 +27,11 @@ import type { PartnerRow, PartnerUserRow, SortOrder, UserChanges, UserSort } fro
 import type { Role } from './roles.ts';
 import { AGENT_ROLES, ROLES, isRole } from './roles.ts';
 
-export const PARTNER_KINDS = ['direct', 'indirectProvider', 'indirectReseller'] as const;
-export type PartnerKind = (typeof PARTNER_KINDS)[number];
+import { PARTNER_KINDS } from './partners.kinds.ts';
+import type { PartnerKind } from './partners.kinds.ts';
+
+export { PARTNER_KINDS };
+export type { PartnerKind };
 
 const OPERATOR: Actor = { kind: 'operator', name: 'operator' };
 
