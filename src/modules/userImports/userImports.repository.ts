@@ -14,8 +14,14 @@ export type ImportRow = Selectable<UserImportsTable> & {
 
 const POSITION = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-function imports(trx: Trx) {
-  return trx.selectFrom('user_imports').selectAll().select(POSITION.as('position_at'));
+/** The customer's imports, named by partner and customer as well as fenced by row-level security. */
+function imports(trx: Trx, partnerId: string, customerId: string) {
+  return trx
+    .selectFrom('user_imports')
+    .selectAll()
+    .select(POSITION.as('position_at'))
+    .where('partner_id', '=', partnerId)
+    .where('customer_id', '=', customerId);
 }
 
 export type NewImport = Pick<
@@ -57,9 +63,7 @@ export async function findSameFile(
   sha256: string,
   usageLocation: string,
 ): Promise<ImportRow | undefined> {
-  return imports(trx)
-    .where('partner_id', '=', partnerId)
-    .where('customer_id', '=', customerId)
+  return imports(trx, partnerId, customerId)
     .where('file_sha256', '=', sha256)
     .where('usage_location', '=', usageLocation)
     .where('state', '<>', 'failed')
@@ -84,11 +88,7 @@ export function getImport(
   customerId: string,
   id: string,
 ): Promise<ImportRow | undefined> {
-  return imports(trx)
-    .where('partner_id', '=', partnerId)
-    .where('customer_id', '=', customerId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return imports(trx, partnerId, customerId).where('id', '=', id).executeTakeFirst();
 }
 
 /** Locked against a concurrent download of the same passwords. */
@@ -98,12 +98,7 @@ export function lockImport(
   customerId: string,
   id: string,
 ): Promise<ImportRow | undefined> {
-  return imports(trx)
-    .where('partner_id', '=', partnerId)
-    .where('customer_id', '=', customerId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  return imports(trx, partnerId, customerId).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export type ImportPosition = [at: string, id: string];
@@ -116,7 +111,7 @@ export function findImports(
   after: ImportPosition | undefined,
   limit: number,
 ): Promise<ImportRow[]> {
-  let qb = imports(trx).where('partner_id', '=', partnerId).where('customer_id', '=', customerId);
+  let qb = imports(trx, partnerId, customerId);
   if (after) qb = qb.where(sql<boolean>`(created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return qb.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
