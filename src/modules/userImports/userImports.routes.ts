@@ -5,7 +5,7 @@
 import multipart from '@fastify/multipart';
 import type { MultipartFile, Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
@@ -37,6 +37,14 @@ function attachment(filename: string): string {
   return ascii === filename
     ? `attachment; filename="${ascii}"`
     : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** A CSV file the client saves under `filename` (the template, an import's results or its passwords). */
+function sendCsv(reply: FastifyReply, file: { filename: string; stream: unknown }): FastifyReply {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', attachment(file.filename))
+    .send(file.stream);
 }
 
 /** A multipart problem as an answer: too large is a 413, anything else a 400 naming the body. */
@@ -212,10 +220,7 @@ export const userImportsRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       userImports.assertBulkAllowed(request.ctx);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', attachment('users-template.csv'))
-        .send(usersTemplateCsv());
+      return sendCsv(reply, { filename: 'users-template.csv', stream: usersTemplateCsv() });
     },
   );
 
@@ -313,17 +318,11 @@ export const userImportsRoutes: FastifyPluginAsyncTypebox<{
       config: { operation: 'customerUsers.view' },
       schema: resultsSchema,
     },
-    async (request, reply) => {
-      const { filename, stream } = await userImports.resultsCsv(
-        request.ctx,
-        request.params.customerId,
-        request.params.importId,
-      );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', attachment(filename))
-        .send(stream);
-    },
+    async (request, reply) =>
+      sendCsv(
+        reply,
+        await userImports.resultsCsv(request.ctx, request.params.customerId, request.params.importId),
+      ),
   );
 
   app.get(
@@ -333,16 +332,13 @@ export const userImportsRoutes: FastifyPluginAsyncTypebox<{
       schema: passwordsSchema,
     },
     async (request, reply) => {
-      const { filename, stream } = await userImports.passwordsCsv(
+      const file = await userImports.passwordsCsv(
         request.ctx,
         request.params.customerId,
         request.params.importId,
       );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', attachment(filename))
-        .header('cache-control', 'no-store')
-        .send(stream);
+      // The passwords are shown once: no cache may keep a copy.
+      return sendCsv(reply.header('cache-control', 'no-store'), file);
     },
   );
 };
