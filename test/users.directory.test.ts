@@ -114,6 +114,7 @@ describe('adding a user', () => {
       createdTime: clock.now().toISOString(),
       lastModifiedTime: clock.now().toISOString(),
       licenseCount: 0,
+      assignedLicenses: [],
       passwordProfile: { password: expect.any(String), forceChangePassword: true },
       attributes: { objectType: 'CustomerUser', etag: expect.any(String) },
     });

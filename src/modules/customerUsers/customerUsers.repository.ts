@@ -3,18 +3,34 @@
 // query also names the customer (the first wall). Lists read customer_directory, the same rule as a view, so
 // that search and sort reach their indexes (see migration 20261204T1100). Purging deleted users runs on the
 // owner connection, for every customer at once.
+//
+// A user's licences come from every partner that sold it one, but subscriptions are visible only to their
+// partner of record; the SECURITY DEFINER function customer_user_licenses (migration 20261204T1200) reads them
+// across that wall for a related partner. It is called once for a page of users (never once per user), and the
+// licence count is taken from the same rows, so the two never disagree.
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import type { CustomerDirectoryView, CustomerUsersTable } from '../../db/schema.ts';
 import { escapeLike } from '../../lib/text.ts';
 
-/** A user as the API shows it: no password hash, with how many licences it holds. */
+/** An active licence of a user, whoever sold it: the product as it was sold. */
+export interface AssignedLicenseRow {
+  offer_id: string;
+  offer_name: string;
+  sold_by_caller: boolean;
+}
+
+/** A user as the API shows it: no password hash, with the licences it holds (and how many). */
 export type UserViewRow = CustomerDirectoryView & {
+  /** By product name. */
+  assigned_licenses: AssignedLicenseRow[];
   license_count: number;
   /** The value of the list's sort key for this row, for its cursor. */
   position: string;
 };
+
+type DirectoryRow = CustomerDirectoryView & { position: string };
 
 export type UserSort = 'displayName' | 'userPrincipalName' | 'createdTime';
 export type SortDirection = 'asc' | 'desc';
@@ -34,14 +50,42 @@ const POSITION = {
   createdTime: CREATED_POSITION,
 } as const;
 
-const LICENSE_COUNT = sql<number>`(select count(*)::int from license_assignments la
-  where la.user_id = u.id and la.state = 'active')`;
-
 function directory(trx: Trx, sort: UserSort = 'displayName') {
-  return trx
-    .selectFrom('customer_directory as u')
-    .selectAll('u')
-    .select([LICENSE_COUNT.as('license_count'), POSITION[sort].as('position')]);
+  return trx.selectFrom('customer_directory as u').selectAll('u').select(POSITION[sort].as('position'));
+}
+
+/**
+ * The active licences of these users from every partner, in one query whatever their number: by user, each
+ * user's by product name (the function's order). Released ones (a deleted user's) are not held.
+ */
+export async function assignedLicenses(
+  trx: Trx,
+  userIds: readonly string[],
+): Promise<Map<string, AssignedLicenseRow[]>> {
+  const byUser = new Map<string, AssignedLicenseRow[]>();
+  if (userIds.length === 0) return byUser;
+  const r = await sql<AssignedLicenseRow & { user_id: string }>`
+    select l.user_id, l.offer_id, l.offer_name, l.sold_by_caller
+      from customer_user_licenses(${sql.val([...userIds])}::uuid[]) l
+     where l.state = 'active'`.execute(trx);
+  for (const { user_id, ...license } of r.rows) {
+    const held = byUser.get(user_id);
+    if (held) held.push(license);
+    else byUser.set(user_id, [license]);
+  }
+  return byUser;
+}
+
+/** The rows with their users' licences, read together. */
+async function withLicenses(trx: Trx, rows: DirectoryRow[]): Promise<UserViewRow[]> {
+  const held = await assignedLicenses(
+    trx,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => {
+    const assigned = held.get(r.id) ?? [];
+    return { ...r, assigned_licenses: assigned, license_count: assigned.length };
+  });
 }
 
 export interface UserQuery {
@@ -69,7 +113,7 @@ function counted(trx: Trx) {
 }
 
 /** Up to `limit` users matching `q` in `sort` order (ties by id), after `after` ([key, id]). */
-export function findUsers(
+export async function findUsers(
   trx: Trx,
   q: UserQuery,
   sort: UserSort,
@@ -86,7 +130,8 @@ export function findUsers(
         ? qb.where(sql<boolean>`(${key}, u.id) > (${value}, ${after[1]}::uuid)`)
         : qb.where(sql<boolean>`(${key}, u.id) < (${value}, ${after[1]}::uuid)`);
   }
-  return qb.orderBy(key, direction).orderBy('u.id', direction).limit(limit).execute();
+  const rows = await qb.orderBy(key, direction).orderBy('u.id', direction).limit(limit).execute();
+  return withLicenses(trx, rows);
 }
 
 export async function countUsers(trx: Trx, q: UserQuery): Promise<number> {
@@ -94,8 +139,16 @@ export async function countUsers(trx: Trx, q: UserQuery): Promise<number> {
   return Number(r.n);
 }
 
-export function getUser(trx: Trx, customerId: string, userId: string): Promise<UserViewRow | undefined> {
-  return directory(trx).where('u.customer_id', '=', customerId).where('u.id', '=', userId).executeTakeFirst();
+export async function getUser(
+  trx: Trx,
+  customerId: string,
+  userId: string,
+): Promise<UserViewRow | undefined> {
+  const row = await directory(trx)
+    .where('u.customer_id', '=', customerId)
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  return row && (await withLicenses(trx, [row]))[0];
 }
 
 export type UserRow = Selectable<CustomerUsersTable>;
@@ -201,14 +254,17 @@ export function findByUserName(
 
 // ── directory roles ──
 
-/** Up to `limit` active holders of `role`, by display name, after `after` ([lower(display name), id]). */
+/**
+ * Up to `limit` active holders of `role`, by display name, after `after` ([lower(display name), id]). A member
+ * is shown by its names only: no licences are read.
+ */
 export function findRoleMembers(
   trx: Trx,
   customerId: string,
   role: string,
   after: [string, string] | undefined,
   limit: number,
-): Promise<UserViewRow[]> {
+): Promise<DirectoryRow[]> {
   let qb = directory(trx)
     .where('u.customer_id', '=', customerId)
     .where('u.state', '=', 'active')

@@ -14,6 +14,13 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const DirectoryRoleName = Type.Enum([...DIRECTORY_ROLES], { description: 'A directory role' });
 const Name = (description: string) => Type.String({ maxLength: 1000, description });
 
+const AssignedLicense = Type.Object({
+  productSku: Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The product as sold' }),
+  soldByYou: Type.Boolean({
+    description: 'Sold by you; false: by another partner of the customer (only it may take it away)',
+  }),
+});
+
 export const CustomerUserSchema = Type.Object({
   id: Uuid,
   userPrincipalName: Type.String({ description: 'The user name, at one of the customer’s domains' }),
@@ -38,6 +45,11 @@ export const CustomerUserSchema = Type.Object({
   createdTime: DateTime,
   lastModifiedTime: DateTime,
   licenseCount: Type.Integer({ minimum: 0, description: 'Licences assigned to the user' }),
+  assignedLicenses: Type.Array(AssignedLicense, {
+    description:
+      'The licences counted in licenseCount, from every partner, by product name (a deleted user’s are ' +
+      'released: none); …/users/{userId}/licenses has the details',
+  }),
   attributes: Attributes('CustomerUser'),
 });
 

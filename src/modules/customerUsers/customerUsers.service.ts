@@ -42,6 +42,7 @@ export const MAX_NAME_LENGTH = 50;
 export const MAX_PHONE_LENGTH = 40;
 const PHONE = /^\+?[0-9][0-9 ()./-]*$/;
 const GLOBAL_ADMIN: DirectoryRole = 'globalAdmin';
+const LICENSE_FIELDS = new Set(['licenseCount', 'assignedLicenses']);
 
 /** The directory roles as resources. `id` is the name users carry in `directoryRoles`. */
 export const DIRECTORY_ROLE_INFO: Record<
@@ -118,7 +119,15 @@ export interface CustomerUserView {
   createdTime: string;
   lastModifiedTime: string;
   licenseCount: number;
+  /** The licences counted in licenseCount, whoever sold them, by product name. */
+  assignedLicenses: AssignedLicense[];
   attributes: { objectType: 'CustomerUser'; etag: string };
+}
+
+/** An active licence of a user. Another partner's names its product only, never its subscription. */
+export interface AssignedLicense {
+  productSku: { id: string; name: string };
+  soldByYou: boolean;
 }
 
 /** A user just created or given a new password: the generated password, this once. */
@@ -213,11 +222,18 @@ export function userView(row: UserViewRow): CustomerUserView {
     createdTime: row.created_at.toISOString(),
     lastModifiedTime: row.updated_at.toISOString(),
     licenseCount: row.license_count,
+    assignedLicenses: row.assigned_licenses.map((l) => ({
+      productSku: { id: l.offer_id, name: l.offer_name },
+      soldByYou: l.sold_by_caller,
+    })),
     attributes: { objectType: 'CustomerUser', etag: etagOf(row.id, row.version) },
   };
 }
 
-function memberView(row: UserViewRow, role: DirectoryRole): UserMemberView {
+function memberView(
+  row: Pick<UserViewRow, 'id' | 'display_name' | 'user_name'>,
+  role: DirectoryRole,
+): UserMemberView {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -700,12 +716,13 @@ export function createCustomerUsersService(deps: {
 
       /** The rules that need the user as it is (or the directory); every 4xx before anything is written. */
       async function check(trx: Trx, row: UserRow) {
-        const view = userView({ ...row, license_count: 0, position: '' });
+        const view = userView({ ...row, assigned_licenses: [], license_count: 0, position: '' });
         const all = [...issues];
         if (chosen !== undefined) all.push(...chosenPasswordIssues(chosen, userName ?? row.user_name));
         for (const [field, sent] of Object.entries(input.readOnly ?? {})) {
-          // The ETag travels in If-Match; the body's copy of it, and a count that moves, are not compared.
-          if (sent === undefined || field === 'attributes' || field === 'licenseCount') continue;
+          // The ETag travels in If-Match; the body's copy of it, and the licences, which move with licence
+          // updates rather than with the user's version, are not compared.
+          if (sent === undefined || field === 'attributes' || LICENSE_FIELDS.has(field)) continue;
           if (!sameValue(field, sent, (view as unknown as Record<string, unknown>)[field]))
             all.push({
               field,

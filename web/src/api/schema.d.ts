@@ -5306,6 +5306,16 @@ export interface paths {
                                 objectType: "Collection";
                             };
                             items: {
+                                /** @description The licences counted in licenseCount, from every partner, by product name (a deleted user’s are released: none); …/users/{userId}/licenses has the details */
+                                assignedLicenses: {
+                                    /** @description The product as sold */
+                                    productSku: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    /** @description Sold by you; false: by another partner of the customer (only it may take it away) */
+                                    soldByYou: boolean;
+                                }[];
                                 attributes: {
                                     /** @description Send back as If-Match to update */
                                     etag: string;
@@ -5457,6 +5467,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The licences counted in licenseCount, from every partner, by product name (a deleted user’s are released: none); …/users/{userId}/licenses has the details */
+                            assignedLicenses: {
+                                /** @description The product as sold */
+                                productSku: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description Sold by you; false: by another partner of the customer (only it may take it away) */
+                                soldByYou: boolean;
+                            }[];
                             attributes: {
                                 /** @description Send back as If-Match to update */
                                 etag: string;
@@ -5593,6 +5613,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The licences counted in licenseCount, from every partner, by product name (a deleted user’s are released: none); …/users/{userId}/licenses has the details */
+                            assignedLicenses: {
+                                /** @description The product as sold */
+                                productSku: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description Sold by you; false: by another partner of the customer (only it may take it away) */
+                                soldByYou: boolean;
+                            }[];
                             attributes: {
                                 /** @description Send back as If-Match to update */
                                 etag: string;
@@ -5795,6 +5825,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Read-only: accepted only unchanged */
+                        assignedLicenses?: unknown;
+                        /** @description Read-only: accepted only unchanged */
                         attributes?: unknown;
                         /** @description Read-only: accepted only unchanged */
                         createdTime?: unknown;
@@ -5844,6 +5876,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The licences counted in licenseCount, from every partner, by product name (a deleted user’s are released: none); …/users/{userId}/licenses has the details */
+                            assignedLicenses: {
+                                /** @description The product as sold */
+                                productSku: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description Sold by you; false: by another partner of the customer (only it may take it away) */
+                                soldByYou: boolean;
+                            }[];
                             attributes: {
                                 /** @description Send back as If-Match to update */
                                 etag: string;
