@@ -87,6 +87,23 @@ describe('licence checkboxes for a selection', () => {
     expect([...byProduct.get('ADDON')!]).toEqual(['u3']);
   });
 
+  it('reads the same from the users as listed (assignedLicenses: active, without their subscription)', () => {
+    const assigned = (id: string, soldByYou = true): LicenseLike => ({ productSku: { id }, soldByYou });
+    const byProduct = holders(
+      products,
+      new Map([
+        ['u1', [assigned('SUITE'), assigned('ADDON', false)]],
+        ['u2', []],
+        ['u3', [assigned('SUITE'), assigned('ADDON'), assigned('ELSEWHERE')]],
+      ]),
+    );
+    expect([...byProduct.get('SUITE')!].sort()).toEqual(['u1', 'u3']);
+    // Another partner's seat of the same product is not the partner's to change.
+    expect([...byProduct.get('ADDON')!]).toEqual(['u3']);
+    expect(heldBy(byProduct.get('SUITE')!.size, 3)).toBe('some');
+    expect(byProduct.has('ELSEWHERE')).toBe(false);
+  });
+
   it('shows checked when all hold it, mixed when some do, clear when none', () => {
     expect(checkboxState(heldBy(3, 3), 'keep')).toEqual({ checked: true, indeterminate: false });
     expect(checkboxState(heldBy(1, 3), 'keep')).toEqual({ checked: false, indeterminate: true });

@@ -1,9 +1,10 @@
 // Manage the licences of the selected users at once: per product of the partner's subscriptions a checkbox that
 // is checked when every selected user holds it, mixed when some do, clear when none; clicking sets it for all
-// (or none, or back as it was). Each product says how many seats are free, and when Save would need more than
-// that, that the later users will not get one; with no seat left, "Buy more" leads to adding a subscription.
-// Save sends one update for all the users (one MS-RequestId per opening: a double click sends it once) and
-// hands the per-user results to the page.
+// (or none, or back as it was). Who holds what comes with the users as the console read them (a CustomerUser
+// carries its licences): no request per user, however many are selected. Each product says how many seats are
+// free, and when Save would need more than that, that the later users will not get one; with no seat left,
+// "Buy more" leads to adding a subscription. Save sends one update for all the users (one MS-RequestId per
+// opening: a double click sends it once) and hands the per-user results to the page.
 import { useId, useRef, useState } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -13,7 +14,7 @@ import type { Customer } from '../customers/customers.queries.ts';
 import { requestIdSequence } from '../customers/forms.ts';
 import { useDirectoryAccess } from './access.ts';
 import type { CustomerUser, LicenseUpdateResults } from './customerUsers.queries.ts';
-import { useDirectoryMutations, useLicensesOf, useSubscribedSkus } from './customerUsers.queries.ts';
+import { useDirectoryMutations, useLatestUsers, useSubscribedSkus } from './customerUsers.queries.ts';
 import { Seats } from './fields.tsx';
 import type { Choice, Product } from './model.ts';
 import {
@@ -85,13 +86,13 @@ export function ManageLicensesDialog(props: {
   const c = props.customer;
   const access = useDirectoryAccess();
   const skus = useSubscribedSkus(c.id);
-  const licenses = useLicensesOf(c.id, props.users);
+  const selected = useLatestUsers(c.id, props.users);
   const { updateLicenses } = useDirectoryMutations(c.id);
   const [choices, setChoices] = useState<ReadonlyMap<string, Choice>>(new Map());
   const [requestIdFor] = useState(requestIdSequence);
   const sending = useRef(false);
   const products = productsOf(skus.data?.items ?? []);
-  const byProduct = holders(products, licenses.data ?? new Map());
+  const byProduct = holders(products, new Map(selected.map((u) => [u.id, u.assignedLicenses])));
   const users = props.users.length;
   const changed = [...choices.values()].some((ch) => ch !== 'keep');
   const single = users === 1 ? props.users[0] : undefined;
@@ -122,10 +123,9 @@ export function ManageLicensesDialog(props: {
       onClose={() => props.onClose()}
     >
       <p className="hint">{t('customerUsers.licenses.intro')}</p>
-      {(skus.isPending || licenses.isPending) && <Loading />}
+      {skus.isPending && <Loading />}
       {skus.isError && <ErrorAlert error={skus.error} onRetry={() => void skus.refetch()} />}
-      {licenses.isError && <ErrorAlert error={licenses.error} onRetry={() => void licenses.refetch()} />}
-      {skus.isSuccess && licenses.isSuccess && (
+      {skus.isSuccess && (
         <fieldset className="roles product-list">
           <legend>{t('customerUsers.licenses.products')}</legend>
           {products.length === 0 ? (

@@ -1,10 +1,12 @@
-// A customer's directory for the console: its users (active or deleted, searched, sorted, a page at a time),
-// one user and its licences, the partner's seats (subscribed SKUs), and the writes — add, edit (If-Match),
-// reset a password, delete, restore, directory roles, licence updates for many users. Every write refreshes what
-// shows the directory and the seats.
+// A customer's directory for the console: its users (active or deleted, searched, sorted, a page at a time,
+// each with the licences it holds), one user and its licences, the partner's seats (subscribed SKUs), and the
+// writes — add, edit (If-Match), reset a password, delete, restore, directory roles, licence updates for many
+// users. Every write refreshes what shows the directory and the seats.
+import type { InfiniteData } from '@tanstack/react-query';
 import {
   keepPreviousData,
   useInfiniteQuery,
+  useIsFetching,
   useMutation,
   useQuery,
   useQueryClient,
@@ -20,6 +22,7 @@ type UsersPath = paths['/v1/customers/{customerId}/users'];
 type UserPath = paths['/v1/customers/{customerId}/users/{userId}'];
 
 export type CustomerUser = Json<UserPath['get']['responses'][200]>;
+type UserPage = Json<UsersPath['get']['responses'][200]>;
 export type CreateUserBody = Json<UsersPath['post']['requestBody']>;
 export type CreatedUser = Json<UsersPath['post']['responses'][201]>;
 export type UserPatch = Json<UserPath['patch']['requestBody']>;
@@ -29,9 +32,6 @@ export type RestoreResult = Json<
 >['items'][number];
 export type SubscribedSku = Json<
   paths['/v1/customers/{customerId}/subscribedskus']['get']['responses'][200]
->['items'][number];
-export type License = Json<
-  paths['/v1/customers/{customerId}/users/{userId}/licenses']['get']['responses'][200]
 >['items'][number];
 type ManyLicensesPath = paths['/v1/customers/{customerId}/licenseupdates'];
 export type LicenseUpdateResults = Json<ManyLicensesPath['post']['responses'][200]>;
@@ -110,33 +110,33 @@ export function useUserLicenses(customerId: string, userId: string, enabled = tr
   });
 }
 
-/** At most this many users' licences are read at once: a large selection must not trip the rate limit. */
-const PARALLEL_READS = 4;
-
 /**
- * The licences of the users that hold any (a user without licences needs no request), for the Manage licenses
- * checkboxes: by user id.
+ * The newest copy of each of these users that the console has read (a page of a list, or the user's own page),
+ * else the one given. A selection keeps its users as they were when picked; a read since (a refresh after a
+ * change, another tab's change seen on returning) knows their licences better. Nothing is requested: the
+ * CustomerUser carries its licences (assignedLicenses), so a selection of hundreds costs no request per user.
+ * Re-renders when a read of the customer's directory lands.
  */
-export function useLicensesOf(customerId: string, users: readonly { id: string; licenseCount: number }[]) {
-  const withLicenses = users
-    .filter((u) => u.licenseCount > 0)
-    .map((u) => u.id)
-    .sort();
-  return useQuery({
-    queryKey: [...directoryKey(customerId), 'licensesOf', withLicenses],
-    queryFn: async () => {
-      const result = new Map<string, License[]>();
-      const queue = [...withLicenses];
-      const worker = async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift())
-          result.set(id, (await fetchLicenses(customerId, id)).items);
-      };
-      await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
-      return result;
-    },
-    // Read when the dialog opens: the seats may have changed since.
-    staleTime: 0,
-  });
+export function useLatestUsers(customerId: string, users: readonly CustomerUser[]): CustomerUser[] {
+  const queryClient = useQueryClient();
+  useIsFetching({ queryKey: directoryKey(customerId) });
+  const wanted = new Set(users.map((u) => u.id));
+  const newest = new Map<string, { user: CustomerUser; at: number }>();
+  const consider = (user: CustomerUser, at: number) => {
+    if (!wanted.has(user.id)) return;
+    const seen = newest.get(user.id);
+    if (!seen || at > seen.at) newest.set(user.id, { user, at });
+  };
+  for (const q of queryClient.getQueryCache().findAll({ queryKey: directoryKey(customerId) })) {
+    const { data, dataUpdatedAt } = q.state;
+    if (data === undefined) continue;
+    const kind = q.queryKey[2];
+    if (kind === 'list')
+      for (const page of (data as InfiniteData<UserPage>).pages)
+        for (const u of page.items) consider(u, dataUpdatedAt);
+    else if (kind === 'one' && q.queryKey.length === 4) consider(data as CustomerUser, dataUpdatedAt);
+  }
+  return users.map((u) => newest.get(u.id)?.user ?? u);
 }
 
 export function useSubscribedSkus(customerId: string, enabled = true) {

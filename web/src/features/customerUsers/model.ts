@@ -81,17 +81,24 @@ export function productsOf(skus: readonly SkuLike[]): Product[] {
   return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
-/** What the console needs of a user's licence. */
+/**
+ * What the console needs of a user's licence: a CustomerUser's assignedLicenses (active ones, without their
+ * subscription) or an item of its licences list.
+ */
 export interface LicenseLike {
   productSku: { id: string };
-  subscriptionId: string | null;
+  /** When known: one of the partner's subscriptions, or null for another partner's. */
+  subscriptionId?: string | null;
   soldByYou: boolean;
-  state: 'active' | 'released';
+  /** Absent: active. */
+  state?: 'active' | 'released';
 }
 
 /**
  * How many of the users hold each product through one of the partner's subscriptions: only those licences can
- * be changed here (another partner's seat of the same offer is that partner's to take away).
+ * be changed here (another partner's seat of the same offer is that partner's to take away). A licence sold by
+ * the partner is of one of its subscriptions of that offer, all of which are the product's (an ended
+ * subscription takes its licences with it), so the product's id is enough when the subscription is not known.
  */
 export function holders(
   products: readonly Product[],
@@ -100,7 +107,7 @@ export function holders(
   const result = new Map(products.map((p) => [p.id, new Set<string>()]));
   for (const [userId, licenses] of licensesByUser)
     for (const l of licenses) {
-      if (l.state !== 'active' || !l.soldByYou) continue;
+      if ((l.state ?? 'active') !== 'active' || !l.soldByYou) continue;
       const product = products.find(
         (p) =>
           p.id === l.productSku.id && (!l.subscriptionId || p.subscriptionIds.includes(l.subscriptionId)),
