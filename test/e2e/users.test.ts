@@ -380,11 +380,17 @@ describeInBrowser('console: customer users and licenses', () => {
     expect(await licensesOf(c, barbara.id)).toEqual([]);
 
     // Again for both: one holds it (mixed), no seat is left, and "Buy more" leads to adding a subscription.
+    // Who holds what comes with the listed users: no licences request per user.
+    const perUser: string[] = [];
+    p.on('request', (r) => {
+      if (/\/users\/[^/]+\/licenses$/.test(new URL(r.url()).pathname)) perUser.push(r.url());
+    });
     await list.getByRole('checkbox', { name: 'Select Alan Turing' }).check();
     await list.getByRole('checkbox', { name: 'Select Barbara Liskov' }).check();
     await p.getByRole('button', { name: 'Manage licenses (2)' }).click();
     await dialog.getByText('0 of 1 available').waitFor();
     expect(await isMixed(dialog.getByRole('checkbox', { name: SUITE.name }))).toBe(true);
+    expect(perUser).toEqual([]);
     await dialog.getByRole('link', { name: `Buy more ${SUITE.name}` }).click();
     const add = p.getByRole('dialog', { name: `Add a subscription for ${c.name}` });
     await add.getByRole('heading', { name: SUITE.name }).waitFor();
