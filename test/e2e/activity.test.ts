@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
-import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
+import { TEST_PASSWORD, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
   apiCall,
@@ -13,10 +13,9 @@ import {
   describeInBrowser,
   exportedActivity,
   heading,
-  launchBrowser,
   newContext,
   signIn,
-  startServer,
+  startWithAdmin,
 } from './helpers.ts';
 
 describeInBrowser('console: API tokens and the activity log', () => {
@@ -39,9 +38,10 @@ describeInBrowser('console: API tokens and the activity log', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    partner = await createPartner(server.store, { name: 'Fabrikam Partners', instance: 'global' });
-    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+    ({ server, browser, partner, admin } = await startWithAdmin({
+      name: 'Fabrikam Partners',
+      instance: 'global',
+    }));
   });
   afterAll(async () => {
     await browser?.close();

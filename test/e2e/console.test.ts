@@ -9,7 +9,7 @@ import type { MessageKey } from '../../web/src/i18n/catalogs.ts';
 import { CATALOGS } from '../../web/src/i18n/catalogs.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
-import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
+import { TEST_PASSWORD, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
   apiCall,
@@ -17,11 +17,11 @@ import {
   describeInBrowser,
   exportedActivity,
   heading,
-  launchBrowser,
   newContext,
   screenshot,
+  sidewaysOverflow,
   signIn,
-  startServer,
+  startWithAdmin,
 } from './helpers.ts';
 
 /** The HTTP status curl gets for GET `url` with the bearer token. */
@@ -53,11 +53,6 @@ async function noEnglishOn(p: Page): Promise<void> {
   expect(english.filter((text) => shown.includes(text))).toEqual([]);
 }
 
-/** How far the page is wider than the window (positive: it scrolls sideways). */
-function sidewaysOverflow(p: Page): Promise<number> {
-  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-}
-
 describeInBrowser('console', () => {
   let server: Server;
   let browser: Browser;
@@ -69,9 +64,10 @@ describeInBrowser('console', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    partner = await createPartner(server.store, { name: 'Contoso Cloud Ltd', instance: 'global' });
-    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+    ({ server, browser, partner, admin } = await startWithAdmin({
+      name: 'Contoso Cloud Ltd',
+      instance: 'global',
+    }));
   });
   afterAll(async () => {
     await browser?.close();

@@ -16,18 +16,14 @@ import {
   checkPage,
   describeInBrowser,
   heading,
-  launchBrowser,
   newContext,
+  sidewaysOverflow,
   signIn,
-  startServer,
+  signedIn,
+  startWithAdmin,
 } from './helpers.ts';
 
 const SUFFIX = 'onpartnerdesk.com';
-
-/** How far the page is wider than the window (positive: it scrolls sideways). */
-function sidewaysOverflow(p: Page): Promise<number> {
-  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-}
 
 /** The text of what has the focus. */
 function focusedText(p: Page): Promise<string> {
@@ -40,13 +36,6 @@ describeInBrowser('console: customers', () => {
   let partner: TestPartner;
   let admin: TestUser;
 
-  async function signedIn(user: TestUser, opts: { width?: number } = {}): Promise<Page> {
-    const p = await (await newContext(browser, server, opts)).newPage();
-    await signIn(p, user.userName, TEST_PASSWORD);
-    await heading(p, 'Dashboard');
-    return p;
-  }
-
   /** A customer added through the API by the admin. */
   async function seedCustomer(name: string, prefix = uniquePrefix('seed')) {
     const r = await apiCall(server, 'POST', '/v1/customers', admin.token, customerBody({ name, prefix }));
@@ -55,13 +44,11 @@ describeInBrowser('console: customers', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    partner = await createPartner(server.store, {
+    ({ server, browser, partner, admin } = await startWithAdmin({
       name: 'Wide World Resellers',
       instance: 'global',
       country: 'US',
-    });
-    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+    }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -71,7 +58,7 @@ describeInBrowser('console: customers', () => {
   it('a partner without customers is led to Add customer', async () => {
     const other = await createPartner(server.store, { name: 'Empty Partner', instance: 'global' });
     const user = await createUser(server.store, other.id, { roles: ['salesAgent'] });
-    const p = await signedIn(user);
+    const p = await signedIn(browser, server, user);
     const stat = p.locator('.stat', { hasText: 'Customers' });
     await stat.locator('dd').getByText('0', { exact: true }).waitFor();
     await p
@@ -91,7 +78,7 @@ describeInBrowser('console: customers', () => {
     await seedCustomer(`Taken Domain ${taken}`, taken);
     const prefix = uniquePrefix('fourth');
     const name = `Fourth Coffee ${prefix}`;
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p
       .getByRole('navigation', { name: 'Main navigation' })
       .getByRole('link', { name: 'Customers' })
@@ -228,7 +215,7 @@ describeInBrowser('console: customers', () => {
     const tag = uniquePrefix('');
     const northwind = await seedCustomer(`Northwind Traders ${tag}`, uniquePrefix('nwind'));
     const tailspin = await seedCustomer(`Tailspin Toys ${tag}`, uniquePrefix('tspin'));
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto('/customers');
     await heading(p, 'Customers');
     const list = p.getByRole('region', { name: 'Customer list' });
@@ -312,7 +299,7 @@ describeInBrowser('console: customers', () => {
 
   it('updates the billing profile; a stale edit in a second tab is refused and overwrites nothing', async () => {
     const c = await seedCustomer(`Alpine Ski House ${uniquePrefix('')}`);
-    const p1 = await signedIn(admin);
+    const p1 = await signedIn(browser, server, admin);
     const p2 = await p1.context().newPage();
     for (const p of [p1, p2]) {
       await p.goto(`/customers/${c.id}`);
@@ -396,7 +383,7 @@ describeInBrowser('console: customers', () => {
       roles: ['helpdeskAgent'],
       displayName: 'Hal',
     });
-    const p = await signedIn(agent);
+    const p = await signedIn(browser, server, agent);
     await p.goto('/customers');
     await heading(p, 'Customers');
     await p.getByRole('region', { name: 'Customer list' }).getByRole('row').nth(1).waitFor();
@@ -483,7 +470,7 @@ describeInBrowser('console: customers', () => {
 
   it('at 375 px the customer list and the customer page do not scroll sideways', async () => {
     const c = await seedCustomer(`Contoso Pharmaceuticals International ${uniquePrefix('')}`);
-    const p = await signedIn(admin, { width: 375 });
+    const p = await signedIn(browser, server, admin, { width: 375 });
     await p.goto('/customers');
     await heading(p, 'Customers');
     const list = p.getByRole('region', { name: 'Customer list' });

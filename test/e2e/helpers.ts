@@ -11,7 +11,10 @@ import type { App, AppDeps } from '../../src/app.ts';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/db/database.ts';
+import { customerBody, uniquePrefix } from '../helpers/customers.ts';
 import { createTestStore } from '../helpers/db.ts';
+import type { TestPartner, TestUser } from '../helpers/factories.ts';
+import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -76,6 +79,28 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A suite's server and browser, with a partner and its Global admin, Ada Admin (written into the store). What
+ * was started is closed again if the partner cannot be made, so a failed set-up leaves nothing running.
+ */
+export async function startWithAdmin(
+  partner: Parameters<typeof createPartner>[1],
+): Promise<{ server: Server; browser: Browser; partner: TestPartner; admin: TestUser }> {
+  const [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  try {
+    const made = await createPartner(server.store, partner);
+    const admin = await createUser(server.store, made.id, {
+      roles: ['globalAdmin'],
+      displayName: 'Ada Admin',
+    });
+    return { server, browser, partner: made, admin };
+  } catch (err) {
+    await browser.close();
+    await server.close();
+    throw err;
+  }
+}
+
 /** A fresh browser profile (no cookies) in English, 1280 px wide unless told otherwise. */
 export function newContext(
   browser: Browser,
@@ -113,6 +138,24 @@ export async function signIn(page: Page, userName: string, password: string): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** A fresh browser profile signed in as `user`, on the dashboard. */
+export async function signedIn(
+  browser: Browser,
+  server: Server,
+  user: TestUser,
+  opts: { width?: number } = {},
+): Promise<Page> {
+  const p = await (await newContext(browser, server, opts)).newPage();
+  await signIn(p, user.userName, TEST_PASSWORD);
+  await heading(p, 'Dashboard');
+  return p;
+}
+
+/** How far the page is wider than the window (positive: it scrolls sideways). */
+export function sidewaysOverflow(p: Page): Promise<number> {
+  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+}
+
 /** Waits for the page's h1 with this name (pages focus it when they open). */
 export async function heading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -147,6 +190,38 @@ export async function apiCall(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+/**
+ * A US customer of `as`'s partner made through the API (its domain prefix `prefix` and a random part), with the
+ * customer agreement confirmed unless told otherwise.
+ */
+export async function seedCustomer(
+  server: Server,
+  as: TestUser,
+  name: string,
+  opts: { prefix: string; instance?: 'global' | 'usgov'; agreement?: boolean },
+): Promise<{ id: string; name: string; domain: string }> {
+  const body = {
+    ...customerBody({ name, prefix: uniquePrefix(opts.prefix), instance: opts.instance }),
+    ...(opts.agreement === false
+      ? {}
+      : {
+          customerAgreement: {
+            firstName: 'Bill',
+            lastName: 'Payer',
+            email: 'billing@contoso.example',
+            dateAgreed: '2026-01-15',
+          },
+        }),
+  };
+  const r = await apiCall(server, 'POST', '/v1/customers', as.token, body);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return {
+    id: String(r.body.id),
+    name,
+    domain: String((r.body.companyProfile as { domain: string }).domain),
+  };
 }
 
 /**

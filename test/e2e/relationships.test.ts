@@ -5,7 +5,7 @@
 // API, alongside its first partner; on /customer/partners the admin removes the new partner's delegated admin
 // privileges. Also: unknown and withdrawn links, Russian, and a 375 px screen. Every page visited is checked with
 // axe and saved as test-results/<name>.png.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { customerBody } from '../helpers/customers.ts';
 import type { TestUser } from '../helpers/factories.ts';
@@ -18,14 +18,10 @@ import {
   heading,
   launchBrowser,
   newContext,
+  sidewaysOverflow,
   signIn,
   startServer,
 } from './helpers.ts';
-
-/** How far the page is wider than the window (positive: it scrolls sideways). */
-function sidewaysOverflow(p: Page): Promise<number> {
-  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-}
 
 describeInBrowser('reseller relationships', () => {
   let server: Server;

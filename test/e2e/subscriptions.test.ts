@@ -13,19 +13,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoCatalog } from '../../src/demo/seed.ts';
 import { importCatalog } from '../../src/modules/offers/offers.service.ts';
-import { customerBody, uniquePrefix } from '../helpers/customers.ts';
+import { uniquePrefix } from '../helpers/customers.ts';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
-import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
+import { createPartner, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
   apiCall,
   checkPage,
   describeInBrowser,
   heading,
-  launchBrowser,
-  newContext,
-  signIn,
-  startServer,
+  seedCustomer as seedApiCustomer,
+  sidewaysOverflow,
+  signedIn,
+  startWithAdmin,
 } from './helpers.ts';
 
 // From the demo catalog: a suite (1–300 seats), an add-on of it, usage-based Azure, a reservation.
@@ -33,11 +33,6 @@ const SUITE = { id: 'M365-BUSINESS-PREMIUM', name: 'Microsoft 365 Business Premi
 const ADDON = { id: 'TEAMS-AUDIO-CONFERENCING', name: 'Microsoft Teams Audio Conferencing' };
 const AZURE = { id: 'AZURE-PLAN', name: 'Azure plan' };
 const RESERVATION = { id: 'RI-VM-D2SV5', name: 'Virtual Machines D2s v5 reserved instance' };
-
-/** How far the page is wider than the window (positive: it scrolls sideways). */
-function sidewaysOverflow(p: Page): Promise<number> {
-  return p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-}
 
 /** A day as the console writes it in English (medium style, UTC like the browser context). */
 const day = (at: Date) =>
@@ -50,31 +45,8 @@ describeInBrowser('console: subscriptions', () => {
   let admin: TestUser;
 
   /** A US customer of the partner, with the customer agreement confirmed unless told otherwise. */
-  async function seedCustomer(name: string, opts: { agreement?: boolean } = {}) {
-    const body = {
-      ...customerBody({ name, prefix: uniquePrefix('subs') }),
-      ...(opts.agreement === false
-        ? {}
-        : {
-            customerAgreement: {
-              firstName: 'Bill',
-              lastName: 'Payer',
-              email: 'billing@contoso.example',
-              dateAgreed: '2026-01-15',
-            },
-          }),
-    };
-    const r = await apiCall(server, 'POST', '/v1/customers', admin.token, body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return { id: String(r.body.id), name };
-  }
-
-  async function signedIn(user: TestUser, opts: { width?: number } = {}): Promise<Page> {
-    const p = await (await newContext(browser, server, opts)).newPage();
-    await signIn(p, user.userName, TEST_PASSWORD);
-    await heading(p, 'Dashboard');
-    return p;
-  }
+  const seedCustomer = (name: string, opts: { agreement?: boolean } = {}) =>
+    seedApiCustomer(server, admin, name, { prefix: 'subs', ...opts });
 
   async function subscriptionsOf(customerId: string) {
     const r = await apiCall(server, 'GET', `/v1/customers/${customerId}/subscriptions`, admin.token);
@@ -110,14 +82,12 @@ describeInBrowser('console: subscriptions', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await importCatalog(server.store.owner, demoCatalog());
-    partner = await createPartner(server.store, {
+    ({ server, browser, partner, admin } = await startWithAdmin({
       name: 'Demo Reseller E2E',
       instance: 'global',
       country: 'US',
-    });
-    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+    }));
+    await importCatalog(server.store.owner, demoCatalog());
   });
   afterAll(async () => {
     await browser?.close();
@@ -127,7 +97,7 @@ describeInBrowser('console: subscriptions', () => {
   // A long journey through many pages (60 s: room for a loaded machine).
   it('orders a suite and an add-on, changes a quantity, suspends and reactivates, and exports', async () => {
     const customer = await seedCustomer('Fabrikam Subscriptions');
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${customer.id}`);
     await heading(p, customer.name);
     await p
@@ -287,7 +257,7 @@ describeInBrowser('console: subscriptions', () => {
     });
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     const [reserved] = await subscriptionsOf(customer.id);
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${customer.id}/subscriptions/${reserved!.id}`);
     await p.getByRole('heading', { level: 2, name: 'Build servers' }).waitFor();
 
@@ -342,7 +312,7 @@ describeInBrowser('console: subscriptions', () => {
       ],
     });
     expect(order.status, JSON.stringify(order.body)).toBe(201);
-    const p = await signedIn(admin, { width: 375 });
+    const p = await signedIn(browser, server, admin, { width: 375 });
     await p.goto(`/customers/${customer.id}/subscriptions`);
     await p.getByRole('link', { name: 'A rather long friendly name for a phone' }).waitFor();
     expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
@@ -357,7 +327,7 @@ describeInBrowser('console: subscriptions', () => {
   it('a sales agent orders; a helpdesk agent sees the subscriptions without the controls to change them', async () => {
     const customer = await seedCustomer('Tailspin Toys');
     const sales = await createUser(server.store, partner.id, { roles: ['salesAgent'] });
-    const p = await signedIn(sales);
+    const p = await signedIn(browser, server, sales);
     await p.goto(`/customers/${customer.id}/subscriptions`);
     await p.getByText('Tailspin Toys has no subscriptions yet.').waitFor();
     // Usage-based: one unit, nothing to type.
@@ -372,7 +342,7 @@ describeInBrowser('console: subscriptions', () => {
     await p.context().close();
 
     const helpdesk = await createUser(server.store, partner.id, { roles: ['helpdeskAgent'] });
-    const h = await signedIn(helpdesk);
+    const h = await signedIn(browser, server, helpdesk);
     await h.goto(`/customers/${customer.id}/subscriptions`);
     await h.getByRole('link', { name: AZURE.name }).waitFor();
     expect(await h.getByRole('button', { name: 'Add subscription' }).count()).toBe(0);
@@ -389,7 +359,7 @@ describeInBrowser('console: subscriptions', () => {
 
   it('says an order waits for the customer agreement, which can be confirmed from the dialog', async () => {
     const customer = await seedCustomer('Northwind Without Agreement', { agreement: false });
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${customer.id}/subscriptions`);
     await p.getByRole('button', { name: 'Add subscription' }).click();
     const dialog = p.getByRole('dialog', { name: /Add a subscription for/ });
@@ -413,7 +383,7 @@ describeInBrowser('console: subscriptions', () => {
   it('adding a customer orders the subscriptions chosen in its Subscriptions step', async () => {
     const prefix = uniquePrefix('withsubs');
     const name = `Wingtip Toys ${prefix}`;
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto('/customers/new');
     await heading(p, 'Add customer');
     await p.getByLabel('Company name').fill(name);

@@ -15,19 +15,18 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoCatalog } from '../../src/demo/seed.ts';
 import { importCatalog } from '../../src/modules/offers/offers.service.ts';
-import { customerBody, uniquePrefix } from '../helpers/customers.ts';
 import type { TestPartner, TestUser } from '../helpers/factories.ts';
-import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
+import { createPartner, createUser } from '../helpers/factories.ts';
 import type { Server } from './helpers.ts';
 import {
   apiCall,
   checkPage,
   describeInBrowser,
   heading,
-  launchBrowser,
-  newContext,
-  signIn,
-  startServer,
+  seedCustomer as seedApiCustomer,
+  sidewaysOverflow,
+  signedIn,
+  startWithAdmin,
 } from './helpers.ts';
 
 // From the demo catalog: a licence-based suite.
@@ -67,22 +66,7 @@ describeInBrowser('console: customer users and licenses', () => {
     opts: { seats?: number; as?: TestUser; instance?: 'global' | 'usgov' } = {},
   ): Promise<Seeded> {
     const as = opts.as ?? admin;
-    const body = {
-      ...customerBody({ name, prefix: uniquePrefix('users'), instance: opts.instance }),
-      customerAgreement: {
-        firstName: 'Bill',
-        lastName: 'Payer',
-        email: 'billing@contoso.example',
-        dateAgreed: '2026-01-15',
-      },
-    };
-    const r = await apiCall(server, 'POST', '/v1/customers', as.token, body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const customer = {
-      id: String(r.body.id),
-      name,
-      domain: String((r.body.companyProfile as { domain: string }).domain),
-    };
+    const customer = await seedApiCustomer(server, as, name, { prefix: 'users', instance: opts.instance });
     if (opts.seats) {
       const order = await apiCall(server, 'POST', `/v1/customers/${customer.id}/orders`, as.token, {
         lineItems: [{ offerId: SUITE.id, quantity: opts.seats, friendlyName: 'Suite' }],
@@ -116,13 +100,6 @@ describeInBrowser('console: customer users and licenses', () => {
     );
   }
 
-  async function signedIn(user: TestUser, opts: { width?: number } = {}): Promise<Page> {
-    const p = await (await newContext(browser, server, opts)).newPage();
-    await signIn(p, user.userName, TEST_PASSWORD);
-    await heading(p, 'Dashboard');
-    return p;
-  }
-
   /** A users file in the test's folder. */
   function csv(name: string, rows: string[]): string {
     const file = path.join(files, name);
@@ -144,14 +121,12 @@ describeInBrowser('console: customer users and licenses', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await importCatalog(server.store.owner, demoCatalog());
-    partner = await createPartner(server.store, {
+    ({ server, browser, partner, admin } = await startWithAdmin({
       name: 'Users Reseller E2E',
       instance: 'global',
       country: 'US',
-    });
-    admin = await createUser(server.store, partner.id, { roles: ['globalAdmin'], displayName: 'Ada Admin' });
+    }));
+    await importCatalog(server.store.owner, demoCatalog());
     files = fs.mkdtempSync(path.join(os.tmpdir(), 'users-e2e-'));
   });
   afterAll(async () => {
@@ -163,7 +138,7 @@ describeInBrowser('console: customer users and licenses', () => {
   // A long journey through many pages (90 s: room for a loaded machine).
   it('adds users from a file: row errors, the fixed file, a location, progress, passwords once, results', async () => {
     const c = await seedCustomer('Fabrikam Upload');
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${c.id}`);
     await heading(p, c.name);
     await p
@@ -301,7 +276,7 @@ describeInBrowser('console: customer users and licenses', () => {
 
   it('adds a user with a licence and shows the temporary password once', async () => {
     const c = await seedCustomer('Contoso Add User', { seats: 2 });
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${c.id}/users`);
     await p.getByRole('button', { name: 'Add user' }).click();
     const dialog = p.getByRole('dialog', { name: `Add a user to ${c.name}` });
@@ -347,7 +322,7 @@ describeInBrowser('console: customer users and licenses', () => {
     const c = await seedCustomer('Northwind Seats', { seats: 1 });
     const alan = await addUser(c, 'alan', 'Alan Turing');
     const barbara = await addUser(c, 'barbara', 'Barbara Liskov');
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${c.id}/users`);
     const list = p.getByRole('region', { name: 'Users' });
     await list.getByRole('checkbox', { name: 'Select Alan Turing' }).check();
@@ -409,7 +384,7 @@ describeInBrowser('console: customer users and licenses', () => {
       { licensesToAssign: [{ skuId: SUITE.id }], licensesToRemove: [] },
     );
     expect(assign.status, JSON.stringify(assign.body)).toBe(201);
-    const p = await signedIn(admin);
+    const p = await signedIn(browser, server, admin);
     await p.goto(`/customers/${c.id}/users`);
     await p.getByRole('link', { name: 'Edsger Dijkstra' }).click();
     await p.getByRole('heading', { level: 2, name: 'Edsger Dijkstra' }).waitFor();
@@ -486,7 +461,7 @@ describeInBrowser('console: customer users and licenses', () => {
     });
     const govAdmin = await createUser(server.store, govPartner.id, { roles: ['globalAdmin'] });
     const c = await seedCustomer('Gov Agency', { as: govAdmin, instance: 'usgov' });
-    const p = await signedIn(govAdmin);
+    const p = await signedIn(browser, server, govAdmin);
     await p.goto(`/customers/${c.id}/users`);
     await p.getByText('Read-only here').waitFor();
     await p.getByText('In the US Government cloud instance', { exact: false }).waitFor();
@@ -512,7 +487,7 @@ describeInBrowser('console: customer users and licenses', () => {
 
     const helpdesk = await createUser(server.store, partner.id, { roles: ['helpdeskAgent'] });
     const customer = await seedCustomer('Helpdesk View');
-    const h = await signedIn(helpdesk);
+    const h = await signedIn(browser, server, helpdesk);
     await h.goto(`/customers/${customer.id}/users`);
     await h.getByText('Your roles do not allow seeing the customer’s users and licenses.').waitFor();
     await h.context().close();
@@ -521,18 +496,14 @@ describeInBrowser('console: customer users and licenses', () => {
   it('fits a phone-sized screen without sideways scrolling', async () => {
     const c = await seedCustomer('Narrow Screen Users Incorporated', { seats: 1 });
     await addUser(c, 'a.rather.long.user.name.for.a.phone', 'A rather long display name for a phone');
-    const p = await signedIn(admin, { width: 375 });
+    const p = await signedIn(browser, server, admin, { width: 375 });
     await p.goto(`/customers/${c.id}/users`);
     await p.getByRole('link', { name: 'A rather long display name for a phone' }).waitFor();
-    expect(
-      await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
-    ).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
     await checkPage(p, 'users-list-375');
     await p.getByRole('link', { name: 'A rather long display name for a phone' }).click();
     await p.getByRole('button', { name: 'Reset password' }).waitFor();
-    expect(
-      await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
-    ).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(0);
     await checkPage(p, 'users-user-page-375');
     await p.context().close();
   });
