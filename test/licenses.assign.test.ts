@@ -3,6 +3,7 @@
 // ones fail when seats run out), every refusal the contract names, two requests racing for the last seat, and
 // the activity each changed user leaves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityOf } from './helpers/activity.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
 import { insertCustomer } from './helpers/customers.ts';
@@ -101,14 +102,9 @@ const skusOf = async (customerId: string, token = admin.token) => {
     }[];
   };
 };
-const activityOf = (userId: string) =>
-  t.store.owner
-    .selectFrom('activity_records')
-    .selectAll()
-    .where('resource_id', '=', userId)
-    .where('action', '=', 'customerUser.updateLicenses')
-    .orderBy('occurred_at')
-    .execute();
+/** The user's licence-update records. */
+const licenseUpdates = async (userId: string) =>
+  (await activityOf(t.store, userId)).filter((r) => r.action === 'customerUser.updateLicenses');
 const activeSeats = async (subscriptionId: string) =>
   Number(
     (
@@ -225,7 +221,7 @@ describe('one user’s licences', () => {
     const again = await update(c.id, ann.id, { licensesToAssign: [{ skuId: cat.suite }] });
     expect(again.statusCode).toBe(201);
     expect(again.json().results[0]).toMatchObject({ status: 'unchanged', subscriptionId: older });
-    const records = await activityOf(ann.id);
+    const records = await licenseUpdates(ann.id);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       customer_id: c.id,
@@ -270,7 +266,7 @@ describe('one user’s licences', () => {
     ]);
     const list = await licensesOf(c.id, user.id);
     expect(list.items.map((l) => l.subscriptionId)).toEqual([a]);
-    const details = (await activityOf(user.id)).map((rec) => rec.details);
+    const details = (await licenseUpdates(user.id)).map((rec) => rec.details);
     const suiteName = `Suite ${cat.suite.slice(6)}`;
     const otherName = `Other suite ${cat.other.slice(6)}`;
     expect(details).toEqual([
@@ -304,7 +300,7 @@ describe('one user’s licences', () => {
     ]);
     expect(await activeSeats(suite)).toBe(0);
     expect(await activeSeats(other)).toBe(1);
-    expect(await activityOf(user.id)).toHaveLength(1);
+    expect(await licenseUpdates(user.id)).toHaveLength(1);
   });
 });
 
@@ -491,7 +487,7 @@ describe('bad requests (400, nothing written)', () => {
     expect(repeated.statusCode).toBe(400);
     expect(repeated.json().details).toEqual([{ field: 'userIds[1]', reason: 'repeats userIds[0]' }]);
     expect(await activeSeats(sub)).toBe(0);
-    expect(await activityOf(user.id)).toHaveLength(0);
+    expect(await licenseUpdates(user.id)).toHaveLength(0);
   });
 
   it('an unknown user, or one of another customer, is 404', async () => {
@@ -549,9 +545,9 @@ describe('many users at once', () => {
     });
     expect(body.items[4].products[0]).toMatchObject({ status: 'failed', code: 'noLicensesAvailable' });
     expect(await activeSeats(sub)).toBe(2);
-    expect(await activityOf(u3.id)).toHaveLength(1);
-    expect(await activityOf(u1.id)).toHaveLength(1);
-    expect(await activityOf(u2.id)).toHaveLength(0);
+    expect(await licenseUpdates(u3.id)).toHaveLength(1);
+    expect(await licenseUpdates(u1.id)).toHaveLength(1);
+    expect(await licenseUpdates(u2.id)).toHaveLength(0);
 
     // Removing frees the seats for the next users in the same request.
     const swap = await bulk(c.id, { userIds: [u3.id, u1.id, u2.id], licensesToRemove: [cat.suite] });
@@ -607,7 +603,7 @@ describe('MS-RequestId', () => {
     expect(first.statusCode).toBe(201);
     expect(retry.statusCode).toBe(201);
     expect(retry.json()).toEqual(first.json());
-    expect(await activityOf(users[0]!.id)).toHaveLength(1);
+    expect(await licenseUpdates(users[0]!.id)).toHaveLength(1);
   });
 });
 

@@ -8,8 +8,9 @@ import { createCountriesService } from '../src/modules/countries/countries.servi
 import { createCustomersService } from '../src/modules/customers/customers.service.ts';
 import { createInstanceService } from '../src/modules/instances/instances.ts';
 import { createSubscriptionsService } from '../src/modules/subscriptions/subscriptions.service.ts';
+import { activityOf } from './helpers/activity.ts';
 import type { TestApp } from './helpers/app.ts';
-import { createTestApp, testClock } from './helpers/app.ts';
+import { createTestApp, injectAs, testClock } from './helpers/app.ts';
 import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
@@ -38,29 +39,17 @@ async function readyCustomer(partner = admin) {
 const url = (customerId: string, subscriptionId = '') =>
   `/v1/customers/${customerId}/subscriptions${subscriptionId ? `/${subscriptionId}` : ''}`;
 const get = (customerId: string, subscriptionId: string, token = admin.token) =>
-  t.app.inject({ method: 'GET', url: url(customerId, subscriptionId), headers: bearer(token) });
+  injectAs(t.app, token, 'GET', url(customerId, subscriptionId));
 const patch = (
   customerId: string,
   subscriptionId: string,
   payload: unknown,
   headers: Record<string, string> = {},
   token = admin.token,
-) =>
-  t.app.inject({
-    method: 'PATCH',
-    url: url(customerId, subscriptionId),
-    headers: { ...bearer(token), ...headers },
-    payload: payload as object,
-  });
+) => injectAs(t.app, token, 'PATCH', url(customerId, subscriptionId), { payload, headers });
 
 async function actions(subscriptionId: string) {
-  const rows = await t.store.owner
-    .selectFrom('activity_records')
-    .selectAll()
-    .where('resource_id', '=', subscriptionId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
+  const rows = await activityOf(t.store, subscriptionId);
   return rows.map((r) => ({ action: r.action, actor: r.actor_kind, details: r.details }));
 }
 

@@ -5,8 +5,9 @@
 // sessions stop working), deleting (soft) with the last Global admin kept, listing (search, sort, paging, total,
 // licences, deleted users), the cloud instance's read-only policy, an ended relationship and another partner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityOf } from './helpers/activity.ts';
 import type { TestApp } from './helpers/app.ts';
-import { createTestApp, testClock } from './helpers/app.ts';
+import { createTestApp, injectAs, testClock } from './helpers/app.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import { MATRIX_OFFERS, ensureMatrixOffers, insertSubscription } from './helpers/offers.ts';
@@ -32,30 +33,20 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const get = (customerId: string, userId: string, token = admin.token) =>
-  t.app.inject({ method: 'GET', url: usersUrl(customerId, userId), headers: bearer(token) });
+  injectAs(t.app, token, 'GET', usersUrl(customerId, userId));
 const patch = (
   customerId: string,
   userId: string,
   payload: unknown,
   headers: Record<string, string> = {},
   token = admin.token,
-) =>
-  t.app.inject({
-    method: 'PATCH',
-    url: usersUrl(customerId, userId),
-    headers: { ...bearer(token), ...headers },
-    payload: payload as object,
-  });
+) => injectAs(t.app, token, 'PATCH', usersUrl(customerId, userId), { payload, headers });
 const del = (customerId: string, userId: string, headers: Record<string, string> = {}, token = admin.token) =>
-  t.app.inject({
-    method: 'DELETE',
-    url: usersUrl(customerId, userId),
-    headers: { ...bearer(token), ...headers },
-  });
+  injectAs(t.app, token, 'DELETE', usersUrl(customerId, userId), { headers });
 const list = (customerId: string, query = '', token = admin.token) =>
-  t.app.inject({ method: 'GET', url: `${usersUrl(customerId)}${query}`, headers: bearer(token) });
+  injectAs(t.app, token, 'GET', `${usersUrl(customerId)}${query}`);
 const signIn = (userName: string, password: string) =>
-  t.app.inject({ method: 'POST', url: '/v1/customer/sessions', payload: { userName, password } });
+  injectAs(t.app, undefined, 'POST', '/v1/customer/sessions', { payload: { userName, password } });
 
 async function userCount(customerId: string): Promise<number> {
   const r = await t.store.owner
@@ -67,13 +58,7 @@ async function userCount(customerId: string): Promise<number> {
 }
 
 async function activity(userId: string) {
-  const rows = await t.store.owner
-    .selectFrom('activity_records')
-    .selectAll()
-    .where('resource_id', '=', userId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
+  const rows = await activityOf(t.store, userId);
   return rows.map((r) => ({ action: r.action, resourceType: r.resource_type, details: r.details }));
 }
 

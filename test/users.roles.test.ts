@@ -2,6 +2,7 @@
 // removing a member (as Partner Center names roles too), and the customer's last active Global admin, which no
 // removal — concurrent ones included — can take away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityOf } from './helpers/activity.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
 import type { TestUser } from './helpers/factories.ts';
@@ -28,14 +29,7 @@ const remove = (c: { id: string }, role: string, userId: string) =>
 const user = async (c: { id: string }, id: string) => (await call('GET', usersUrl(c.id, id))).json();
 
 async function actions(userId: string): Promise<{ action: string; details: Record<string, unknown> }[]> {
-  const rows = await t.store.owner
-    .selectFrom('activity_records')
-    .select(['action', 'details'])
-    .where('resource_id', '=', userId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
-  return rows as { action: string; details: Record<string, unknown> }[];
+  return (await activityOf(t.store, userId)).map((r) => ({ action: r.action, details: r.details }));
 }
 
 describe('directory roles', () => {

@@ -5,6 +5,7 @@ import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/db/database.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { createTestStore } from './db.ts';
+import { bearer } from './factories.ts';
 
 export interface TestApp {
   app: App;
@@ -50,4 +51,25 @@ export function testClock(
       now = d.getTime();
     },
   };
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A request through app.inject as the holder of `token` (undefined: anonymous), with `headers` (If-Match,
+ * MS-RequestId) beside the bearer token and `payload` as its body when given.
+ */
+export function injectAs(
+  app: App,
+  token: string | undefined,
+  method: Method,
+  url: string,
+  opts: { payload?: unknown; headers?: Record<string, string> } = {},
+) {
+  return app.inject({
+    method,
+    url,
+    headers: { ...(token ? bearer(token) : {}), ...opts.headers },
+    ...(opts.payload !== undefined ? { payload: opts.payload as object } : {}),
+  });
 }
