@@ -2,7 +2,6 @@
 // (options, --file, a retried --request-id), list (search, --all across pages, --json), show, export to a file
 // and to stdout, invite, remove-relationship (blockers, confirmation), and failures as one line on stderr with
 // exit code 1.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,17 +10,11 @@ import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
 import type { Blocker } from '../src/modules/relationships/relationships.service.ts';
 import { freePort } from '../src/db/embedded.ts';
-import { BIN, childEnv } from './helpers/child.ts';
+import { runApiCli } from './helpers/child.ts';
 import { insertCustomer, uniquePrefix } from './helpers/customers.ts';
 import { createTestStore } from './helpers/db.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { TEST_PASSWORD, bearer, createPartnerWithAdmin } from './helpers/factories.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -33,25 +26,8 @@ describe('partnerdesk customers (CLI over the API)', () => {
   let tmp: string;
   const blocked = new Map<string, Blocker[]>();
 
-  function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
-    // Nothing from the developer's shell: the URL and token are the test's own.
-    const base = Object.fromEntries(
-      Object.entries(childEnv({})).filter(([k]) => !k.startsWith('PARTNERDESK_')),
-    ) as Record<string, string>;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'customers', ...args], {
-        cwd: tmp,
-        env: { ...base, PARTNERDESK_URL: url, PARTNERDESK_TOKEN: admin.token, ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input ?? '');
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
+    runApiCli(['customers', ...args], { cwd: tmp, url, token: admin.token, env, input });
 
   const createArgs = (prefix: string, over: Record<string, string> = {}) =>
     Object.entries({

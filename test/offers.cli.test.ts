@@ -2,7 +2,6 @@
 // database: counts printed, a second import changes nothing, every problem of a broken file on its own line
 // naming the offer and field with exit code 1 and nothing written, the list with a country's prices; and
 // `partnerdesk seed` imports the demo catalog once, which a store without the demo lacks.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,17 +10,11 @@ import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
 import type { Store } from '../src/db/database.ts';
 import { openStore } from '../src/db/database.ts';
-import { BIN, childEnv } from './helpers/child.ts';
+import { runDatabaseCli } from './helpers/child.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase, testConfig } from './helpers/db.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import { catalogOf, licenseOffer, softwareOffer, usageOffer } from './helpers/catalog-files.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('partnerdesk offers (CLI)', () => {
   let db: TestDatabase;
@@ -29,22 +22,8 @@ describe('partnerdesk offers (CLI)', () => {
   let app: App;
   let tmp: string;
 
-  function cli(args: string[], env: Record<string, string> = {}, database = db.url): Promise<Run> {
-    const base = Object.fromEntries(
-      Object.entries(childEnv({})).filter(([k]) => !k.startsWith('PARTNERDESK_')),
-    ) as Record<string, string>;
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        { cwd: tmp, env: { ...base, DATABASE_URL: database, LOG_LEVEL: 'silent', ...env }, timeout: 90_000 },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}, database = db.url) =>
+    runDatabaseCli(args, { cwd: tmp, databaseUrl: database, env });
 
   const write = (name: string, content: unknown) => {
     const file = path.join(tmp, name);

@@ -1,6 +1,5 @@
 // The operator's `partnerdesk partner …` commands, run as a child process against a test database, and the
 // printed temporary password used through the API afterwards.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,8 @@ import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
 import type { Store } from '../src/db/database.ts';
 import { openStore } from '../src/db/database.ts';
+import type { CliRun } from './helpers/child.ts';
+import { runDatabaseCli } from './helpers/child.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase, testConfig } from './helpers/db.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
@@ -15,34 +16,13 @@ import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('partnerdesk partner (CLI)', () => {
   let db: TestDatabase;
   let store: Store;
   let app: App;
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    // Only what the command needs: no partner variables leak in from the developer's shell.
-    const base = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('PARTNERDESK_') && k !== 'DATA_DIR'),
-    );
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [path.join(root, 'bin/partnerdesk.js'), ...args],
-        { cwd: root, env: { ...base, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runDatabaseCli(args, { cwd: root, databaseUrl: db.url, env });
 
   const signIn = (userName: string, password: string) =>
     app.inject({ method: 'POST', url: '/v1/auth/token', payload: { userName, password } });
@@ -242,7 +222,7 @@ describe('partnerdesk partner (CLI)', () => {
       ],
     ];
     // One after the other: concurrent start-ups would race on the app role's grants.
-    const runs: Run[] = [];
+    const runs: CliRun[] = [];
     for (const [args] of cases) runs.push(await cli(args));
     runs.forEach((run, i) => {
       expect(run.code, cases[i]![0].join(' ')).toBe(1);

@@ -3,7 +3,6 @@
 // customer named by id, domain or domain prefix, set-quantity (GET then PATCH with If-Match), suspend with a
 // reason and reactivate (add-ons follow), cancel a reservation, export to a file and stdout, and failures as
 // one line on stderr with the API's code and exit code 1.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,18 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
 import { parseLine } from '../src/cli/subscriptions.commands.ts';
-import { BIN, childEnv } from './helpers/child.ts';
+import { runApiCli } from './helpers/child.ts';
 import { importTestCatalog, licenseOffer, reservationOffer, usageOffer } from './helpers/catalog-files.ts';
 import { createCustomer, uniquePrefix } from './helpers/customers.ts';
 import { createTestStore } from './helpers/db.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Sub {
   id: string;
@@ -47,24 +40,8 @@ describe('partnerdesk subscriptions (CLI over the API)', () => {
   let tmp: string;
   let customer: { id: string; domain: string; prefix: string };
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    const base = Object.fromEntries(
-      Object.entries(childEnv({})).filter(([k]) => !k.startsWith('PARTNERDESK_')),
-    ) as Record<string, string>;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'subscriptions', ...args], {
-        cwd: tmp,
-        env: { ...base, PARTNERDESK_URL: url, PARTNERDESK_TOKEN: admin.token, ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end('');
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runApiCli(['subscriptions', ...args], { cwd: tmp, url, token: admin.token, env });
 
   const api = async <T>(path: string): Promise<T> => {
     const r = await app.inject({ method: 'GET', url: path, headers: bearer(admin.token) });

@@ -20,6 +20,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, LOG_LEVEL: 'warn', ...env };
 }
 
+const CLI_TIMEOUT_MS = 90_000;
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -27,12 +29,14 @@ export interface CliRun {
 }
 
 /**
- * Runs `partnerdesk <args>` against the API at `url` as `token`, in `cwd`, with nothing from the developer's
- * shell: no PARTNERDESK_* variable but the ones given.
+ * Runs `partnerdesk <args>` in `cwd` with nothing from the developer's shell: no PARTNERDESK_* variable, store
+ * or port but the ones in `env`, log level warn unless `env` says otherwise. Its stdin is `input` (empty unless
+ * given), so a command that would ask ends instead of waiting; one still running after CLI_TIMEOUT_MS is killed
+ * (code null) rather than left behind.
  */
-export function runApiCli(
+export function runCli(
   args: string[],
-  opts: { cwd: string; url: string; token: string; env?: Record<string, string>; input?: string },
+  opts: { cwd: string; env: Record<string, string>; input?: string },
 ): Promise<CliRun> {
   const base = Object.fromEntries(
     Object.entries(childEnv({})).filter(([k]) => !k.startsWith('PARTNERDESK_')),
@@ -40,7 +44,8 @@ export function runApiCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: { ...base, PARTNERDESK_URL: opts.url, PARTNERDESK_TOKEN: opts.token, ...opts.env },
+      env: { ...base, ...opts.env },
+      timeout: CLI_TIMEOUT_MS,
     });
     let stdout = '';
     let stderr = '';
@@ -49,5 +54,28 @@ export function runApiCli(
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs `partnerdesk <args>` against the API at `url` as `token` (see runCli). */
+export function runApiCli(
+  args: string[],
+  opts: { cwd: string; url: string; token: string; env?: Record<string, string>; input?: string },
+): Promise<CliRun> {
+  return runCli(args, {
+    cwd: opts.cwd,
+    env: { PARTNERDESK_URL: opts.url, PARTNERDESK_TOKEN: opts.token, ...opts.env },
+    input: opts.input,
+  });
+}
+
+/** Runs an operator's `partnerdesk <args>` on the database at `databaseUrl` (owner connection), quietly. */
+export function runDatabaseCli(
+  args: string[],
+  opts: { cwd: string; databaseUrl: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  return runCli(args, {
+    cwd: opts.cwd,
+    env: { DATABASE_URL: opts.databaseUrl, LOG_LEVEL: 'silent', ...opts.env },
   });
 }
