@@ -2,9 +2,9 @@
 // subscription): what it does, the API's error if the attempt failed, then the action and a way out. The
 // action says "Saving…" and cannot be pressed twice while the request is on its way.
 import type { ReactNode } from 'react';
-import { useI18n } from '../i18n/i18n.tsx';
 import { Dialog } from './Dialog.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { FormActions } from './FormActions.tsx';
 
 export function ConfirmDialog(props: {
   title: string;
@@ -22,24 +22,18 @@ export function ConfirmDialog(props: {
   /** What the action does. */
   children: ReactNode;
 }) {
-  const { t } = useI18n();
   return (
     <Dialog title={props.title} onClose={props.onCancel}>
       {props.children}
       {props.error != null && <ErrorAlert error={props.error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className={props.danger ? 'button danger' : 'button primary'}
-          disabled={props.pending}
-          onClick={props.onConfirm}
-        >
-          {props.pending ? t('common.saving') : props.confirmLabel}
-        </button>
-        <button type="button" className="button secondary" onClick={props.onCancel}>
-          {props.cancelLabel ?? t('common.cancel')}
-        </button>
-      </div>
+      <FormActions
+        pending={props.pending}
+        onAction={props.onConfirm}
+        actionLabel={props.confirmLabel}
+        onCancel={props.onCancel}
+        cancelLabel={props.cancelLabel}
+        danger={props.danger}
+      />
     </Dialog>
   );
 }

@@ -5,6 +5,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Dialog } from './Dialog.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { FormActions } from './FormActions.tsx';
 
 export function OneTimeResultDialog(props: {
   title: string;
@@ -39,14 +40,7 @@ export function OneTimeResultDialog(props: {
         <form onSubmit={onSubmit} noValidate>
           {props.error != null && <ErrorAlert error={props.error} />}
           {props.children}
-          <div className="actions">
-            <button type="submit" className="button primary" disabled={props.pending}>
-              {props.pending ? t('common.saving') : props.submitLabel}
-            </button>
-            <button type="button" className="button secondary" onClick={props.onClose}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormActions pending={props.pending} actionLabel={props.submitLabel} onCancel={props.onClose} />
         </form>
       )}
     </Dialog>

@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ConflictAlert } from '../customers/ConflictAlert.tsx';
@@ -130,14 +131,7 @@ export function EditUserForm(props: {
         error={errors.phoneNumber}
         onChange={(e) => set('phoneNumber', e.target.value)}
       />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={update.isPending}>
-          {update.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions pending={update.isPending} onCancel={() => props.onDone(false)} />
     </form>
   );
 }

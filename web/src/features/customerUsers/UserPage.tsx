@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CopyButton } from '../customers/CopyButton.tsx';
@@ -72,19 +73,11 @@ function RolesPanel(props: { customerId: string; user: CustomerUser; canManage: 
         <>
           {setRole.isError && <ErrorAlert error={setRole.error} />}
           <DirectoryRolesField value={wanted} onChange={setWanted} disabled={setRole.isPending} />
-          <div className="actions">
-            <button
-              type="button"
-              className="button primary"
-              disabled={setRole.isPending}
-              onClick={() => void save()}
-            >
-              {setRole.isPending ? t('common.saving') : t('common.save')}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormActions
+            pending={setRole.isPending}
+            onAction={() => void save()}
+            onCancel={() => setEditing(false)}
+          />
         </>
       ) : (
         <p>{roles(u.directoryRoles)}</p>

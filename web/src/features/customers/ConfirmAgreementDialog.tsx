@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client.ts';
 import { DateField } from '../../components/DateField.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Customer } from './customers.queries.ts';
@@ -130,14 +131,11 @@ export function ConfirmAgreementDialog(props: { customer: Customer; onClose: (co
             setErrors((er) => ({ ...er, dateAgreed: undefined }));
           }}
         />
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={confirmAgreement.isPending}>
-            {confirmAgreement.isPending ? t('common.saving') : t('customer.agreement.confirm')}
-          </button>
-          <button type="button" className="button secondary" onClick={() => props.onClose(false)}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormActions
+          pending={confirmAgreement.isPending}
+          actionLabel={t('customer.agreement.confirm')}
+          onCancel={() => props.onClose(false)}
+        />
       </form>
     </Dialog>
   );

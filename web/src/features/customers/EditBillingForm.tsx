@@ -6,6 +6,7 @@
 import { useRef } from 'react';
 import type { FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { AddressFields, useAddressLabels } from './AddressFields.tsx';
@@ -184,14 +185,7 @@ export function EditBillingForm(props: {
           clear(Object.keys(patch));
         }}
       />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={updateBilling.isPending}>
-          {updateBilling.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions pending={updateBilling.isPending} onCancel={() => props.onDone(false)} />
     </form>
   );
 }

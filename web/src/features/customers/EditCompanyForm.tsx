@@ -4,6 +4,7 @@
 import { useRef } from 'react';
 import type { FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ConflictAlert } from './ConflictAlert.tsx';
@@ -99,14 +100,7 @@ export function EditCompanyForm(props: {
           onChange={(e) => set('registrationNumber', e.target.value)}
         />
       )}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={updateCompany.isPending}>
-          {updateCompany.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions pending={updateCompany.isPending} onCancel={() => props.onDone(false)} />
     </form>
   );
 }

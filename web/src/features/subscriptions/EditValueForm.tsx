@@ -6,8 +6,8 @@ import type { FormEvent, InputHTMLAttributes } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
-import { useI18n } from '../../i18n/i18n.tsx';
 import type { Unsaved } from '../customers/ConflictAlert.tsx';
 import { ConflictAlert } from '../customers/ConflictAlert.tsx';
 import type { Subscription, SubscriptionPatch } from './subscriptions.queries.ts';
@@ -25,7 +25,6 @@ export function EditValueForm(props: {
   body: (text: string) => SubscriptionPatch;
   onDone: (saved: boolean) => void;
 }) {
-  const { t } = useI18n();
   const queryClient = useQueryClient();
   const s = props.subscription;
   const { update } = useSubscriptionMutations(s.customerId);
@@ -90,14 +89,7 @@ export function EditValueForm(props: {
           }}
         />
       </div>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={update.isPending}>
-          {update.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button secondary" onClick={() => props.onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions pending={update.isPending} onCancel={() => props.onDone(false)} />
     </form>
   );
 }

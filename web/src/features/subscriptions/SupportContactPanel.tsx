@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { Loading } from '../../components/states.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -99,14 +100,7 @@ export function SupportContactPanel(props: { subscription: Subscription; canMana
               setError(undefined);
             }}
           />
-          <div className="actions">
-            <button type="submit" className="button primary" disabled={setSupportContact.isPending}>
-              {setSupportContact.isPending ? t('common.saving') : t('common.save')}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormActions pending={setSupportContact.isPending} onCancel={() => setEditing(false)} />
         </form>
       )}
       <p role="status" className="success">

@@ -6,6 +6,7 @@ import type { PartnerUser, Role } from '../../../api/client.ts';
 import { ApiError } from '../../../api/client.ts';
 import { Dialog } from '../../../components/Dialog.tsx';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
 import { RoleCheckboxes } from '../../../components/RoleCheckboxes.tsx';
 import { TemporaryPassword } from '../../../components/OneTimeSecret.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -33,14 +34,7 @@ function RolesDialog(props: { user: PartnerUser; onClose: () => void }) {
       <form onSubmit={onSubmit} noValidate>
         {update.isError && <ErrorAlert error={update.error} />}
         <RoleCheckboxes value={roles} onChange={setRoles} error={error?.fieldError('roles')} />
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={update.isPending}>
-            {update.isPending ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" className="button secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormActions pending={update.isPending} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
