@@ -10,7 +10,13 @@ import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import {
+  confirmAgreement,
+  insertReadyCustomer,
+  insertTestCatalog,
+  placeOrder,
+  subscribe,
+} from './helpers/offers.ts';
 import { insertRelationship } from './helpers/relationships.ts';
 import type { TestUserSpec } from './helpers/users.ts';
 import { insertTestUsers } from './helpers/users.ts';
@@ -27,11 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer(partner = admin) {
-  const c = await insertCustomer(t.store, partner.partnerId);
-  await confirmAgreement(t.store, c.id, partner.partnerId);
-  return c;
-}
+const readyCustomer = (partner = admin) => insertReadyCustomer(t.store, partner.partnerId);
 
 async function customerWithUsers(specs: number | TestUserSpec[] = 1) {
   const c = await readyCustomer();

@@ -12,11 +12,10 @@ import { findUsers } from '../src/modules/customerUsers/customerUsers.repository
 import { deleteDueSubscriptions } from '../src/modules/subscriptions/subscriptions.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
-import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, subscribe } from './helpers/offers.ts';
+import { confirmAgreement, insertReadyCustomer, insertTestCatalog, subscribe } from './helpers/offers.ts';
 import { insertRelationship } from './helpers/relationships.ts';
 import { insertTestUsers, usersUrl } from './helpers/users.ts';
 
@@ -33,11 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer() {
-  const c = await insertCustomer(t.store, admin.partnerId);
-  await confirmAgreement(t.store, c.id, admin.partnerId);
-  return c;
-}
+const readyCustomer = () => insertReadyCustomer(t.store, admin.partnerId);
 
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
   t.app.inject({ method, url, headers: bearer(admin.token), ...(payload ? { payload } : {}) });

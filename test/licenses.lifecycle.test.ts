@@ -14,11 +14,10 @@ import {
 import { deleteDueSubscriptions } from '../src/modules/subscriptions/subscriptions.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
-import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, subscribe } from './helpers/offers.ts';
+import { confirmAgreement, insertReadyCustomer, insertTestCatalog, subscribe } from './helpers/offers.ts';
 import { insertRelationship } from './helpers/relationships.ts';
 import { insertTestUsers } from './helpers/users.ts';
 
@@ -35,11 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer(partner = admin) {
-  const c = await insertCustomer(t.store, partner.partnerId);
-  await confirmAgreement(t.store, c.id, partner.partnerId);
-  return c;
-}
+const readyCustomer = (partner = admin) => insertReadyCustomer(t.store, partner.partnerId);
 
 const assign = async (customerId: string, userId: string, item: object, token = admin.token) => {
   const r = await t.app.inject({

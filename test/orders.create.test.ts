@@ -9,7 +9,13 @@ import { createCustomer, customerBody, insertCustomer } from './helpers/customer
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import {
+  confirmAgreement,
+  insertReadyCustomer,
+  insertTestCatalog,
+  placeOrder,
+  subscribe,
+} from './helpers/offers.ts';
 
 const clock = testClock(new Date('2027-01-31T10:00:00Z'));
 let t: TestApp;
@@ -32,11 +38,7 @@ const order = (token: string, customerId: string, payload: unknown, headers: Rec
   });
 
 /** A customer of the admin's partner with a confirmed customer agreement. */
-async function readyCustomer(partner = admin) {
-  const c = await insertCustomer(t.store, partner.partnerId);
-  await confirmAgreement(t.store, c.id, partner.partnerId);
-  return c;
-}
+const readyCustomer = (partner = admin) => insertReadyCustomer(t.store, partner.partnerId);
 
 async function subscriptionsOf(customerId: string) {
   return t.store.owner

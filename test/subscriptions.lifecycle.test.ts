@@ -6,11 +6,10 @@ import { runMaintenance } from '../src/jobs/maintenance.jobs.ts';
 import { deleteDueSubscriptions } from '../src/modules/subscriptions/subscriptions.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
-import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, issueToken } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import { insertReadyCustomer, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
@@ -26,11 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer() {
-  const c = await insertCustomer(t.store, admin.partnerId);
-  await confirmAgreement(t.store, c.id, admin.partnerId);
-  return c;
-}
+const readyCustomer = () => insertReadyCustomer(t.store, admin.partnerId);
 
 const sub = (customerId: string, id: string) =>
   t.app.inject({

@@ -11,11 +11,10 @@ import { createSubscriptionsService } from '../src/modules/subscriptions/subscri
 import { activityOf } from './helpers/activity.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, injectAs, testClock } from './helpers/app.ts';
-import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import { insertReadyCustomer, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
 
 const clock = testClock(new Date('2027-03-01T09:00:00Z'));
 const DAY = 86_400_000;
@@ -30,11 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer(partner = admin) {
-  const c = await insertCustomer(t.store, partner.partnerId);
-  await confirmAgreement(t.store, c.id, partner.partnerId);
-  return c;
-}
+const readyCustomer = (partner = admin) => insertReadyCustomer(t.store, partner.partnerId);
 
 const url = (customerId: string, subscriptionId = '') =>
   `/v1/customers/${customerId}/subscriptions${subscriptionId ? `/${subscriptionId}` : ''}`;

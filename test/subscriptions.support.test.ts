@@ -4,11 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp } from './helpers/app.ts';
-import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { confirmAgreement, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
+import { insertReadyCustomer, insertTestCatalog, placeOrder, subscribe } from './helpers/offers.ts';
 import { insertRelationship } from './helpers/relationships.ts';
 
 let t: TestApp;
@@ -25,11 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function readyCustomer(name?: string) {
-  const c = await insertCustomer(t.store, admin.partnerId, name ? { name } : {});
-  await confirmAgreement(t.store, c.id, admin.partnerId);
-  return c;
-}
+const readyCustomer = (name?: string) => insertReadyCustomer(t.store, admin.partnerId, name ? { name } : {});
 
 describe('support contact', () => {
   it('is the partner of record, another related partner when designated, and falls back when that ends', async () => {

@@ -1,12 +1,14 @@
 // A small catalog for order and subscription tests, written straight into the store (owner connection, as the
 // operator's import does): markets, and one offer of each kind with unique ids per call, so tests sharing a
-// database never collide. Also: a confirmed customer agreement, and placing an order through the API.
+// database never collide. Also: a confirmed customer agreement (and a customer with one), and placing an order
+// through the API.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
 import type { OffersTable } from '../../src/db/schema.ts';
 import { foldForSearch } from '../../src/lib/text.ts';
+import { insertCustomer } from './customers.ts';
 import { bearer } from './factories.ts';
 
 type NewOffer = Omit<Insertable<OffersTable>, 'search_key' | 'updated_at'> & {
@@ -169,6 +171,17 @@ export async function confirmAgreement(store: Store, customerId: string, partner
       confirmed_by: 'partner',
     })
     .execute();
+}
+
+/** A customer of `partnerId` (written straight into the store) with a confirmed agreement: ready to order. */
+export async function insertReadyCustomer(
+  store: Store,
+  partnerId: string,
+  opts: Parameters<typeof insertCustomer>[2] = {},
+): Promise<Awaited<ReturnType<typeof insertCustomer>>> {
+  const c = await insertCustomer(store, partnerId, opts);
+  await confirmAgreement(store, c.id, partnerId);
+  return c;
 }
 
 export type LineItem = Record<string, unknown> & { offerId: string };
