@@ -14,7 +14,7 @@ import { createTestStore } from './helpers/db.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
 import type { DirectoryCustomer } from './helpers/users.ts';
-import { directoryCustomer, usersUrl } from './helpers/users.ts';
+import { directoryCustomer, insertTestUsers, usersUrl } from './helpers/users.ts';
 
 interface User {
   id: string;
@@ -113,6 +113,22 @@ describe('partnerdesk users (CLI over the API)', () => {
     expect((JSON.parse(found.stdout) as User[]).map((u) => u.userPrincipalName)).toEqual([
       `ana@${customer.domain}`,
     ]);
+  });
+
+  it('lists the first page with how to see the rest, and every page with --all', async () => {
+    // 102 users: more than the API's default page of 100.
+    const many = await directoryCustomer(t.store, admin.partnerId);
+    await insertTestUsers(t.store, many, 101);
+    const first = await cli(['list', many.domain]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('100 of 102');
+    expect(first.stderr).toBe('More: add --all for every page.\n');
+    const all = await cli(['list', many.domain, '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trimEnd().split('\n').at(-1)).toBe('102 of 102');
+    expect(all.stderr).toBe('');
+    const json = await cli(['list', many.domain, '--all', '--json']);
+    expect(new Set((JSON.parse(json.stdout) as User[]).map((u) => u.id)).size).toBe(102);
   });
 
   it('resets a password: the new one signs in, the old one no longer does', async () => {

@@ -1,8 +1,8 @@
 // What every command about one customer shares: naming the customer (its id or a domain), the API's collection
-// shape, and running a command's work so that any failure is one line with the API's error code.
+// shape and reading a list of it, and running a command's work so that any failure is one line with the API's error code.
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, connectApi } from './api.ts';
-import { fail } from './common.ts';
+import { fail, note, out } from './common.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,6 +17,31 @@ export interface Collection<T> {
   totalCount: number;
   items: T[];
   links: { next?: { uri: string } };
+}
+
+/**
+ * A list command's items: the first page, or with `all` every page (following each next link). `more`: pages
+ * remain that were not read.
+ */
+export async function readList<T>(
+  api: Api,
+  path: string,
+  query: Record<string, string | undefined>,
+  all: boolean,
+): Promise<{ items: T[]; totalCount: number; more: boolean }> {
+  let page = await api.get<Collection<T>>(path, query);
+  const items = [...page.items];
+  while (all && page.links.next) {
+    page = await api.get<Collection<T>>(page.links.next.uri);
+    items.push(...page.items);
+  }
+  return { items, totalCount: page.totalCount, more: Boolean(page.links.next) };
+}
+
+/** The line under a list: how many of how many, and how to see the rest. */
+export function printCount(list: { items: unknown[]; totalCount: number; more: boolean }): void {
+  out(`${list.items.length} of ${list.totalCount}`);
+  if (list.more) note('More: add --all for every page.');
 }
 
 export const customerLabel = (c: Customer) => `${c.billingProfile.companyName} (${c.companyProfile.domain})`;

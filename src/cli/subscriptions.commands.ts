@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, apiOptions, flagValue } from './api.ts';
-import type { Collection, Customer } from './customer.ts';
-import { UUID, customerLabel, resolveCustomer, withApi } from './customer.ts';
+import type { Customer } from './customer.ts';
+import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import type { SubscriptionView } from '../modules/subscriptions/subscriptions.service.ts';
 import { env, fail, note, out, table } from './common.ts';
 import { saveCsvExport } from './export.ts';
@@ -163,15 +163,13 @@ export function registerSubscriptionCommands(program: Command): void {
     const all = flagValue(cmd, 'all', env('ALL'));
     await withApi(opts, async (api) => {
       const customer = await resolveCustomer(api, raw);
-      let page = await api.get<Collection<Subscription>>(`/v1/customers/${customer.id}/subscriptions`, {
-        status: opts.status?.trim() || undefined,
-        offerId: opts.offer?.trim() || undefined,
-      });
-      const items: Subscription[] = [...page.items];
-      while (all && page.links.next) {
-        page = await api.get<Collection<Subscription>>(page.links.next.uri);
-        items.push(...page.items);
-      }
+      const list = await readList<Subscription>(
+        api,
+        `/v1/customers/${customer.id}/subscriptions`,
+        { status: opts.status?.trim() || undefined, offerId: opts.offer?.trim() || undefined },
+        all,
+      );
+      const items = list.items;
       if (json) {
         out(JSON.stringify(items, null, 2));
         return;
@@ -192,8 +190,7 @@ export function registerSubscriptionCommands(program: Command): void {
             day(s.commitmentEndDate),
           ]),
         ]);
-      out(`${items.length} of ${page.totalCount}`);
-      if (!all && page.links.next) note('More: add --all for every page.');
+      printCount(list);
     });
   });
 

@@ -13,7 +13,7 @@ import type { Api, ApiOptions } from './api.ts';
 import { apiOptions, flagValue } from './api.ts';
 import { env, note, out, table } from './common.ts';
 import type { Collection, Customer } from './customer.ts';
-import { UUID, customerLabel, resolveCustomer, withApi } from './customer.ts';
+import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import { saveCsvExport } from './export.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
@@ -150,15 +150,13 @@ export function registerUserCommands(program: Command): void {
     const deleted = flagValue(cmd, 'deleted', env('DELETED'));
     await withApi(opts, async (api) => {
       const customer = await resolveCustomer(api, raw);
-      let page = await api.get<Collection<CustomerUser>>(usersPath(customer), {
-        state: deleted ? 'inactive' : 'active',
-        q: opts.search?.trim() || undefined,
-      });
-      const items = [...page.items];
-      while (all && page.links.next) {
-        page = await api.get<Collection<CustomerUser>>(page.links.next.uri);
-        items.push(...page.items);
-      }
+      const list = await readList<CustomerUser>(
+        api,
+        usersPath(customer),
+        { state: deleted ? 'inactive' : 'active', q: opts.search?.trim() || undefined },
+        all,
+      );
+      const items = list.items;
       if (json) {
         out(JSON.stringify(items, null, 2));
         return;
@@ -183,8 +181,7 @@ export function registerUserCommands(program: Command): void {
                 ],
           ),
         ]);
-      out(`${items.length} of ${page.totalCount}`);
-      if (!all && page.links.next) note('More: add --all for every page.');
+      printCount(list);
     });
   });
 
