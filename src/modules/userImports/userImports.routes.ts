@@ -151,44 +151,30 @@ function fileSource(request: FastifyRequest): FileSource {
   };
 }
 
-const resultsSchema = {
+/** A file of an import, as CSV: refused with 409 while the import runs, and with any of `more`. */
+const importFileSchema = (summary: string, description: string, ...more: number[]) => ({
   tags: TAGS,
-  summary: 'Download the results file of a users import',
-  description:
-    'The file as uploaded (its separator, byte order mark and header) with `Status update` filled in: ' +
-    '`Created`, or why the row was not created. 409 importNotFinished while the import runs.',
+  summary,
+  description,
   params: ImportParams,
   produces: ['text/csv'],
-  response: {
-    200: csvResponse,
-    400: errors(400)[400]!,
-    401: errors(401)[401]!,
-    403: errors(403)[403]!,
-    404: errors(404)[404]!,
-    409: errors(409)[409]!,
-  },
-};
+  response: { 200: csvResponse, ...errors(400, 401, 403, 404, 409, ...more) },
+});
 
-const passwordsSchema = {
-  tags: TAGS,
-  summary: 'Download the temporary passwords of a users import, once',
-  description:
-    '`Display name,User name,Temporary password` of every user the import created. Available once the ' +
+const resultsSchema = importFileSchema(
+  'Download the results file of a users import',
+  'The file as uploaded (its separator, byte order mark and header) with `Status update` filled in: ' +
+    '`Created`, or why the row was not created. 409 importNotFinished while the import runs.',
+);
+
+const passwordsSchema = importFileSchema(
+  'Download the temporary passwords of a users import, once',
+  '`Display name,User name,Temporary password` of every user the import created. Available once the ' +
     'import has ended (409 importNotFinished before), and only once: the passwords are erased when the ' +
     'file has been sent, and asking again is a 410 passwordsAlreadyDownloaded (reset a user’s password ' +
     'to give it a new one). A download cut off part-way erases nothing.',
-  params: ImportParams,
-  produces: ['text/csv'],
-  response: {
-    200: csvResponse,
-    400: errors(400)[400]!,
-    401: errors(401)[401]!,
-    403: errors(403)[403]!,
-    404: errors(404)[404]!,
-    409: errors(409)[409]!,
-    410: errors(410)[410]!,
-  },
-};
+  410,
+);
 
 export const userImportsRoutes: FastifyPluginAsyncTypebox<{
   userImports: UserImportsService;
