@@ -63,6 +63,21 @@ export function isCursorInstant(value: unknown, digits: 3 | 6): value is string 
   return !Number.isNaN(at.getTime()) && at.toISOString() === millis;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The position in a list kept in creation order: `scope`'s token decoded to [created_at at µs precision, id].
+ * A hand-crafted key (a bad instant, an id that is no GUID) is invalidContinuationToken, not a failing query.
+ */
+export function decodeCreatedCursor(token: string | undefined, scope: unknown): [string, string] | undefined {
+  const key = decodeCursor(token, scope, 2);
+  if (!key) return undefined;
+  const [at, id] = key;
+  if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
+    throw new AppError('invalidContinuationToken');
+  return [at, id];
+}
+
 /** Page request from query parameters and the MS-ContinuationToken header (the query wins). */
 export interface PageRequest {
   size: number;

@@ -12,7 +12,7 @@ import type { CallerContext } from '../../lib/context.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import type { CursorKey, Page } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCreatedCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { hashPassword, passwordIssues, temporaryPassword } from '../../lib/passwords.ts';
 import { EMAIL } from '../../lib/text.ts';
 import type { Actor } from '../activity/activity.record.ts';
@@ -173,15 +173,6 @@ function assertMayTouchGlobalAdmin(ctx: CallerContext, what: string): void {
       message: `Only a Global admin may ${what}.`,
       data: [{ requiredRole: 'globalAdmin' }],
     });
-}
-
-/** A cursor key from our own encoder is [created_at at µs precision, id]; anything else is refused. */
-export function keysetCursor(key: CursorKey | undefined): [string, string] | undefined {
-  if (!key) return undefined;
-  const [at, id] = key;
-  if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
-    throw new AppError('invalidContinuationToken');
-  return [at, id];
 }
 
 /** A (text, id) keyset cursor: the text as stored (at most 254 characters, no NUL), then a GUID. */
@@ -486,8 +477,10 @@ export function createPartnersService(deps: PartnersServiceDeps) {
     const sort = { by: query.sort ?? 'createdAt', order: query.order ?? 'asc' } as const;
     // The scope binds a continuation token to this partner, these filters and this sort.
     const scope = ['partnerUsers', ctx.partnerId, filter, sort.by, sort.order];
-    const key = decodeCursor(query.cursor, scope, 2);
-    const after = sort.by === 'createdAt' ? keysetCursor(key) : textKeysetCursor(key);
+    const after =
+      sort.by === 'createdAt'
+        ? decodeCreatedCursor(query.cursor, scope)
+        : textKeysetCursor(decodeCursor(query.cursor, scope, 2));
     return inPartnerTransaction(db, ctx.partnerId, (trx) =>
       pageOf(
         query.size,

@@ -24,7 +24,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCreatedCursor, pageOf } from '../../lib/paging.ts';
 import { seal, unseal } from '../../lib/seal.ts';
 import { hashSecret, newSecret } from '../../lib/tokens.ts';
 import { record } from '../activity/activity.record.ts';
@@ -37,7 +37,6 @@ import type { InvitationRow, ListedInvitationRow } from './relationships.reposit
 /** How long an invitation link works (PRODUCT.md feature 4: 30 days). */
 export const INVITATION_DAYS = 30;
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Something that must be cleared before the relationship can be removed, and how. */
 export interface Blocker {
@@ -256,14 +255,7 @@ export function createRelationshipsService(deps: RelationshipsServiceDeps) {
     /** The partner's invitations, newest first. */
     listInvitations(ctx: CallerContext, page: PageRequest): Promise<Page<InvitationView>> {
       const scope = ['relationshipInvitations', ctx.partnerId];
-      const cursor = decodeCursor(page.cursor, scope, 2);
-      let after: [string, string] | undefined;
-      if (cursor) {
-        const [at, id] = cursor;
-        if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
-          throw new AppError('invalidContinuationToken');
-        after = [at, id];
-      }
+      const after = decodeCreatedCursor(page.cursor, scope);
       const now = clock.now();
       return inPartnerTransaction(db, ctx.partnerId, (trx) =>
         pageOf(

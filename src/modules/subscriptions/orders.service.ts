@@ -11,7 +11,7 @@ import type { CallerContext } from '../../lib/context.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, pageOf } from '../../lib/paging.ts';
+import { decodeCreatedCursor, pageOf } from '../../lib/paging.ts';
 import { record } from '../activity/activity.record.ts';
 import type { OfferWithPrices } from '../offers/offers.repository.ts';
 import { findOffers, marketOf } from '../offers/offers.repository.ts';
@@ -402,14 +402,7 @@ export function createOrdersService(deps: {
 
     list(ctx, customerId, page) {
       const scope = ['orders', ctx.partnerId, customerId.toLowerCase()];
-      const cursor = decodeCursor(page.cursor, scope, 2);
-      let after: [string, string] | undefined;
-      if (cursor) {
-        const [at, id] = cursor;
-        if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
-          throw new AppError('invalidContinuationToken');
-        after = [at, id];
-      }
+      const after = decodeCreatedCursor(page.cursor, scope);
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         await customerForRead(customers, trx, ctx, customerId);
         return pageOf(

@@ -19,7 +19,7 @@ import type { CsvCell } from '../../lib/csv.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
-import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
+import { decodeCreatedCursor, keysetRows, pageOf } from '../../lib/paging.ts';
 import { unseal } from '../../lib/seal.ts';
 import type { CountriesService } from '../countries/countries.service.ts';
 import { customerDomains, existingUserNames } from '../customerUsers/customerUsers.directory.ts';
@@ -570,14 +570,7 @@ export function createUserImportsService(deps: UserImportsDeps): UserImportsServ
 
     list(ctx, customerId, page) {
       const scope = { list: 'userImports', partnerId: ctx.partnerId, customerId: customerId.toLowerCase() };
-      const cursor = decodeCursor(page.cursor, scope, 2);
-      let after: repo.ImportPosition | undefined;
-      if (cursor) {
-        const [at, id] = cursor;
-        if (!isCursorInstant(at, 6) || typeof id !== 'string' || !UUID.test(id))
-          throw new AppError('invalidContinuationToken');
-        after = [at, id];
-      }
+      const after = decodeCreatedCursor(page.cursor, scope);
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         await customerForRead(customers, trx, ctx, customerId);
         return pageOf(
