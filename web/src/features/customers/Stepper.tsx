@@ -3,6 +3,7 @@
 // start at its top.
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
+import { StepList } from '../../components/StepList.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const STEPS = ['account', 'subscriptions', 'review', 'confirmation'] as const;
@@ -10,23 +11,13 @@ export type Step = (typeof STEPS)[number];
 
 export function Stepper(props: { current: Step }) {
   const { t } = useI18n();
-  const at = STEPS.indexOf(props.current);
   return (
-    <ol className="stepper" aria-label={t('addCustomer.steps')}>
-      {STEPS.map((step, i) => (
-        <li
-          key={step}
-          aria-current={i === at ? 'step' : undefined}
-          className={i < at ? 'done' : i === at ? 'current' : undefined}
-        >
-          <span className="step-number" aria-hidden="true">
-            {i + 1}
-          </span>
-          <span>{t(`addCustomer.step.${step}`)}</span>
-          {i < at && <span className="visually-hidden">{t('addCustomer.stepDone')}</span>}
-        </li>
-      ))}
-    </ol>
+    <StepList
+      steps={STEPS}
+      current={props.current}
+      label={t('addCustomer.steps')}
+      name={(step) => t(`addCustomer.step.${step}`)}
+    />
   );
 }
 
