@@ -1,7 +1,7 @@
 // Fields the directory forms share: the usage location (a country in the console's language), the directory
 // roles as a group of checkboxes, and a product's seats in words with "Buy more" when none is left.
-import { useId } from 'react';
 import { Link } from 'react-router';
+import { CheckboxGroup } from '../../components/CheckboxGroup.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCountries } from '../customers/customers.queries.ts';
 import { SelectField } from '../customers/SelectField.tsx';
@@ -41,38 +41,17 @@ export function DirectoryRolesField(props: {
 }) {
   const { t } = useI18n();
   const label = useRoleLabel();
-  const id = useId();
-  const toggle = (role: DirectoryRole, on: boolean) =>
-    props.onChange(on ? [...props.value, role] : props.value.filter((r) => r !== role));
   return (
-    <fieldset
-      className="field roles"
-      aria-describedby={`${id}-hint${props.error ? ` ${id}-error` : ''}`}
-      aria-invalid={props.error ? true : undefined}
-    >
-      <legend>{t('customerUsers.field.roles')}</legend>
-      <p id={`${id}-hint`} className="hint">
-        {t('customerUsers.field.rolesHint')}
-      </p>
-      {DIRECTORY_ROLES.map((role) => (
-        <label key={role} className="checkbox">
-          <input
-            type="checkbox"
-            name="directoryRoles"
-            value={role}
-            disabled={props.disabled}
-            checked={props.value.includes(role)}
-            onChange={(e) => toggle(role, e.target.checked)}
-          />
-          {label(role)}
-        </label>
-      ))}
-      {props.error && (
-        <p id={`${id}-error`} className="field-error">
-          {props.error}
-        </p>
-      )}
-    </fieldset>
+    <CheckboxGroup
+      legend={t('customerUsers.field.roles')}
+      hint={t('customerUsers.field.rolesHint')}
+      name="directoryRoles"
+      options={DIRECTORY_ROLES.map((role) => ({ value: role, label: label(role) }))}
+      value={props.value}
+      onChange={props.onChange}
+      error={props.error}
+      disabled={props.disabled}
+    />
   );
 }
 
