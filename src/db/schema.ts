@@ -319,7 +319,7 @@ export interface CustomerSessionsTable {
 export type ProductKind = 'onlineService' | 'azure' | 'azurePlan' | 'reservation' | 'software';
 export type Term = 'P1M' | 'P1Y' | 'P3Y';
 export type BillingCycle = 'monthly' | 'annual' | 'triennial' | 'oneTime' | 'none';
-export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'cancelled';
+export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'cancelled' | 'transferred';
 
 export interface CatalogMarketsTable {
   country: string;
@@ -412,6 +412,98 @@ export interface SubscriptionsTable {
   deleted_at: Date | null;
   updated_at: Date;
   version: Generated<number>;
+  // migration 20261205T0900_transfers
+  transfer_id: Generated<string | null>;
+  transferred_at: Generated<Date | null>;
+  transferred_to_subscription_id: Generated<string | null>;
+  transferred_from_subscription_id: Generated<string | null>;
+}
+
+// ── transfers between partners (migration 20261205T0900_transfers) ──
+
+export type TransferStatus =
+  | 'pending'
+  | 'inProgress'
+  | 'completed'
+  | 'partiallyCompleted'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired';
+export type TransferLineStatus =
+  'pending' | 'accepted' | 'completed' | 'failed' | 'notAccepted' | 'rejected' | 'cancelled' | 'expired';
+export type TransferEvent =
+  | 'created'
+  | 'consented'
+  | 'consentDeclined'
+  | 'accepted'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'lineCompleted'
+  | 'lineFailed'
+  | 'completed'
+  | 'partiallyCompleted'
+  | 'failed';
+
+export interface TransfersTable {
+  id: string;
+  customer_id: string;
+  instance: 'global' | 'usgov' | 'germany';
+  source_partner_id: string;
+  target_partner_id: string;
+  status: Generated<TransferStatus>;
+  note: Generated<string>;
+  customer_consent: Generated<'pending' | 'given' | 'declined'>;
+  consented_at: Date | null;
+  consented_by: string | null;
+  rejection_reason: string | null;
+  rejected_by: 'source' | 'customer' | null;
+  created_by_id: string | null;
+  created_by_name: string;
+  accepted_by_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  closed_at: Date | null;
+  target_order_id: string | null;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  attempts: Generated<number>;
+  version: Generated<number>;
+}
+
+export interface TransferLineItemsTable {
+  transfer_id: string;
+  line_number: number;
+  source_partner_id: string;
+  target_partner_id: string;
+  subscription_id: string;
+  azure_subscription_id: string | null;
+  offer_id: string;
+  offer_name: string;
+  friendly_name: string;
+  quantity: number;
+  billing_cycle: string;
+  status: Generated<TransferLineStatus>;
+  error_code: string | null;
+  error_description: string | null;
+  new_subscription_id: string | null;
+  completed_at: Date | null;
+}
+
+export interface TransferEventsTable {
+  id: Generated<string>;
+  transfer_id: string;
+  source_partner_id: string;
+  target_partner_id: string;
+  occurred_at: Date;
+  event: TransferEvent;
+  actor_kind: 'partnerUser' | 'apiToken' | 'customer' | 'system';
+  actor_name: string;
+  actor_side: 'target' | 'source' | 'customer' | 'system';
+  details: Generated<unknown>;
 }
 
 export interface DB {
@@ -440,4 +532,7 @@ export interface DB {
   license_assignments: LicenseAssignmentsTable;
   user_imports: UserImportsTable;
   user_import_rows: UserImportRowsTable;
+  transfers: TransfersTable;
+  transfer_line_items: TransferLineItemsTable;
+  transfer_events: TransferEventsTable;
 }

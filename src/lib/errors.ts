@@ -273,6 +273,49 @@ export const errorCatalog = {
     status: 409,
     message: 'The user already has this product from another subscription.',
   },
+  // 9001xx transfers between partners (Partner Center's numbers where it documents the condition)
+  transferNotFound: { code: 900100, status: 404, message: 'Transfer request not found.' },
+  subscriptionTransferInProgress: {
+    code: 900101,
+    status: 409,
+    message:
+      'This subscription is being transferred to another partner; it cannot be changed until the transfer ' +
+      'has finished.',
+  },
+  transferAlreadyProcessed: {
+    code: 900104,
+    status: 409,
+    message:
+      'This transfer request has already been processed (accepted, rejected, cancelled or expired); see data ' +
+      'for its status.',
+  },
+  // 1012xx transfers: ours
+  transferNotEligible: {
+    code: 101201,
+    status: 409,
+    message: 'These subscriptions cannot be transferred; see details for why, per subscription.',
+  },
+  transferConsentRequired: {
+    code: 101202,
+    status: 409,
+    message: 'The customer has not consented to this transfer yet; it can be accepted once they have.',
+  },
+  transferWrongParty: {
+    code: 101203,
+    status: 403,
+    message:
+      'Only the source partner accepts or rejects a transfer request, and only the target partner cancels it.',
+  },
+  subscriptionTransferred: {
+    code: 101204,
+    status: 409,
+    message: 'This subscription was transferred to another partner; it is kept as history and cannot change.',
+  },
+  transferConsentNotAllowed: {
+    code: 101205,
+    status: 403,
+    message: 'Only a Global admin of the customer can consent to a transfer request.',
+  },
   // 1009xx server
   internal: {
     code: 100901,

@@ -8,6 +8,7 @@ import * as subscriptionsOrderLines from './20261203T1300_subscriptions_order_li
 import * as customerDirectory from './20261204T0900_customer_directory.ts';
 import * as customerUserLifecycle from './20261204T1100_customer_user_lifecycle.ts';
 import * as licenseSeats from './20261204T1200_license_seats.ts';
+import * as transfers from './20261205T0900_transfers.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T0900_customer_directory': customerDirectory,
   '20261204T1100_customer_user_lifecycle': customerUserLifecycle,
   '20261204T1200_license_seats': licenseSeats,
+  '20261205T0900_transfers': transfers,
 };

@@ -23,7 +23,7 @@ export const ProductSkuSchema = Type.Object({
   name: Type.String({ description: 'The product’s name as it was sold' }),
 });
 
-const SUBSCRIPTION_STATUSES = ['active', 'suspended', 'deleted', 'cancelled'] as const;
+const SUBSCRIPTION_STATUSES = ['active', 'suspended', 'deleted', 'cancelled', 'transferred'] as const;
 
 export const SubscribedSkuSchema = Type.Object({
   subscriptionId: Uuid,

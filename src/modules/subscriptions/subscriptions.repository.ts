@@ -199,7 +199,12 @@ export type NewSubscription = Omit<
   | 'cancelled_at'
   | 'deleted_at'
   | 'version'
->;
+  | 'transfer_id'
+  | 'transferred_at'
+  | 'transferred_to_subscription_id'
+  | 'transferred_from_subscription_id'
+> &
+  Partial<Pick<SubscriptionRow, 'transfer_id' | 'transferred_from_subscription_id'>>;
 
 /** One statement, so an add-on may name a parent of the same order (foreign keys are checked at its end). */
 export async function insertSubscriptions(trx: Trx, rows: NewSubscription[]): Promise<void> {

@@ -20,7 +20,8 @@ const OfferId = Type.String({
 const Quantity = (description: string) => Type.Number({ description: `A whole number. ${description}` });
 const TERMS = ['P1M', 'P1Y', 'P3Y'] as const;
 const CYCLES = ['monthly', 'annual', 'triennial', 'oneTime', 'none'] as const;
-const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'] as const;
+// transferred: moved to another partner (PRODUCT.md feature 6); the source keeps it as history, read-only.
+const STATUSES = ['active', 'suspended', 'deleted', 'cancelled', 'transferred'] as const;
 export const SUSPENSION_REASONS = [
   'partnerInitiated',
   'customerRequest',

@@ -35,6 +35,7 @@ const STATUS_LABEL: Record<SubscriptionStatus, string> = {
   suspended: 'Suspended',
   deleted: 'Deleted',
   cancelled: 'Cancelled',
+  transferred: 'Transferred',
 };
 
 /**
