@@ -4177,7 +4177,7 @@ export interface paths {
                                     name: string;
                                 };
                                 /** @enum {unknown} */
-                                status: "active" | "suspended" | "deleted" | "cancelled";
+                                status: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                                 /**
                                  * Format: uuid
                                  * @description A GUID
@@ -4278,7 +4278,7 @@ export interface paths {
                     orderId?: string;
                     /** @description Page size */
                     size?: number;
-                    status?: "active" | "suspended" | "deleted" | "cancelled";
+                    status?: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                 };
                 header?: never;
                 path: {
@@ -4355,7 +4355,7 @@ export interface paths {
                                 productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
                                 quantity: number;
                                 /** @enum {unknown} */
-                                status: "active" | "suspended" | "deleted" | "cancelled";
+                                status: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                                 suspendedAt: string | null;
                                 /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                                 suspensionReasons: string[];
@@ -4519,7 +4519,7 @@ export interface paths {
                             productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
                             quantity: number;
                             /** @enum {unknown} */
-                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            status: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                             suspendedAt: string | null;
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
@@ -4727,7 +4727,7 @@ export interface paths {
                             productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
                             quantity: number;
                             /** @enum {unknown} */
-                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            status: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                             suspendedAt: string | null;
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
@@ -4892,7 +4892,7 @@ export interface paths {
                             productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
                             quantity: number;
                             /** @enum {unknown} */
-                            status: "active" | "suspended" | "deleted" | "cancelled";
+                            status: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                             suspendedAt: string | null;
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
@@ -5182,7 +5182,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "active" | "suspended" | "deleted" | "cancelled";
+                    status?: "active" | "suspended" | "deleted" | "cancelled" | "transferred";
                 };
                 header?: never;
                 path: {
