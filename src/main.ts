@@ -63,7 +63,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<Ru
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     print(`Partnerdesk is ready on ${url}`);
-    if (demoSignIn) for (const line of demoBanner()) print(line);
+    if (demoSignIn) for (const line of demoBanner(config)) print(line);
     return running(url, app, jobs, store);
   } catch (err) {
     await app?.close().catch(() => undefined);

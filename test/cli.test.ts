@@ -141,7 +141,10 @@ describe('partnerdesk CLI', () => {
     expect(first.stdout).toContain(
       'Created customer Contoso Pharmacy (contosopharmacy.onpartnerdesk.com) of Demo Reseller',
     );
-    expect(first.stdout).toMatch(/Demo data seeded: 17 created/);
+    expect(first.stdout).toContain(
+      'Created reseller relationship of Northwind Cloud with Contoso Pharmacy (accepted by its Global admin admin@contosopharmacy.onpartnerdesk.com)',
+    );
+    expect(first.stdout).toMatch(/Demo data seeded: 18 created/);
 
     const partners = await client.query<{ name: string; instance: string; kind: string; country: string }>(
       'select name, instance, kind, country from partners order by name',
@@ -183,7 +186,8 @@ describe('partnerdesk CLI', () => {
     expect(again.stdout).toContain(
       'Already exists: customer Brauerei Müller GmbH (brauereimueller.onpartnerdesk.com)',
     );
-    // Demo customers: 8 of Demo Reseller (US, one Canadian, one German, one Russian), 2 of Northwind Cloud.
+    // Demo customers: 8 of Demo Reseller (US, one Canadian, one German, one Russian), 2 of Northwind Cloud, and
+    // Demo Reseller's Contoso Pharmacy related to Northwind Cloud too (the transfer demo).
     const customers = await client.query<{ partner: string; country: string; culture: string; n: number }>(
       `select p.name as partner, c.default_address->>'country' as country, c.culture, count(*)::int as n
          from customers c join customer_relationships r on r.customer_id = c.id join partners p on p.id = r.partner_id
@@ -194,7 +198,7 @@ describe('partnerdesk CLI', () => {
       { partner: 'Demo Reseller', country: 'DE', culture: 'de-DE', n: 1 },
       { partner: 'Demo Reseller', country: 'RU', culture: 'ru-RU', n: 1 },
       { partner: 'Demo Reseller', country: 'US', culture: 'en-US', n: 5 },
-      { partner: 'Northwind Cloud', country: 'US', culture: 'en-US', n: 2 },
+      { partner: 'Northwind Cloud', country: 'US', culture: 'en-US', n: 3 },
     ]);
     const agreements = await client.query('select count(*)::int as n from customer_agreements');
     expect(agreements.rows[0].n).toBe(5);

@@ -1,14 +1,17 @@
 // The demo data seeded on the first start of an empty store (and by `partnerdesk seed`): the demo offer
 // catalog (src/demo/catalog.json), two partners, a few Demo Reseller users, one per role, all with the
 // published demo password, and a few customers of each partner, some with subscriptions and a directory of
-// users holding their licences. Idempotent: what exists (users matched by user name, customers by domain, both unique across the
-// installation) is left as it is.
+// users holding their licences; Northwind Cloud also has a reseller relationship with Demo Reseller's Contoso
+// Pharmacy, so that it can request the transfer of Contoso's Azure plan, whose customer Global admin signs in
+// with the demo password to consent. Idempotent: what exists (users matched by user name, customers by domain,
+// both unique across the installation, relationships by partner and customer) is left as it is.
 import fs from 'node:fs';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { systemClock } from '../lib/clock.ts';
-import type { CallerContext } from '../lib/context.ts';
+import type { CallerContext, CustomerContext } from '../lib/context.ts';
+import { hashSecret } from '../lib/tokens.ts';
 import { AppError } from '../lib/errors.ts';
 import { createCountriesService } from '../modules/countries/countries.service.ts';
 import type { CreateCustomerInput, CustomersService } from '../modules/customers/customers.service.ts';
@@ -34,10 +37,34 @@ import {
 } from '../modules/licenses/licenses.service.ts';
 import type { SubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
+import { resolveCustomerSession } from '../modules/relationships/portal.repository.ts';
+import type { PortalService } from '../modules/relationships/portal.service.ts';
+import { createPortalService } from '../modules/relationships/portal.service.ts';
+import type { RelationshipsService } from '../modules/relationships/relationships.service.ts';
+import {
+  createRelationshipsService,
+  invitationLinkKey,
+} from '../modules/relationships/relationships.service.ts';
 
 /** Published in the README and printed at start-up: for trying Partnerdesk out only. */
 export const DEMO_PASSWORD = 'Partnerdesk-demo-1';
 export const DEMO_ADMIN = 'admin@demo-reseller.example';
+
+/**
+ * The demo of a transfer between partners: Northwind Cloud (the target) has a reseller relationship with Demo
+ * Reseller's customer Contoso Pharmacy, whose Azure plan "Contoso Azure" it may request; Contoso's first admin
+ * (a Global admin of its tenant) signs in with the demo password on the customer's consent page.
+ */
+export const DEMO_TRANSFER = {
+  source: 'Demo Reseller',
+  target: 'Northwind Cloud',
+  customer: 'Contoso Pharmacy',
+  customerPrefix: 'contosopharmacy',
+} as const;
+
+/** The customer admin of the transfer demo, at the global instance's domain suffix. */
+export const demoCustomerAdmin = (globalDomainSuffix: string) =>
+  `admin@${DEMO_TRANSFER.customerPrefix}.${globalDomainSuffix}`;
 
 interface DemoUser {
   userName: string;
@@ -330,8 +357,20 @@ export interface SeedDeps {
   auth: Pick<AuthService, 'changePassword'>;
   customers: Pick<CustomersService, 'create' | 'domainTaken'>;
   subscriptions: Pick<SubscriptionsService, 'update'>;
-  users: Pick<CustomerUsersService, 'create' | 'remove'>;
+  users: Pick<CustomerUsersService, 'create' | 'remove' | 'update'>;
   licenses: Pick<LicensesService, 'updateUserLicenses'>;
+  relationships: Pick<RelationshipsService, 'requestLink'>;
+  portal: Pick<PortalService, 'signIn' | 'accept' | 'signOut'>;
+  /** The customer user behind a customer session's token, as the customer routes resolve it. */
+  customerContext(accessToken: string): Promise<CustomerContext>;
+  /** What a later run must find again, across partners (owner connection). */
+  lookups: {
+    /** The partner's customer (active relationship) with this primary domain. */
+    customerOf(partnerId: string, domain: string): Promise<string | undefined>;
+    /** Has the partner ever had a relationship with the customer (active or removed)? */
+    relationshipExists(partnerId: string, customerId: string): Promise<boolean>;
+    customerUserId(customerId: string, userName: string): Promise<string | undefined>;
+  };
   /** Which of these offers the catalog sells (an operator's own catalog may lack the demo's offers). */
   availableOffers(ids: readonly string[]): Promise<Set<string>>;
   instances: { get(id: InstanceId): { domainSuffix: string } };
@@ -422,6 +461,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
     return lines.every((l) => offered.has(l.offerId)) ? lines : [];
   };
 
+  const admins = new Map<string, CallerContext>();
   for (const demo of DEMO_PARTNERS) {
     let owner = await partners.findUserPartner(demo.admin.userName);
     let instance: InstanceId = demo.instance;
@@ -460,6 +500,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       userName: demo.admin.userName,
       roles: ['globalAdmin'],
     });
+    admins.set(demo.name, adminCtx);
     // Users are created one by one: each is a few password hashes, and the machine may have two cores.
     for (const user of demo.users) {
       if (await partners.findUserPartner(user.userName)) {
@@ -546,7 +587,52 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}${staffed}`);
     }
   }
+  await seedTransferDemo(deps, admins, result);
   return result;
+}
+
+/**
+ * Northwind Cloud's reseller relationship with Contoso Pharmacy, made as people would make it: Demo Reseller
+ * gives Contoso's first admin the demo password (its own was a temporary one nobody saw), Northwind asks for a
+ * relationship, and that admin accepts the invitation. Done once: a relationship that exists, even one
+ * removed since, is left as it is; without Contoso as Demo Reseller's customer there is nothing to do.
+ */
+async function seedTransferDemo(
+  deps: SeedDeps,
+  admins: Map<string, CallerContext>,
+  result: SeedResult,
+): Promise<void> {
+  const source = admins.get(DEMO_TRANSFER.source);
+  const target = admins.get(DEMO_TRANSFER.target);
+  if (!source || !target) return;
+  const domain = `${DEMO_TRANSFER.customerPrefix}.${deps.instances.get(source.instance).domainSuffix}`;
+  const customerId = await deps.lookups.customerOf(source.partnerId, domain);
+  if (!customerId) return;
+  const what = `reseller relationship of ${DEMO_TRANSFER.target} with ${DEMO_TRANSFER.customer}`;
+  if (await deps.lookups.relationshipExists(target.partnerId, customerId)) {
+    result.existing.push(what);
+    return;
+  }
+  const userName = `admin@${domain}`;
+  const password = { password: DEMO_PASSWORD, forceChangePassword: false };
+  const adminId = await deps.lookups.customerUserId(customerId, userName);
+  if (adminId) await deps.users.update(source, customerId, adminId, { passwordProfile: password }, undefined);
+  else
+    await deps.users.create(source, customerId, {
+      userPrincipalName: userName,
+      displayName: 'Contoso Admin',
+      directoryRoles: ['globalAdmin'],
+      passwordProfile: password,
+    });
+  const link = await deps.relationships.requestLink(target, true);
+  const session = await deps.portal.signIn(userName, DEMO_PASSWORD);
+  const cctx = await deps.customerContext(session.access_token);
+  try {
+    await deps.portal.accept(cctx, link.url.split('/').pop()!, {});
+  } finally {
+    await deps.portal.signOut(cctx);
+  }
+  result.created.push(`${what} (accepted by its Global admin ${userName})`);
 }
 
 /** Seeds the demo on a store without partners; a store that has any is left alone. */
@@ -581,6 +667,71 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     licenses: { releaseUserLicenses, restoreUserLicenses },
   });
   const licenses = createLicensesService({ db: store.app, clock, customers, instances });
+  const relationships = createRelationshipsService({
+    db: store.app,
+    clock,
+    publicUrl: config.publicUrl,
+    linkKey: invitationLinkKey(store.ownerUrl),
+    instances,
+    partners,
+    customers,
+  });
+  const portal = createPortalService({
+    db: store.app,
+    clock,
+    config,
+    instances,
+    countries: createCountriesService(),
+  });
+  const customerContext = async (accessToken: string): Promise<CustomerContext> => {
+    const sessionHash = hashSecret(accessToken);
+    const s = await resolveCustomerSession(store.app, sessionHash);
+    if (!s) throw new Error('the demo customer session could not be read back');
+    return {
+      customerId: s.customer_id,
+      customerName: s.customer_name,
+      customerDomain: s.customer_domain,
+      instance: s.instance,
+      userId: s.user_id,
+      userName: s.user_name,
+      displayName: s.display_name,
+      roles: s.roles,
+      mustChangePassword: s.must_change_password,
+      sessionHash,
+      expiresAt: s.expires_at,
+      correlationId: 'demo-seed',
+    };
+  };
+  const lookups: SeedDeps['lookups'] = {
+    customerOf: async (partnerId, domain) =>
+      (
+        await store.owner
+          .selectFrom('customer_relationships')
+          .select('customer_id')
+          .where('partner_id', '=', partnerId)
+          .where('state', '=', 'active')
+          .where('primary_domain', '=', domain)
+          .executeTakeFirst()
+      )?.customer_id,
+    relationshipExists: async (partnerId, customerId) =>
+      Boolean(
+        await store.owner
+          .selectFrom('customer_relationships')
+          .select('customer_id')
+          .where('partner_id', '=', partnerId)
+          .where('customer_id', '=', customerId)
+          .executeTakeFirst(),
+      ),
+    customerUserId: async (customerId, userName) =>
+      (
+        await store.owner
+          .selectFrom('customer_users')
+          .select('id')
+          .where('customer_id', '=', customerId)
+          .where('user_name', '=', userName)
+          .executeTakeFirst()
+      )?.id,
+  };
   const availableOffers = async (ids: readonly string[]) =>
     new Set([...(await findOffers(store.app, ids)).values()].filter((o) => o.is_available).map((o) => o.id));
   return {
@@ -590,6 +741,10 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     subscriptions,
     users,
     licenses,
+    relationships,
+    portal,
+    customerContext,
+    lookups,
     availableOffers,
     instances,
     clock,
@@ -598,7 +753,7 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
 }
 
 /** What start-up prints while the demo sign-in works. */
-export function demoBanner(): string[] {
+export function demoBanner(config: Pick<Config, 'instances'>): string[] {
   const others = DEMO_PARTNERS.flatMap((p) => [
     ...(p.admin.userName === DEMO_ADMIN ? [] : [p.admin.userName]),
     ...p.users.map((u) => u.userName),
@@ -606,6 +761,8 @@ export function demoBanner(): string[] {
   return [
     `Demo sign-in: ${DEMO_ADMIN} / ${DEMO_PASSWORD} (Global admin of Demo Reseller)`,
     `  same password: ${others.join(', ')}`,
+    `  customer pages (an invitation, a transfer's consent): ${demoCustomerAdmin(config.instances.global.domainSuffix)} ` +
+      `(Global admin of ${DEMO_TRANSFER.customer}), same password`,
     'Warning: the demo credentials are for trying Partnerdesk out only. Do not keep them on a reachable ' +
       'installation: start it with --no-demo (PARTNERDESK_DEMO=0) on an empty store instead.',
   ];
