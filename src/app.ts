@@ -190,6 +190,10 @@ export async function buildApp(deps: AppDeps) {
   await app.register(userImportsRoutes, { userImports, config });
   await app.register(relationshipsRoutes, { relationships });
   await app.register(portalRoutes, { portal });
+  await app.register((await import('./modules/transfers/transfers.portal.routes.ts')).transferPortalRoutes, {
+    db: store.app,
+    clock,
+  });
   await app.register(offersRoutes, { offers });
   await app.register(subscriptionsRoutes, { orders, subscriptions });
   await app.register(licensesRoutes, { licenses });

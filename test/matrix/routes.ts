@@ -445,6 +445,20 @@ export const ROUTES: Record<string, RouteSpec> = {
     params: async (fx) => ({ partnerId: fx.partnerId }),
     isolation: { none: 'the customer user’s own organisation (tests: relationships.portal)' },
   },
+  'GET /v1/customer/transfers': {
+    roles: 'customer',
+    isolation: { none: 'the customer user’s own organisation’s transfer requests' },
+  },
+  'POST /v1/customer/transfers/:transferId/consent': {
+    roles: 'customer',
+    params: async () => ({ transferId: randomUUID() }),
+    isolation: { none: 'the customer user’s own organisation’s requests (tests: transfers.portal)' },
+  },
+  'POST /v1/customer/transfers/:transferId/decline': {
+    roles: 'customer',
+    params: async () => ({ transferId: randomUUID() }),
+    isolation: { none: 'the customer user’s own organisation’s requests (tests: transfers.portal)' },
+  },
   // Customer users (PRODUCT.md features 7 and 8).
   'GET /v1/users/import-template.csv': {
     roles: [GA, AA, UMA],

@@ -215,20 +215,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- The customer admin's answer to a pending request awaiting consent ('given' or 'declined'). Answers the
     -- request's partners and status afterwards, or nothing when the session is not a Global admin of the
-    -- request's customer, or the request no longer awaits consent (the caller tells which by reading again).
+    -- request's customer, or the request no longer awaits consent, or has passed its expiry (the caller tells
+    -- which by reading again).
     create function customer_portal_transfer_consent(p_session bytea, p_transfer uuid, p_decision text,
-                                                     p_at timestamptz)
+                                                     p_at timestamptz, p_request_id text,
+                                                     p_correlation_id text)
     returns table (id uuid, customer_id uuid, customer_name text, source_partner_id uuid,
                    target_partner_id uuid, status text, customer_consent text, consented_by text)
     language plpgsql volatile ${definer} as $$
     declare
       v_user text;
+      v_user_id uuid;
       v_customer uuid;
     begin
       if p_decision not in ('given', 'declined') then
         raise exception 'customer_portal_transfer_consent: decision %', p_decision using errcode = '22023';
       end if;
-      select u.user_name, u.customer_id into v_user, v_customer
+      select u.user_name, u.id, u.customer_id into v_user, v_user_id, v_customer
         from customer_sessions s join customer_users u on u.id = s.user_id and u.customer_id = s.customer_id
        where s.token_hash = p_session and s.expires_at > now() and u.state = 'active'
          and 'globalAdmin' = any (u.roles);
@@ -245,6 +248,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                updated_at = p_at, version = t.version + 1
          where t.id = p_transfer and t.customer_id = v_customer and t.status = 'pending'
            and t.customer_consent = 'pending'
+           -- Past its 30 days a request is over, even before the expiry job has marked it so.
+           and t.expires_at > p_at
         returning t.*
       ), lines as (
         update transfer_line_items l set status = 'rejected'
@@ -259,11 +264,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           from changed c
         returning 1
       ), activity as (
-        insert into activity_records (partner_id, actor_kind, actor_name, customer_id, customer_name, action,
-                                      resource_type, resource_id, status, details)
-        select pid, 'customer', v_user, c.customer_id, cu.billing_company_name,
+        insert into activity_records (partner_id, actor_kind, actor_id, actor_name, customer_id, customer_name,
+                                      action, resource_type, resource_id, status, details, request_id,
+                                      correlation_id)
+        select pid, 'customer', v_user_id, v_user, c.customer_id, cu.billing_company_name,
                case when p_decision = 'given' then 'transfer.consent' else 'transfer.consentDecline' end,
-               'Transfer', c.id::text, 'succeeded', '{}'::jsonb
+               'Transfer', c.id::text, 'succeeded', '{}'::jsonb, p_request_id, p_correlation_id
           from changed c join customers cu on cu.id = c.customer_id
           cross join lateral (values (c.source_partner_id), (c.target_partner_id)) v(pid)
         returning 1

@@ -1478,6 +1478,370 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customer/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your organisation’s transfer requests
+         * @description Requests of partners to take over your organisation’s Azure subscriptions from another partner, newest first: who asks, which subscriptions, the note, whether your organisation has consented, and the request’s status. A request past its 30 days shows as expired.
+         *
+         *     Requires a customer session: the bearer token from POST /v1/customer/sessions (partner credentials are refused).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "CustomerTransfer";
+                                };
+                                completedTime: string | null;
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** Format: date-time */
+                                createdTime: string;
+                                /** @enum {unknown} */
+                                customerConsent: "pending" | "given" | "declined";
+                                expiresAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                lineItems: {
+                                    azureSubscriptionId: string | null;
+                                    friendlyName: string;
+                                    id: number;
+                                    offerName: string;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    subscriptionId: string;
+                                }[];
+                                note: string;
+                                /** @description The partner the subscriptions leave */
+                                sourcePartnerName: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                                /** @description The partner they move to */
+                                targetPartnerName: string;
+                            }[];
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer/transfers/{transferId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consent to a transfer request
+         * @description Only a Global admin of your organisation, and only while the request is pending and awaits your consent. The partner of record may then accept it: the subscriptions move to the requesting partner, which bills you for them from then on. 403 transferConsentNotAllowed when you are not a Global admin of your organisation; 404 transferNotFound when the request is not your organisation’s; 409 transferAlreadyProcessed (data: its status and consent) when it no longer awaits consent: already answered, cancelled, rejected or expired.
+         *
+         *     Requires a customer session: the bearer token from POST /v1/customer/sessions (partner credentials are refused).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "CustomerTransfer";
+                            };
+                            completedTime: string | null;
+                            consentedAt: string | null;
+                            consentedBy: string | null;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @enum {unknown} */
+                            customerConsent: "pending" | "given" | "declined";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                friendlyName: string;
+                                id: number;
+                                offerName: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                            }[];
+                            note: string;
+                            /** @description The partner the subscriptions leave */
+                            sourcePartnerName: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            /** @description The partner they move to */
+                            targetPartnerName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer/transfers/{transferId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a transfer request
+         * @description Only a Global admin of your organisation, and only while the request awaits your consent. The request becomes rejected (by the customer) and your subscriptions stay with their partner of record. 403 transferConsentNotAllowed when you are not a Global admin of your organisation; 404 transferNotFound when the request is not your organisation’s; 409 transferAlreadyProcessed (data: its status and consent) when it no longer awaits consent: already answered, cancelled, rejected or expired.
+         *
+         *     Requires a customer session: the bearer token from POST /v1/customer/sessions (partner credentials are refused).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "CustomerTransfer";
+                            };
+                            completedTime: string | null;
+                            consentedAt: string | null;
+                            consentedBy: string | null;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @enum {unknown} */
+                            customerConsent: "pending" | "given" | "declined";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                friendlyName: string;
+                                id: number;
+                                offerName: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                            }[];
+                            note: string;
+                            /** @description The partner the subscriptions leave */
+                            sourcePartnerName: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            /** @description The partner they move to */
+                            targetPartnerName: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers": {
         parameters: {
             query?: never;
