@@ -12,8 +12,10 @@ import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { ApiTokensPage } from '../features/settings/apitokens/ApiTokensPage.tsx';
 import { UsersPage } from '../features/settings/users/UsersPage.tsx';
 import { CustomerPartnersPage } from '../features/portal/CustomerPartnersPage.tsx';
+import { CustomerTransfersPage } from '../features/portal/CustomerTransfersPage.tsx';
 import { InvitationPage } from '../features/portal/InvitationPage.tsx';
 import { PortalLayout } from '../features/portal/PortalLayout.tsx';
+import { TransferConsentPage } from '../features/portal/TransferConsentPage.tsx';
 import { InvitationsPage } from '../features/relationships/InvitationsPage.tsx';
 import { AppShell } from './AppShell.tsx';
 import { RequirePage, RequireSignedIn } from './guards.tsx';
@@ -27,6 +29,8 @@ export function makeRouter() {
       children: [
         { path: '/invitations/:token', element: <InvitationPage /> },
         { path: '/customer/partners', element: <CustomerPartnersPage /> },
+        { path: '/portal/transfers', element: <CustomerTransfersPage /> },
+        { path: '/portal/transfers/:transferId', element: <TransferConsentPage /> },
       ],
     },
     {

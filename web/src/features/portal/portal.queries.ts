@@ -7,6 +7,7 @@ import { customerSession, portalApi, useCustomerSession } from './portalClient.t
 export const PORTAL_KEY = ['portal'] as const;
 const ME_KEY = [...PORTAL_KEY, 'me'] as const;
 const PARTNERS_KEY = [...PORTAL_KEY, 'partners'] as const;
+const TRANSFERS_KEY = [...PORTAL_KEY, 'transfers'] as const;
 
 export function makePortalQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -58,6 +59,16 @@ export function useCustomerPartners(enabled: boolean) {
   });
 }
 
+/** The organisation's transfer requests, newest first (the consent page finds its request among them). */
+export function useCustomerTransfers(enabled: boolean) {
+  const session = useCustomerSession();
+  return useQuery({
+    queryKey: [...TRANSFERS_KEY, session?.token ?? ''],
+    queryFn: () => unwrap(portalApi.GET('/v1/customer/transfers')),
+    enabled: enabled && session !== null,
+  });
+}
+
 export function usePortalActions() {
   const queryClient = useQueryClient();
   return {
@@ -67,6 +78,7 @@ export function usePortalActions() {
       onSuccess: (answer) => {
         queryClient.removeQueries({ queryKey: ME_KEY });
         queryClient.removeQueries({ queryKey: PARTNERS_KEY });
+        queryClient.removeQueries({ queryKey: TRANSFERS_KEY });
         customerSession.start(answer);
       },
     }),
@@ -83,6 +95,7 @@ export function usePortalActions() {
         customerSession.clear();
         queryClient.removeQueries({ queryKey: ME_KEY });
         queryClient.removeQueries({ queryKey: PARTNERS_KEY });
+        queryClient.removeQueries({ queryKey: TRANSFERS_KEY });
       },
     }),
     changePassword: useMutation({
@@ -117,6 +130,20 @@ export function usePortalActions() {
           }),
         ),
       onSuccess: () => queryClient.invalidateQueries({ queryKey: PARTNERS_KEY }),
+    }),
+    answerTransfer: useMutation({
+      mutationFn: (input: { transferId: string; decision: 'consent' | 'decline' }) =>
+        unwrap(
+          input.decision === 'consent'
+            ? portalApi.POST('/v1/customer/transfers/{transferId}/consent', {
+                params: { path: { transferId: input.transferId } },
+              })
+            : portalApi.POST('/v1/customer/transfers/{transferId}/decline', {
+                params: { path: { transferId: input.transferId } },
+              }),
+        ),
+      // Refused or not, the request may have changed: show it as it now is.
+      onSettled: () => queryClient.invalidateQueries({ queryKey: TRANSFERS_KEY }),
     }),
   };
 }

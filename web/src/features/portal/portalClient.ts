@@ -16,6 +16,8 @@ export type Acceptance =
   paths['/v1/invitations/{token}/accept']['post']['responses'][200]['content']['application/json'];
 export type CustomerPartner =
   paths['/v1/customer/partners']['get']['responses'][200]['content']['application/json']['items'][number];
+export type CustomerTransfer =
+  paths['/v1/customer/transfers']['get']['responses'][200]['content']['application/json']['items'][number];
 
 /** What the pages keep of a customer sign-in. */
 export interface StoredCustomerSession {

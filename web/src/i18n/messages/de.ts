@@ -773,6 +773,115 @@ export const de: Messages = {
   'portal.removeDap.confirm': 'Rechte entfernen',
   'portal.removeDap.done':
     'Die delegierten Administratorrechte von {partner} wurden entfernt. {partner} bleibt Ihr Reseller.',
+  'portal.nav.label': 'Ihre Organisation',
+  'portal.nav.partners': 'Ihre Partner',
+  'portal.nav.transfers': 'Übertragungsanfragen',
+
+  'portalTransfers.pageTitle': 'Anfrage zur Übertragung Ihrer Azure-Abonnements',
+  'portalTransfers.signInIntro':
+    'Ein Partner möchte Azure-Abonnements Ihrer Organisation übernehmen. Melden Sie sich mit dem Konto Ihrer Organisation an (als globaler Administrator), um die Anfrage zu prüfen und ihr zuzustimmen oder sie abzulehnen.',
+  'portalTransfers.asks': '{target} möchte diese Azure-Abonnements von {source} übernehmen',
+  'portalTransfers.from': 'Bisheriger Partner',
+  'portalTransfers.to': 'Anfragender Partner',
+  'portalTransfers.status': 'Stand der Anfrage',
+  'portalTransfers.requestedOn': 'Angefragt am',
+  'portalTransfers.answerBy': 'Antwort bis',
+  'portalTransfers.expiredOn': 'Abgelaufen am',
+  'portalTransfers.consentedBy': 'Zustimmung erteilt',
+  'portalTransfers.declinedBy': 'Abgelehnt',
+  'portalTransfers.byOn': 'von {by} am {date}',
+  'portalTransfers.note': 'Hinweis von {target}',
+  'portalTransfers.subscriptions': 'Abonnements',
+  'portalTransfers.subscription': 'Abonnement',
+  'portalTransfers.offer': 'Angebot',
+  'portalTransfers.azureId': 'Azure-Abonnement-ID',
+  'portalTransfers.lineStatus': 'Übertragung',
+  'portalTransfers.noAzureId': 'noch nicht vergeben',
+  'portalTransfers.whatMoves':
+    'Nur der zuständige Partner wechselt: Ihre Azure-Ressourcen, deren Azure-Abonnement-IDs und Ihr Zugriff darauf bleiben unverändert.',
+  'portalTransfers.status.pending': 'Offen',
+  'portalTransfers.status.inProgress': 'In Bearbeitung',
+  'portalTransfers.status.completed': 'Abgeschlossen',
+  'portalTransfers.status.partiallyCompleted': 'Teilweise abgeschlossen',
+  'portalTransfers.status.failed': 'Fehlgeschlagen',
+  'portalTransfers.status.rejected': 'Abgelehnt',
+  'portalTransfers.status.cancelled': 'Zurückgezogen',
+  'portalTransfers.status.expired': 'Abgelaufen',
+  'portalTransfers.line.pending': 'Angefragt',
+  'portalTransfers.line.accepted': 'Wird übertragen',
+  'portalTransfers.line.completed': 'Übertragen',
+  'portalTransfers.line.failed': 'Nicht übertragbar',
+  'portalTransfers.line.notAccepted': 'Nicht angenommen',
+  'portalTransfers.line.rejected': 'Bleibt (abgelehnt)',
+  'portalTransfers.line.cancelled': 'Bleibt (zurückgezogen)',
+  'portalTransfers.line.expired': 'Bleibt (abgelaufen)',
+  'portalTransfers.answer.title': 'Ihre Antwort',
+  'portalTransfers.answer.consentMeans':
+    'Wenn Sie zustimmen, kann {source} die Anfrage annehmen. Die Abonnements gehen dann an {target} über, das sie Ihnen ab dem Zeitpunkt der Übertragung in Rechnung stellt.',
+  'portalTransfers.answer.declineMeans':
+    'Wenn Sie ablehnen, endet die Anfrage und die Abonnements bleiben bei {source}.',
+  'portalTransfers.consent.button': 'Der Übertragung zustimmen',
+  'portalTransfers.consent.submitting': 'Zustimmung wird gesendet …',
+  'portalTransfers.consent.pending': 'wartet auf Ihre Zustimmung',
+  'portalTransfers.consent.given': 'Sie haben zugestimmt',
+  'portalTransfers.consent.declined': 'Sie haben abgelehnt',
+  'portalTransfers.decline.button': 'Ablehnen',
+  'portalTransfers.decline.title': 'Die Anfrage von {target} ablehnen?',
+  'portalTransfers.decline.effectRejected':
+    'Die Anfrage wird abgelehnt; eine spätere Zustimmung ist nicht möglich, {target} müsste eine neue senden.',
+  'portalTransfers.decline.effectStay': 'Ihre Abonnements bleiben bei {source}.',
+  'portalTransfers.decline.confirm': 'Anfrage ablehnen',
+  'portalTransfers.decline.submitting': 'Wird abgelehnt …',
+  'portalTransfers.done.consented': 'Sie haben der Übertragung zugestimmt. {source} kann sie jetzt annehmen.',
+  'portalTransfers.done.declined': 'Sie haben die Anfrage abgelehnt. Ihre Abonnements bleiben bei {source}.',
+  'portalTransfers.refused.processed.title': 'Diese Anfrage wurde inzwischen beantwortet oder beendet',
+  'portalTransfers.refused.processed.body':
+    'Sie wartet nicht mehr auf eine Zustimmung; unten sehen Sie ihren aktuellen Stand.',
+  'portalTransfers.refused.notGlobalAdmin.title': 'Nur ein globaler Administrator kann antworten',
+  'portalTransfers.refused.notGlobalAdmin.body':
+    'Ihr Konto ist kein globaler Administrator von {organisation}. Melden Sie sich ab und als einer Ihrer globalen Administratoren an, oder leiten Sie den Link an einen weiter.',
+  'portalTransfers.refused.notFound.title': 'Diese Übertragungsanfrage wurde nicht gefunden',
+  'portalTransfers.refused.notFound.body':
+    'Sie betrifft nicht {organisation}. Wurde sie an eine andere Organisation gesendet, melden Sie sich mit deren Konto an.',
+  'portalTransfers.refusedState.notGlobalAdmin': 'Nur ein globaler Administrator kann antworten',
+  'portalTransfers.refusedState.expired': 'Diese Anfrage ist abgelaufen',
+  'portalTransfers.refusedState.cancelled': 'Diese Anfrage wurde zurückgezogen',
+  'portalTransfers.state.notGlobalAdmin':
+    'Ihr Konto ist kein globaler Administrator von {organisation}. Melden Sie sich ab und als einer Ihrer globalen Administratoren an, oder leiten Sie den Link an einen weiter.',
+  'portalTransfers.state.consented':
+    '{by} hat am {date} für Ihre Organisation zugestimmt. Nun entscheidet {source}, ob die Anfrage angenommen wird; danach gehen die Abonnements an {target} über.',
+  'portalTransfers.state.declined':
+    '{by} hat diese Anfrage am {date} für Ihre Organisation abgelehnt. Die Abonnements bleiben bei {source}.',
+  'portalTransfers.state.expired':
+    'Niemand hat innerhalb von 30 Tagen geantwortet, daher ist die Anfrage am {date} abgelaufen. Die Abonnements bleiben bei {source}; {target} kann eine neue Anfrage senden.',
+  'portalTransfers.state.cancelled':
+    '{target} hat diese Anfrage am {date} zurückgezogen. Die Abonnements bleiben bei {source}.',
+  'portalTransfers.state.rejectedBySource':
+    '{source} hat diese Anfrage am {date} abgelehnt. Die Abonnements bleiben bei {source}.',
+  'portalTransfers.state.inProgress':
+    'Ihre Organisation hat zugestimmt und {source} hat angenommen: Die Abonnements werden an {target} übertragen.',
+  'portalTransfers.state.completed':
+    'Die Übertragung wurde am {date} abgeschlossen: {target} ist jetzt der Partner dieser Abonnements.',
+  'portalTransfers.state.partiallyCompleted':
+    'Die Übertragung endete am {date}, aber nicht jedes Abonnement ging an {target} über: siehe die einzelnen Abonnements oben.',
+  'portalTransfers.state.failed':
+    'Die Übertragung ist am {date} fehlgeschlagen. Die Abonnements bleiben bei {source}.',
+  'portalTransfers.notFound.title': 'Diese Übertragungsanfrage wurde nicht gefunden',
+  'portalTransfers.notFound.body':
+    'Es gibt keine solche Anfrage für {organisation}. Wurde sie an eine andere Organisation gesendet, melden Sie sich ab und mit deren Konto an.',
+  'portalTransfers.toList': 'Alle Übertragungsanfragen Ihrer Organisation',
+  'portalTransfers.list.pageTitle': 'Übertragungsanfragen',
+  'portalTransfers.list.signInIntro':
+    'Melden Sie sich mit dem Konto Ihrer Organisation an, um Anfragen von Partnern zur Übernahme ihrer Azure-Abonnements zu sehen.',
+  'portalTransfers.list.title': 'Anfragen für {organisation}',
+  'portalTransfers.list.intro':
+    'Hier bitten Partner darum, Ihre Azure-Abonnements von Ihrem bisherigen Partner zu übernehmen. Ein globaler Administrator Ihrer Organisation stimmt zu oder lehnt ab; danach entscheidet der bisherige Partner.',
+  'portalTransfers.list.waiting': 'Anfragen, die auf Ihre Antwort warten: {count}',
+  'portalTransfers.list.empty': 'Kein Partner hat bisher um die Übernahme Ihrer Abonnements gebeten.',
+  'portalTransfers.list.request': 'Anfrage',
+  'portalTransfers.list.fromTo': '{target}, von {source}',
+  'portalTransfers.list.open':
+    'Anfrage von {target} zur Übernahme von Abonnements von {source} vom {date} öffnen',
 
   'relationships.page.title': 'Einladungen zur Reseller-Beziehung',
   'relationships.page.back': 'Zurück zu den Kunden',

@@ -753,6 +753,114 @@ export const en = {
   'portal.removeDap.confirm': 'Remove privileges',
   'portal.removeDap.done':
     'The delegated admin privileges of {partner} were removed. {partner} stays your reseller.',
+  'portal.nav.label': 'Your organisation',
+  'portal.nav.partners': 'Your partners',
+  'portal.nav.transfers': 'Transfer requests',
+
+  // Transfers between partners, the customer's side: the consent page and the organisation's requests.
+  'portalTransfers.pageTitle': 'Request to transfer your Azure subscriptions',
+  'portalTransfers.signInIntro':
+    'A partner asks to take over some of your organisation’s Azure subscriptions. Sign in with your organisation’s account (a Global admin) to review the request and consent to it or decline it.',
+  'portalTransfers.asks': '{target} asks to take over these Azure subscriptions from {source}',
+  'portalTransfers.from': 'Current partner',
+  'portalTransfers.to': 'Requesting partner',
+  'portalTransfers.status': 'Request status',
+  'portalTransfers.requestedOn': 'Requested on',
+  'portalTransfers.answerBy': 'Answer by',
+  'portalTransfers.expiredOn': 'Expired on',
+  'portalTransfers.consentedBy': 'Consent given',
+  'portalTransfers.declinedBy': 'Declined',
+  'portalTransfers.byOn': 'by {by} on {date}',
+  'portalTransfers.note': 'Note from {target}',
+  'portalTransfers.subscriptions': 'Subscriptions',
+  'portalTransfers.subscription': 'Subscription',
+  'portalTransfers.offer': 'Offer',
+  'portalTransfers.azureId': 'Azure subscription ID',
+  'portalTransfers.lineStatus': 'Transfer',
+  'portalTransfers.noAzureId': 'not yet assigned',
+  'portalTransfers.whatMoves':
+    'Only the partner of record changes: your Azure resources, their Azure subscription IDs and your access to them stay as they are.',
+  'portalTransfers.status.pending': 'Pending',
+  'portalTransfers.status.inProgress': 'In progress',
+  'portalTransfers.status.completed': 'Completed',
+  'portalTransfers.status.partiallyCompleted': 'Partially completed',
+  'portalTransfers.status.failed': 'Failed',
+  'portalTransfers.status.rejected': 'Rejected',
+  'portalTransfers.status.cancelled': 'Withdrawn',
+  'portalTransfers.status.expired': 'Expired',
+  'portalTransfers.line.pending': 'Requested',
+  'portalTransfers.line.accepted': 'Moving',
+  'portalTransfers.line.completed': 'Moved',
+  'portalTransfers.line.failed': 'Could not move',
+  'portalTransfers.line.notAccepted': 'Not accepted',
+  'portalTransfers.line.rejected': 'Not moving (rejected)',
+  'portalTransfers.line.cancelled': 'Not moving (withdrawn)',
+  'portalTransfers.line.expired': 'Not moving (expired)',
+  'portalTransfers.answer.title': 'Your answer',
+  'portalTransfers.answer.consentMeans':
+    'If you consent, {source} can accept the request. The subscriptions then move to {target}, which bills you for them from the moment they move.',
+  'portalTransfers.answer.declineMeans':
+    'If you decline, the request ends and the subscriptions stay with {source}.',
+  'portalTransfers.consent.button': 'Consent to the transfer',
+  'portalTransfers.consent.submitting': 'Consenting…',
+  'portalTransfers.consent.pending': 'awaiting your consent',
+  'portalTransfers.consent.given': 'you consented',
+  'portalTransfers.consent.declined': 'you declined',
+  'portalTransfers.decline.button': 'Decline',
+  'portalTransfers.decline.title': 'Decline the request of {target}?',
+  'portalTransfers.decline.effectRejected':
+    'The request is rejected and cannot be consented to later; {target} would have to send a new one.',
+  'portalTransfers.decline.effectStay': 'Your subscriptions stay with {source}.',
+  'portalTransfers.decline.confirm': 'Decline the request',
+  'portalTransfers.decline.submitting': 'Declining…',
+  'portalTransfers.done.consented': 'You consented to the transfer. {source} can now accept it.',
+  'portalTransfers.done.declined': 'You declined the request. Your subscriptions stay with {source}.',
+  'portalTransfers.refused.processed.title': 'This request was answered or ended meanwhile',
+  'portalTransfers.refused.processed.body': 'It no longer awaits consent; it is shown below as it is now.',
+  'portalTransfers.refused.notGlobalAdmin.title': 'Only a Global admin can answer',
+  'portalTransfers.refused.notGlobalAdmin.body':
+    'Your account is not a Global admin of {organisation}. Sign out and sign in as one of your Global admins, or forward the link to one.',
+  'portalTransfers.refused.notFound.title': 'This transfer request was not found',
+  'portalTransfers.refused.notFound.body':
+    'It is not a request concerning {organisation}. If it was sent to another organisation, sign in with that organisation’s account.',
+  'portalTransfers.refusedState.notGlobalAdmin': 'Only a Global admin can answer',
+  'portalTransfers.refusedState.expired': 'This request has expired',
+  'portalTransfers.refusedState.cancelled': 'This request was withdrawn',
+  'portalTransfers.state.notGlobalAdmin':
+    'Your account is not a Global admin of {organisation}. Sign out and sign in as one of your Global admins, or forward the link to one.',
+  'portalTransfers.state.consented':
+    '{by} consented for your organisation on {date}. {source} now decides whether to accept; once it does, the subscriptions move to {target}.',
+  'portalTransfers.state.declined':
+    '{by} declined this request for your organisation on {date}. The subscriptions stay with {source}.',
+  'portalTransfers.state.expired':
+    'Nobody answered within 30 days, so the request expired on {date}. The subscriptions stay with {source}; {target} can send a new request.',
+  'portalTransfers.state.cancelled':
+    '{target} withdrew this request on {date}. The subscriptions stay with {source}.',
+  'portalTransfers.state.rejectedBySource':
+    '{source} rejected this request on {date}. The subscriptions stay with {source}.',
+  'portalTransfers.state.inProgress':
+    'Your organisation consented and {source} accepted: the subscriptions are moving to {target}.',
+  'portalTransfers.state.completed':
+    'The transfer completed on {date}: {target} is now the partner of these subscriptions.',
+  'portalTransfers.state.partiallyCompleted':
+    'The transfer finished on {date}, but not every subscription moved to {target}: see each subscription above.',
+  'portalTransfers.state.failed': 'The transfer failed on {date}. The subscriptions stay with {source}.',
+  'portalTransfers.notFound.title': 'This transfer request was not found',
+  'portalTransfers.notFound.body':
+    'There is no such request concerning {organisation}. If it was sent to another organisation, sign out and sign in with that organisation’s account.',
+  'portalTransfers.toList': 'All transfer requests of your organisation',
+  'portalTransfers.list.pageTitle': 'Transfer requests',
+  'portalTransfers.list.signInIntro':
+    'Sign in with your organisation’s account to see partners’ requests to take over its Azure subscriptions.',
+  'portalTransfers.list.title': 'Requests concerning {organisation}',
+  'portalTransfers.list.intro':
+    'Partners ask here to take over your Azure subscriptions from your current partner. A Global admin of your organisation consents or declines; the current partner then decides.',
+  'portalTransfers.list.waiting': 'Requests awaiting your answer: {count}',
+  'portalTransfers.list.empty': 'No partner has asked to take over your subscriptions.',
+  'portalTransfers.list.request': 'Request',
+  'portalTransfers.list.fromTo': '{target}, from {source}',
+  'portalTransfers.list.open':
+    'Open the request of {target} to take over subscriptions from {source}, made on {date}',
 
   'relationships.page.title': 'Reseller relationship invitations',
   'relationships.page.back': 'Back to customers',

@@ -759,6 +759,112 @@ export const ru: Messages = {
   'portal.removeDap.confirm': 'Отозвать права',
   'portal.removeDap.done':
     'Делегированные права администратора {partner} отозваны. {partner} остаётся вашим реселлером.',
+  'portal.nav.label': 'Ваша организация',
+  'portal.nav.partners': 'Ваши партнёры',
+  'portal.nav.transfers': 'Запросы на передачу',
+
+  'portalTransfers.pageTitle': 'Запрос на передачу ваших подписок Azure',
+  'portalTransfers.signInIntro':
+    'Партнёр просит передать ему часть подписок Azure вашей организации. Войдите с учётной записью вашей организации (глобального администратора), чтобы рассмотреть запрос и дать согласие или отклонить его.',
+  'portalTransfers.asks': '{target} просит передать ему эти подписки Azure от {source}',
+  'portalTransfers.from': 'Текущий партнёр',
+  'portalTransfers.to': 'Запрашивающий партнёр',
+  'portalTransfers.status': 'Состояние запроса',
+  'portalTransfers.requestedOn': 'Дата запроса',
+  'portalTransfers.answerBy': 'Ответить до',
+  'portalTransfers.expiredOn': 'Истёк',
+  'portalTransfers.consentedBy': 'Согласие дано',
+  'portalTransfers.declinedBy': 'Отклонён',
+  'portalTransfers.byOn': '{by}, {date}',
+  'portalTransfers.note': 'Комментарий от {target}',
+  'portalTransfers.subscriptions': 'Подписки',
+  'portalTransfers.subscription': 'Подписка',
+  'portalTransfers.offer': 'Предложение',
+  'portalTransfers.azureId': 'Идентификатор подписки Azure',
+  'portalTransfers.lineStatus': 'Передача',
+  'portalTransfers.noAzureId': 'ещё не назначен',
+  'portalTransfers.whatMoves':
+    'Меняется только партнёр, через которого оформлены подписки: ваши ресурсы Azure, идентификаторы подписок Azure и ваш доступ к ним остаются прежними.',
+  'portalTransfers.status.pending': 'Ожидает',
+  'portalTransfers.status.inProgress': 'Выполняется',
+  'portalTransfers.status.completed': 'Завершён',
+  'portalTransfers.status.partiallyCompleted': 'Завершён частично',
+  'portalTransfers.status.failed': 'Не удался',
+  'portalTransfers.status.rejected': 'Отклонён',
+  'portalTransfers.status.cancelled': 'Отозван',
+  'portalTransfers.status.expired': 'Истёк',
+  'portalTransfers.line.pending': 'Запрошена',
+  'portalTransfers.line.accepted': 'Передаётся',
+  'portalTransfers.line.completed': 'Передана',
+  'portalTransfers.line.failed': 'Не удалось передать',
+  'portalTransfers.line.notAccepted': 'Не принята',
+  'portalTransfers.line.rejected': 'Остаётся (отклонено)',
+  'portalTransfers.line.cancelled': 'Остаётся (отозвано)',
+  'portalTransfers.line.expired': 'Остаётся (срок истёк)',
+  'portalTransfers.answer.title': 'Ваш ответ',
+  'portalTransfers.answer.consentMeans':
+    'Если вы дадите согласие, {source} сможет принять запрос. Тогда подписки перейдут к {target}, который будет выставлять вам счета за них с момента передачи.',
+  'portalTransfers.answer.declineMeans':
+    'Если вы откажетесь, запрос будет закрыт, а подписки останутся у {source}.',
+  'portalTransfers.consent.button': 'Дать согласие на передачу',
+  'portalTransfers.consent.submitting': 'Отправка согласия…',
+  'portalTransfers.consent.pending': 'ожидает вашего согласия',
+  'portalTransfers.consent.given': 'вы дали согласие',
+  'portalTransfers.consent.declined': 'вы отказались',
+  'portalTransfers.decline.button': 'Отклонить',
+  'portalTransfers.decline.title': 'Отклонить запрос {target}?',
+  'portalTransfers.decline.effectRejected':
+    'Запрос будет отклонён, и дать согласие позже будет нельзя; {target} придётся отправить новый.',
+  'portalTransfers.decline.effectStay': 'Ваши подписки останутся у {source}.',
+  'portalTransfers.decline.confirm': 'Отклонить запрос',
+  'portalTransfers.decline.submitting': 'Отклонение…',
+  'portalTransfers.done.consented': 'Вы дали согласие на передачу. Теперь {source} может её принять.',
+  'portalTransfers.done.declined': 'Вы отклонили запрос. Ваши подписки остаются у {source}.',
+  'portalTransfers.refused.processed.title': 'На этот запрос уже ответили, или он уже закрыт',
+  'portalTransfers.refused.processed.body':
+    'Он больше не ждёт согласия; ниже показано его текущее состояние.',
+  'portalTransfers.refused.notGlobalAdmin.title': 'Ответить может только глобальный администратор',
+  'portalTransfers.refused.notGlobalAdmin.body':
+    'Ваша учётная запись не является глобальным администратором {organisation}. Выйдите и войдите как один из ваших глобальных администраторов или перешлите ссылку одному из них.',
+  'portalTransfers.refused.notFound.title': 'Запрос на передачу не найден',
+  'portalTransfers.refused.notFound.body':
+    'Этот запрос не относится к {organisation}. Если он был отправлен другой организации, войдите с её учётной записью.',
+  'portalTransfers.refusedState.notGlobalAdmin': 'Ответить может только глобальный администратор',
+  'portalTransfers.refusedState.expired': 'Срок действия запроса истёк',
+  'portalTransfers.refusedState.cancelled': 'Запрос отозван',
+  'portalTransfers.state.notGlobalAdmin':
+    'Ваша учётная запись не является глобальным администратором {organisation}. Выйдите и войдите как один из ваших глобальных администраторов или перешлите ссылку одному из них.',
+  'portalTransfers.state.consented':
+    '{by} дал(а) согласие от имени вашей организации {date}. Теперь {source} решает, принять ли запрос; после этого подписки перейдут к {target}.',
+  'portalTransfers.state.declined':
+    '{by} отклонил(а) этот запрос от имени вашей организации {date}. Подписки остаются у {source}.',
+  'portalTransfers.state.expired':
+    'За 30 дней ответа не было, поэтому запрос истёк {date}. Подписки остаются у {source}; {target} может отправить новый запрос.',
+  'portalTransfers.state.cancelled': '{target} отозвал этот запрос {date}. Подписки остаются у {source}.',
+  'portalTransfers.state.rejectedBySource':
+    '{source} отклонил этот запрос {date}. Подписки остаются у {source}.',
+  'portalTransfers.state.inProgress':
+    'Ваша организация дала согласие, и {source} принял запрос: подписки передаются {target}.',
+  'portalTransfers.state.completed':
+    'Передача завершена {date}: теперь партнёр по этим подпискам — {target}.',
+  'portalTransfers.state.partiallyCompleted':
+    'Передача завершилась {date}, но не все подписки перешли к {target}: см. состояние каждой подписки выше.',
+  'portalTransfers.state.failed': 'Передача не удалась {date}. Подписки остаются у {source}.',
+  'portalTransfers.notFound.title': 'Запрос на передачу не найден',
+  'portalTransfers.notFound.body':
+    'Такого запроса для {organisation} нет. Если он был отправлен другой организации, выйдите и войдите с её учётной записью.',
+  'portalTransfers.toList': 'Все запросы на передачу для вашей организации',
+  'portalTransfers.list.pageTitle': 'Запросы на передачу',
+  'portalTransfers.list.signInIntro':
+    'Войдите с учётной записью вашей организации, чтобы увидеть запросы партнёров на передачу им её подписок Azure.',
+  'portalTransfers.list.title': 'Запросы для {organisation}',
+  'portalTransfers.list.intro':
+    'Здесь партнёры просят передать им ваши подписки Azure от текущего партнёра. Глобальный администратор вашей организации даёт согласие или отказывает; затем решение принимает текущий партнёр.',
+  'portalTransfers.list.waiting': 'Запросов, ожидающих вашего ответа: {count}',
+  'portalTransfers.list.empty': 'Ни один партнёр пока не просил передать ему ваши подписки.',
+  'portalTransfers.list.request': 'Запрос',
+  'portalTransfers.list.fromTo': '{target}, от {source}',
+  'portalTransfers.list.open': 'Открыть запрос {target} на передачу подписок от {source} от {date}',
 
   'relationships.page.title': 'Приглашения к отношениям реселлера',
   'relationships.page.back': 'Назад к клиентам',

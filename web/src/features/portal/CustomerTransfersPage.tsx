@@ -1,0 +1,106 @@
+// /portal/transfers — the organisation's transfer requests: partners asking to take over its Azure
+// subscriptions from another partner, newest first, those awaiting the organisation's answer called out; each
+// opens its page (/portal/transfers/:transferId) to consent or decline.
+import { useId } from 'react';
+import { Link } from 'react-router';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { EmptyState, Loading } from '../../components/states.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { CustomerPasswordForm } from './CustomerPasswordForm.tsx';
+import { CustomerSignInForm } from './CustomerSignInForm.tsx';
+import { TransferStatusBadge } from './TransferConsentPage.tsx';
+import { useCustomerMe, useCustomerTransfers } from './portal.queries.ts';
+import type { CustomerMe } from './portalClient.ts';
+import { useCustomerSession } from './portalClient.ts';
+import { awaitingConsent } from './transfers.model.ts';
+
+function TransfersList(props: { me: CustomerMe }) {
+  const { t, dateTime } = useI18n();
+  const headingId = useId();
+  const transfers = useCustomerTransfers(true);
+  const items = transfers.data?.items ?? [];
+  const waiting = awaitingConsent(items).length;
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('portalTransfers.list.title', { organisation: props.me.customer.name })}</h2>
+      <p className="muted">{t('portalTransfers.list.intro')}</p>
+      {waiting > 0 && (
+        <p className="notice strong">{t('portalTransfers.list.waiting', { count: waiting })}</p>
+      )}
+      {transfers.isPending && <Loading />}
+      {transfers.isError && <ErrorAlert error={transfers.error} onRetry={() => void transfers.refetch()} />}
+      {transfers.isSuccess && items.length === 0 && (
+        <EmptyState>
+          <p>{t('portalTransfers.list.empty')}</p>
+        </EmptyState>
+      )}
+      {items.length > 0 && (
+        <div className="table-wrap" role="region" aria-labelledby={headingId} tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('portalTransfers.requestedOn')}</th>
+                <th scope="col">{t('portalTransfers.list.request')}</th>
+                <th scope="col">{t('portalTransfers.subscriptions')}</th>
+                <th scope="col">{t('portalTransfers.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id}>
+                  <td data-label={t('portalTransfers.requestedOn')}>{dateTime(item.createdTime)}</td>
+                  <td data-label={t('portalTransfers.list.request')}>
+                    <Link
+                      to={`/portal/transfers/${item.id}`}
+                      aria-label={t('portalTransfers.list.open', {
+                        target: item.targetPartnerName,
+                        source: item.sourcePartnerName,
+                        date: dateTime(item.createdTime),
+                      })}
+                    >
+                      {t('portalTransfers.list.fromTo', {
+                        target: item.targetPartnerName,
+                        source: item.sourcePartnerName,
+                      })}
+                    </Link>
+                  </td>
+                  <td data-label={t('portalTransfers.subscriptions')}>
+                    {item.lineItems.map((line) => line.friendlyName).join(', ')}
+                  </td>
+                  <td data-label={t('portalTransfers.status')}>
+                    <TransferStatusBadge status={item.status} />
+                    {item.status === 'pending' && (
+                      <span className="small muted">
+                        {' '}
+                        {t(`portalTransfers.consent.${item.customerConsent}`)}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function CustomerTransfersPage() {
+  const { t } = useI18n();
+  const session = useCustomerSession();
+  const me = useCustomerMe();
+  let body;
+  if (!session) body = <CustomerSignInForm intro={t('portalTransfers.list.signInIntro')} />;
+  else if (me.isPending) body = <Loading />;
+  else if (me.isError) body = <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
+  else if (me.data.user.mustChangePassword) body = <CustomerPasswordForm userName={me.data.user.userName} />;
+  else body = <TransfersList me={me.data} />;
+  return (
+    <>
+      <PageHeader title={t('portalTransfers.list.pageTitle')} />
+      {body}
+    </>
+  );
+}
