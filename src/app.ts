@@ -51,6 +51,10 @@ import {
   createSubscriptionsService,
   subscriptionBlockers,
 } from './modules/subscriptions/subscriptions.service.ts';
+import { transferBlockers } from './modules/transfers/transfers.blockers.ts';
+import { transfersRoutes } from './modules/transfers/transfers.routes.ts';
+import { createTransfersService } from './modules/transfers/transfers.service.ts';
+import { createTransferWorker } from './modules/transfers/transfers.worker.ts';
 import { userImportsRoutes } from './modules/userImports/userImports.routes.ts';
 import { createUserImportsService, importPasswordsKey } from './modules/userImports/userImports.service.ts';
 import { createUserImportWorker } from './modules/userImports/userImports.worker.ts';
@@ -77,6 +81,11 @@ export interface AppDeps {
    * whose worker runs; tests that drive a worker themselves turn it off.
    */
   userImportWorker?: boolean;
+  /**
+   * Whether this process completes accepted transfer requests (default true). Off, they wait for a process
+   * whose worker runs; tests that drive a worker themselves turn it off.
+   */
+  transferWorker?: boolean;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -117,7 +126,7 @@ export async function buildApp(deps: AppDeps) {
     instances,
     partners,
     customers,
-    blockers: [subscriptionBlockers, ...(deps.relationshipBlockers ?? [])],
+    blockers: [subscriptionBlockers, transferBlockers, ...(deps.relationshipBlockers ?? [])],
   });
   const portal = createPortalService({ db: store.app, clock, config, instances, countries });
   const offers = createOffersService({ db: store.app });
@@ -154,6 +163,25 @@ export async function buildApp(deps: AppDeps) {
   if (deps.userImportWorker ?? true) {
     app.addHook('onReady', async () => importWorker.start());
     app.addHook('onClose', async () => importWorker.stop());
+  }
+
+  // Completes accepted transfer requests; runs while the app is up (started on ready, stopped on close).
+  const transferWorker = createTransferWorker({
+    owner: store.owner,
+    clock,
+    log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
+  });
+  const transfers = createTransfersService({
+    db: store.app,
+    clock,
+    publicUrl: config.publicUrl,
+    customers,
+    instances,
+    onQueued: () => transferWorker.poke(),
+  });
+  if (deps.transferWorker ?? true) {
+    app.addHook('onReady', async () => transferWorker.start());
+    app.addHook('onClose', async () => transferWorker.stop());
   }
 
   // ── cross-cutting HTTP conventions (order matters: ids → auth → limits → idempotency) ──
@@ -197,6 +225,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(offersRoutes, { offers });
   await app.register(subscriptionsRoutes, { orders, subscriptions });
   await app.register(licensesRoutes, { licenses });
+  await app.register(transfersRoutes, { transfers });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

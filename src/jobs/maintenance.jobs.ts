@@ -2,12 +2,14 @@
 // expired idempotency records are deleted, so no table grows without bound and an expired token does not linger
 // in backups. Suspended subscriptions not reactivated within 90 days are deleted, and customer users not restored
 // within 30 days of their deletion are purged.
+// Transfer requests still pending 30 days after creation expire.
 import type { Db } from '../db/database.ts';
 // The idempotency layer owns its table and its notion of "expired" (a lapsed claim lease included).
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.plugin.ts';
 import { purgeDeletedUsers } from '../modules/customerUsers/customerUsers.service.ts';
 import { purgeExpiredCustomerSessions } from '../modules/relationships/portal.repository.ts';
 import { deleteDueSubscriptions } from '../modules/subscriptions/subscriptions.service.ts';
+import { expireTransfers } from '../modules/transfers/transfers.service.ts';
 import { purgeExpiredSessions } from './maintenance.repository.ts';
 
 export const MAINTENANCE_JOB = 'maintenance.purge-expired';
@@ -22,11 +24,20 @@ export async function runMaintenance(
   idempotencyKeys: number;
   deletedSubscriptions: number;
   purgedCustomerUsers: number;
+  expiredTransfers: number;
 }> {
   const sessions = await purgeExpiredSessions(owner, now);
   const customerSessions = await purgeExpiredCustomerSessions(owner, now);
   const idempotencyKeys = await purgeExpiredIdempotencyKeys(owner, now);
   const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
   const purgedCustomerUsers = await purgeDeletedUsers(owner, now);
-  return { sessions, customerSessions, idempotencyKeys, deletedSubscriptions, purgedCustomerUsers };
+  const expiredTransfers = await expireTransfers(owner, now);
+  return {
+    sessions,
+    customerSessions,
+    idempotencyKeys,
+    deletedSubscriptions,
+    purgedCustomerUsers,
+    expiredTransfers,
+  };
 }

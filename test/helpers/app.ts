@@ -15,7 +15,12 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; clock?: Clock; userImportWorker?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    userImportWorker?: boolean;
+    transferWorker?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const t = await createTestStore(opts.env);
   const app = await buildApp({
@@ -24,6 +29,7 @@ export async function createTestApp(
     clock: opts.clock,
     logger: false,
     userImportWorker: opts.userImportWorker,
+    transferWorker: opts.transferWorker,
   });
   await app.ready();
   return {

@@ -117,7 +117,7 @@ export const EligibilitySchema = Type.Object({
   openTransferId: Nullable(
     Type.String({ description: 'The open request it is in (only when that request is yours)' }),
   ),
-  attributes: Attributes('TransferEligibility', false),
+  attributes: Type.Object({ objectType: Type.Literal('TransferEligibility') }),
 });
 export const EligibilityList = Collection(EligibilitySchema);
 

@@ -42,6 +42,16 @@ export const ACTIONS = [
   'customerUser.removeRole',
   'customerUser.updateLicenses',
   'customerUser.import',
+  'transfer.create',
+  'transfer.consent',
+  'transfer.consentDecline',
+  'transfer.accept',
+  'transfer.reject',
+  'transfer.cancel',
+  'transfer.expire',
+  'transfer.subscriptionTransferred',
+  'transfer.subscriptionFailed',
+  'transfer.complete',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -55,6 +65,7 @@ export const FAMILIES = [
   'order',
   'subscription',
   'customerUser',
+  'transfer',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
