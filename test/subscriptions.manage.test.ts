@@ -146,6 +146,9 @@ describe('reading subscriptions', () => {
       currency: 'USD',
       unitPrice: 3600,
       cancellable: false,
+      transferredAt: null,
+      transferId: null,
+      transferredFromSubscriptionId: null,
       attributes: { objectType: 'Subscription', etag: expect.any(String) },
     });
     expect(one.headers.etag).toBe(one.json().attributes.etag);

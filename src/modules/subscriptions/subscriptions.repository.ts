@@ -50,7 +50,9 @@ export interface SubscriptionQuery {
 
 function whereQuery<T extends ReturnType<typeof subscriptions>>(qb: T, q: SubscriptionQuery): T {
   let out = qb.where('s.partner_id', '=', q.partnerId).where('s.customer_id', '=', q.customerId);
+  // Transferred ones are history: listed only when asked for by status.
   if (q.status) out = out.where('s.status', '=', q.status);
+  else out = out.where('s.status', '<>', 'transferred');
   if (q.offerId) out = out.where('s.offer_id', '=', q.offerId);
   if (q.orderId) out = out.where('s.order_id', '=', q.orderId);
   return out as T;
@@ -81,6 +83,7 @@ export async function countSubscriptions(trx: Trx, q: SubscriptionQuery): Promis
     .where('s.partner_id', '=', q.partnerId)
     .where('s.customer_id', '=', q.customerId);
   if (q.status) qb = qb.where('s.status', '=', q.status);
+  else qb = qb.where('s.status', '<>', 'transferred');
   if (q.offerId) qb = qb.where('s.offer_id', '=', q.offerId);
   if (q.orderId) qb = qb.where('s.order_id', '=', q.orderId);
   const r = await qb.executeTakeFirstOrThrow();

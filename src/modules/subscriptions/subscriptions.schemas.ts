@@ -174,6 +174,18 @@ export const SubscriptionSchema = Type.Object({
     Type.Integer({ description: 'Minor units of the currency, at order time; null for usage' }),
   ),
   cancellable: Type.Boolean({ description: 'Reservations and software: cancelled rather than suspended' }),
+  transferredAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'Transferred to another partner: when (billing splits there); history only afterwards',
+    }),
+  ),
+  transferId: Nullable(
+    Type.String({ description: 'The transfer request that moved it (to you, or away from you)' }),
+  ),
+  transferredFromSubscriptionId: Nullable(
+    Type.String({ description: 'Moved to you: the previous partner’s billing subscription id' }),
+  ),
   attributes: Attributes('Subscription'),
 });
 

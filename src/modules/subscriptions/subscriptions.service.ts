@@ -17,6 +17,7 @@ import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import { record, recordAllAs } from '../activity/activity.record.ts';
 import type { BlockerProvider } from '../relationships/relationships.service.ts';
+import { beingTransferred } from '../transfers/transfers.blockers.ts';
 import type { CustomerAccess, OrderCustomer } from './subscriptions.access.ts';
 import { customerForRead, customerForWrite } from './subscriptions.access.ts';
 import * as repo from './subscriptions.repository.ts';
@@ -74,6 +75,9 @@ export interface SubscriptionView {
   currency: string;
   unitPrice: number | null;
   cancellable: boolean;
+  transferredAt: string | null;
+  transferId: string | null;
+  transferredFromSubscriptionId: string | null;
   attributes: { objectType: 'Subscription'; etag: string };
 }
 
@@ -143,6 +147,9 @@ export function subscriptionView(row: SubscriptionViewRow): SubscriptionView {
     currency: row.currency,
     unitPrice: row.unit_price === null ? null : Number(row.unit_price),
     cancellable: row.cancellable,
+    transferredAt: iso(row.transferred_at),
+    transferId: row.transfer_id,
+    transferredFromSubscriptionId: row.transferred_from_subscription_id,
     attributes: { objectType: 'Subscription', etag: etagOf(row.id, row.version) },
   };
 }
@@ -214,6 +221,10 @@ export function createSubscriptionsService(deps: {
   ): Promise<SubscriptionViewRow> {
     const row = await repo.lockSubscription(trx, ctx.partnerId, customerId, id);
     if (!row) throw notFound();
+    // Moved to another partner: kept as history, never changed again.
+    if (row.status === 'transferred') throw new AppError('subscriptionTransferred');
+    // Being moved: the transfer job will lock it; until then nothing may change under it.
+    if (await beingTransferred(trx, row.id)) throw new AppError('subscriptionTransferInProgress');
     if (expectedVersion !== undefined && row.version !== expectedVersion)
       throw new AppError('preconditionFailed', { data: [subscriptionView(row)] });
     return row;
