@@ -4724,6 +4724,9 @@ export interface paths {
                                 /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                                 suspensionReasons: string[];
                                 termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                                transferId: string | null;
+                                transferredAt: string | null;
+                                transferredFromSubscriptionId: string | null;
                                 unitPrice: number | null;
                                 unitType: string;
                             }[];
@@ -4888,6 +4891,9 @@ export interface paths {
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
                             termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            transferId: string | null;
+                            transferredAt: string | null;
+                            transferredFromSubscriptionId: string | null;
                             unitPrice: number | null;
                             unitType: string;
                         };
@@ -5023,6 +5029,12 @@ export interface paths {
                         /** @description Read-only: accepted only unchanged */
                         termDuration?: unknown;
                         /** @description Read-only: accepted only unchanged */
+                        transferId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        transferredAt?: unknown;
+                        /** @description Read-only: accepted only unchanged */
+                        transferredFromSubscriptionId?: unknown;
+                        /** @description Read-only: accepted only unchanged */
                         unitPrice?: unknown;
                         /** @description Read-only: accepted only unchanged */
                         unitType?: unknown;
@@ -5096,6 +5108,9 @@ export interface paths {
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
                             termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            transferId: string | null;
+                            transferredAt: string | null;
+                            transferredFromSubscriptionId: string | null;
                             unitPrice: number | null;
                             unitType: string;
                         };
@@ -5261,6 +5276,9 @@ export interface paths {
                             /** @description Why it is suspended: the reasons given, or parentSuspended for an add-on of a suspended one */
                             suspensionReasons: string[];
                             termDuration: ("P1M" | "P1Y" | "P3Y") | null;
+                            transferId: string | null;
+                            transferredAt: string | null;
+                            transferredFromSubscriptionId: string | null;
                             unitPrice: number | null;
                             unitType: string;
                         };
@@ -5600,6 +5618,1466 @@ export interface paths {
                     };
                     content: {
                         "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s transfer requests
+         * @description The requests for this customer that you sent (you are the target) or received (you are the source), newest first; filter by `direction` and `status`.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description sent: requests you created (you are the target); received: requests to you (the source) */
+                    direction?: "sent" | "received";
+                    /** @description Page size */
+                    size?: number;
+                    status?: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                acceptedBy: string | null;
+                                acceptedTime: string | null;
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "Transfer";
+                                };
+                                completedTime: string | null;
+                                createdBy: {
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdTime: string;
+                                customerConsent: {
+                                    consentedAt: string | null;
+                                    consentedBy: string | null;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "given" | "declined";
+                                    /** @description The customer-facing page where a Global admin of the customer consents */
+                                    url: string;
+                                };
+                                customerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerTenantId: string;
+                                /**
+                                 * @description sent: requests you created (you are the target); received: requests to you (the source)
+                                 * @enum {unknown}
+                                 */
+                                direction: "sent" | "received";
+                                expiresAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                lastModifiedTime: string;
+                                lineItems: {
+                                    azureSubscriptionId: string | null;
+                                    billingCycle: string;
+                                    completedTime: string | null;
+                                    friendlyName: string;
+                                    /** @description The line number */
+                                    id: number;
+                                    newSubscriptionId: string | null;
+                                    offerId: string;
+                                    offerName: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    partnerIdOnRecord: string;
+                                    quantity: number;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    subscriptionId: string;
+                                    transferError: {
+                                        code: string;
+                                        description: string;
+                                    } | null;
+                                }[];
+                                note: string;
+                                progress: {
+                                    completed: number;
+                                    failed: number;
+                                    percent: number;
+                                    /** @description Line items accepted for transfer */
+                                    total: number;
+                                };
+                                rejection: {
+                                    /** @enum {unknown} */
+                                    by: "source" | "customer";
+                                    reason: string;
+                                    /** Format: date-time */
+                                    rejectedAt: string;
+                                } | null;
+                                sourcePartnerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                sourcePartnerTenantId: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                                targetPartnerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                targetPartnerTenantId: string;
+                                /** @description Oldest first; on a single request */
+                                timeline?: {
+                                    actor: {
+                                        name: string;
+                                        /** @enum {unknown} */
+                                        side: "target" | "source" | "customer" | "system";
+                                    };
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @enum {unknown} */
+                                    event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                    /** Format: date-time */
+                                    occurredAt: string;
+                                }[];
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Request a transfer of subscriptions to you
+         * @description You become the target: name 1–100 `subscriptionIds` of one partner of record, or set `allEligible` with `sourcePartnerTenantId` for every eligible one of that partner. The customer’s Global admin then consents on the page at `customerConsent.url` (send it to them), and the source partner accepts or rejects. Refused with 409 transferNotEligible naming each subscription that cannot move and why (`details`, `data`); 400 when a subscription is not the customer’s or the subscriptions have several partners of record. The request expires 30 days after creation unless answered. Send MS-RequestId so that a retry never makes a second request.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `transfers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Every eligible subscription of the source partner, instead of a list */
+                        allEligible?: boolean;
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        /** @description For the source partner and the customer */
+                        note?: string;
+                        /**
+                         * Format: uuid
+                         * @description The partner of record to take the subscriptions from. Required with allEligible; otherwise it must be the partner of record of every subscription named
+                         */
+                        sourcePartnerTenantId?: string;
+                        /** @description 1–100 subscriptions, all of one partner of record */
+                        subscriptionIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transfers/{transferId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a transfer request with its timeline
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transfers/{transferId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a transfer request (the source partner)
+         * @description All line items, or those whose subscriptions `subscriptionIds` names (the others become `notAccepted`). Only once the customer has consented (409 transferConsentRequired before). Answers 202 with the request `inProgress`: each accepted subscription then moves to the target partner in its own step (poll the request for `progress`); from the transfer time you stop billing for it and see it only in your history (`status=transferred`). A subscription that no longer qualifies fails at once with its reason. 409 transferAlreadyProcessed (with the status in `data`) once the request is no longer pending.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `transfers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The line items to transfer, by subscription; default: all of them */
+                        subscriptionIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transfers/{transferId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a transfer request (the target partner)
+         * @description While pending; 409 transferAlreadyProcessed otherwise.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `transfers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transfers/{transferId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a transfer request (the source partner)
+         * @description With a reason the target partner sees; any time while pending. 409 transferAlreadyProcessed otherwise.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent (operation `transfers.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Shown to the target partner */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/transferseligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which of a customer’s subscriptions could move to you
+         * @description Every live subscription of the customer, whoever its partner of record, with `isEligible` and, when not, the first reason (`reason`, and `description` in words): only active usage-based Azure subscriptions move; both partners and the customer must share the cloud instance and the country; a subscription in an open request cannot be asked for twice (`openTransferId` names the request when it is yours). 403 (code 20002) without an active reseller relationship with the customer; 403 instanceCapabilityRefused where your cloud instance does not allow transfers. Filter by `sourcePartnerId` and `eligibleOnly`.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the eligible ones */
+                    eligibleOnly?: boolean;
+                    /** @description Only the subscriptions of this partner of record (the would-be source) */
+                    sourcePartnerId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "TransferEligibility";
+                                };
+                                azureSubscriptionId: string | null;
+                                /** @enum {unknown} */
+                                billingType: "license" | "usage";
+                                description: string | null;
+                                friendlyName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                isEligible: boolean;
+                                offerId: string;
+                                offerName: string;
+                                openTransferId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                partnerNameOnRecord: string;
+                                /** @enum {unknown} */
+                                productKind: "onlineService" | "azure" | "azurePlan" | "reservation" | "software";
+                                reason: ("alreadyYours" | "notAzureUsage" | "reservation" | "software" | "notActive" | "pendingTransfer" | "differentCountry" | "differentInstance" | "partnerKind" | "sourceRelationshipEnded") | null;
+                                /** @description The subscription’s status */
+                                status: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
             };
@@ -9797,6 +11275,499 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your transfer requests, every customer
+         * @description Sent (you are the target) and received (you are the source), newest first; filter by `direction`, `status` and `customerId`.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Only this customer’s requests */
+                    customerId?: string;
+                    /** @description sent: requests you created (you are the target); received: requests to you (the source) */
+                    direction?: "sent" | "received";
+                    /** @description Page size */
+                    size?: number;
+                    status?: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                acceptedBy: string | null;
+                                acceptedTime: string | null;
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "Transfer";
+                                };
+                                completedTime: string | null;
+                                createdBy: {
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdTime: string;
+                                customerConsent: {
+                                    consentedAt: string | null;
+                                    consentedBy: string | null;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "given" | "declined";
+                                    /** @description The customer-facing page where a Global admin of the customer consents */
+                                    url: string;
+                                };
+                                customerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerTenantId: string;
+                                /**
+                                 * @description sent: requests you created (you are the target); received: requests to you (the source)
+                                 * @enum {unknown}
+                                 */
+                                direction: "sent" | "received";
+                                expiresAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                lastModifiedTime: string;
+                                lineItems: {
+                                    azureSubscriptionId: string | null;
+                                    billingCycle: string;
+                                    completedTime: string | null;
+                                    friendlyName: string;
+                                    /** @description The line number */
+                                    id: number;
+                                    newSubscriptionId: string | null;
+                                    offerId: string;
+                                    offerName: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    partnerIdOnRecord: string;
+                                    quantity: number;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    subscriptionId: string;
+                                    transferError: {
+                                        code: string;
+                                        description: string;
+                                    } | null;
+                                }[];
+                                note: string;
+                                progress: {
+                                    completed: number;
+                                    failed: number;
+                                    percent: number;
+                                    /** @description Line items accepted for transfer */
+                                    total: number;
+                                };
+                                rejection: {
+                                    /** @enum {unknown} */
+                                    by: "source" | "customer";
+                                    reason: string;
+                                    /** Format: date-time */
+                                    rejectedAt: string;
+                                } | null;
+                                sourcePartnerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                sourcePartnerTenantId: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                                targetPartnerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                targetPartnerTenantId: string;
+                                /** @description Oldest first; on a single request */
+                                timeline?: {
+                                    actor: {
+                                        name: string;
+                                        /** @enum {unknown} */
+                                        side: "target" | "source" | "customer" | "system";
+                                    };
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @enum {unknown} */
+                                    event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                    /** Format: date-time */
+                                    occurredAt: string;
+                                }[];
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{transferId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a transfer request with its timeline
+         * @description Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedBy: string | null;
+                            acceptedTime: string | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Transfer";
+                            };
+                            completedTime: string | null;
+                            createdBy: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdTime: string;
+                            customerConsent: {
+                                consentedAt: string | null;
+                                consentedBy: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "given" | "declined";
+                                /** @description The customer-facing page where a Global admin of the customer consents */
+                                url: string;
+                            };
+                            customerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerTenantId: string;
+                            /**
+                             * @description sent: requests you created (you are the target); received: requests to you (the source)
+                             * @enum {unknown}
+                             */
+                            direction: "sent" | "received";
+                            expiresAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            lastModifiedTime: string;
+                            lineItems: {
+                                azureSubscriptionId: string | null;
+                                billingCycle: string;
+                                completedTime: string | null;
+                                friendlyName: string;
+                                /** @description The line number */
+                                id: number;
+                                newSubscriptionId: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                partnerIdOnRecord: string;
+                                quantity: number;
+                                /** @enum {unknown} */
+                                status: "pending" | "accepted" | "completed" | "failed" | "notAccepted" | "rejected" | "cancelled" | "expired";
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                transferError: {
+                                    code: string;
+                                    description: string;
+                                } | null;
+                            }[];
+                            note: string;
+                            progress: {
+                                completed: number;
+                                failed: number;
+                                percent: number;
+                                /** @description Line items accepted for transfer */
+                                total: number;
+                            };
+                            rejection: {
+                                /** @enum {unknown} */
+                                by: "source" | "customer";
+                                reason: string;
+                                /** Format: date-time */
+                                rejectedAt: string;
+                            } | null;
+                            sourcePartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            sourcePartnerTenantId: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "inProgress" | "completed" | "partiallyCompleted" | "failed" | "rejected" | "cancelled" | "expired";
+                            targetPartnerName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            targetPartnerTenantId: string;
+                            /** @description Oldest first; on a single request */
+                            timeline?: {
+                                actor: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    side: "target" | "source" | "customer" | "system";
+                                };
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {unknown} */
+                                event: "created" | "consented" | "consentDeclined" | "accepted" | "rejected" | "cancelled" | "expired" | "lineCompleted" | "lineFailed" | "completed" | "partiallyCompleted" | "failed";
+                                /** Format: date-time */
+                                occurredAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of your open transfer requests
+         * @description `receivedPending`: received requests waiting for your answer (of which `receivedAwaitingConsent` the customer has not consented to yet); `sentPending`; `inProgress` (either side).
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Billing admin (operation `transfers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "TransferSummary";
+                            };
+                            inProgress: number;
+                            /** @description Received, the customer has not consented yet */
+                            receivedAwaitingConsent: number;
+                            /** @description Received requests waiting for your answer */
+                            receivedPending: number;
+                            sentPending: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
