@@ -297,13 +297,18 @@ export async function insertSubscription(
 }
 
 /** Offers with fixed ids, for tables whose bodies cannot name per-test ids (the matrices); made once. */
-export const MATRIX_OFFERS = { suite: 'MATRIX-SUITE', reservation: 'MATRIX-RESERVATION' } as const;
+export const MATRIX_OFFERS = {
+  suite: 'MATRIX-SUITE',
+  reservation: 'MATRIX-RESERVATION',
+  azurePlan: 'MATRIX-AZURE-PLAN',
+} as const;
 
 export async function ensureMatrixOffers(store: Store): Promise<void> {
+  // The last one made: all are there.
   const exists = await store.owner
     .selectFrom('offers')
     .select('id')
-    .where('id', '=', MATRIX_OFFERS.suite)
+    .where('id', '=', MATRIX_OFFERS.azurePlan)
     .executeTakeFirst();
   if (exists) return;
   const base: NewOffer = {
@@ -333,5 +338,16 @@ export async function ensureMatrixOffers(store: Store): Promise<void> {
     billing_cycles: ['oneTime'],
     cancellable: true,
     prices: prices(['P1Y'], ['oneTime'], 50000),
+  });
+  await insertOffer(store, {
+    ...base,
+    id: MATRIX_OFFERS.azurePlan,
+    name: 'Matrix Azure plan',
+    product_kind: 'azurePlan',
+    billing_type: 'usage',
+    unit_type: 'Usage',
+    terms: [],
+    billing_cycles: ['monthly'],
+    prices: [],
   });
 }

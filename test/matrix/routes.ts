@@ -7,7 +7,7 @@ import type { Store } from '../../src/db/database.ts';
 import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
 import { customerBody, insertCustomer } from '../helpers/customers.ts';
-import { createUser } from '../helpers/factories.ts';
+import { createPartner, createUser } from '../helpers/factories.ts';
 import {
   MATRIX_OFFERS,
   confirmAgreement,
@@ -58,6 +58,11 @@ export interface Fixture {
    * downloaded, made for this call (the download is once).
    */
   userImport(): Promise<{ id: string }>;
+  /**
+   * A pending transfer request, made for this call, in which the partner is the target: another partner (the
+   * source) sells `customer` an Azure plan subscription that the request asks for; the customer has consented.
+   */
+  transfer(): Promise<{ id: string }>;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -69,6 +74,8 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   await confirmAgreement(store, customer.id, partnerId);
   const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
   const customerUser = await insertCustomerUser(store, customer.id, { roles: [] });
+  // The other party of the fixture's transfer requests, made on first use.
+  let transferSource: Promise<string> | undefined;
   return {
     partnerId,
     userId: user.id,
@@ -106,6 +113,14 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
       id: (await insertCustomerUser(store, customer.id, { roles: ['userAdmin'] })).id,
     }),
     userImport: () => insertUserImport(store, partnerId, customer, user.id),
+    transfer: () =>
+      insertTransfer(
+        store,
+        (transferSource ??= createPartner(store).then((p) => p.id)),
+        partnerId,
+        customer.id,
+        user.id,
+      ),
     apiToken: async (ownerUserId) => {
       const row = await store.owner
         .insertInto('api_tokens')
@@ -183,6 +198,71 @@ async function insertUserImport(
       user_id: user.id,
       // Not opened with this key: the file says so in the password's cell, which is all the matrices read.
       temporary_password: 'v1.matrix',
+    })
+    .execute();
+  return { id };
+}
+
+/** A pending transfer to `targetId` of a fresh Azure plan subscription of `sourceId`'s, consented. */
+async function insertTransfer(
+  store: Store,
+  sourceId: Promise<string>,
+  targetId: string,
+  customerId: string,
+  actorId: string,
+): Promise<{ id: string }> {
+  await ensureMatrixOffers(store);
+  const source = await sourceId;
+  await store.owner
+    .insertInto('customer_relationships')
+    .values((eb) => ({
+      partner_id: source,
+      customer_id: customerId,
+      delegated_admin: true,
+      removed_at: null,
+      company_name: eb.selectFrom('customers').select('billing_company_name').where('id', '=', customerId),
+      name_key: eb.selectFrom('customers').select('name_key').where('id', '=', customerId),
+      primary_domain: eb.selectFrom('customers').select('primary_domain').where('id', '=', customerId),
+      domain_key: eb.selectFrom('customers').select('domain_key').where('id', '=', customerId),
+      customer_created_at: eb.selectFrom('customers').select('created_at').where('id', '=', customerId),
+    }))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const sub = await insertSubscription(store, source, customerId, MATRIX_OFFERS.azurePlan);
+  const id = randomUUID();
+  const now = new Date();
+  await store.owner
+    .insertInto('transfers')
+    .values({
+      id,
+      customer_id: customerId,
+      instance: 'global',
+      source_partner_id: source,
+      target_partner_id: targetId,
+      customer_consent: 'given',
+      consented_at: now,
+      consented_by: 'admin@matrix.example',
+      created_by_id: actorId,
+      created_by_name: 'matrix',
+      created_at: now,
+      updated_at: now,
+      expires_at: new Date(now.getTime() + 30 * 86_400_000),
+    })
+    .execute();
+  await store.owner
+    .insertInto('transfer_line_items')
+    .values({
+      transfer_id: id,
+      line_number: 1,
+      source_partner_id: source,
+      target_partner_id: targetId,
+      subscription_id: sub.subscriptionId,
+      azure_subscription_id: null,
+      offer_id: MATRIX_OFFERS.azurePlan,
+      offer_name: 'Matrix Azure plan',
+      friendly_name: 'Matrix Azure plan',
+      quantity: 1,
+      billing_cycle: 'monthly',
     })
     .execute();
   return { id };
@@ -570,6 +650,52 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: [GA, AA, UMA],
     params: async (fx) => ({ customerId: fx.customer.id }),
     body: { userIds: ['00000000-0000-4000-8000-000000000000'], licensesToRemove: [MATRIX_OFFERS.suite] },
+    isolation: 'names',
+  },
+  // Transfers between partners (PRODUCT.md feature 6): the fixture's partner is the request's target.
+  'GET /v1/customers/:customerId/transferseligibility': {
+    roles: [GA, AA, SA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/transfers': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { allEligible: true, sourcePartnerTenantId: '00000000-0000-4000-8000-000000000000' },
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/transfers': {
+    roles: [GA, AA, SA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/transfers/:transferId': {
+    roles: [GA, AA, SA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/transfers/:transferId/accept': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    body: {},
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/transfers/:transferId/reject': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    body: { reason: 'Not now' },
+    isolation: 'names',
+  },
+  'POST /v1/customers/:customerId/transfers/:transferId/cancel': {
+    roles: [GA, AA, SA],
+    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    isolation: 'names',
+  },
+  'GET /v1/transfers': { roles: [GA, AA, SA, BA], isolation: 'list' },
+  'GET /v1/transfers/summary': { roles: [GA, AA, SA, BA], isolation: 'list' },
+  'GET /v1/transfers/:transferId': {
+    roles: [GA, AA, SA, BA],
+    params: async (fx) => ({ transferId: (await fx.transfer()).id }),
     isolation: 'names',
   },
   // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.

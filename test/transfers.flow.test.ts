@@ -1,0 +1,280 @@
+// A transfer from start to end: the target partner asks for a customer's Azure plan subscription, the customer
+// consents, the source accepts, and the transfer job moves it. The target then has it under a new billing id
+// with the same Azure id; the source no longer lists it among its live subscriptions but finds it, read-only,
+// with status=transferred; both partners' activity logs and the request's timeline tell what happened.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransferWorker } from '../src/modules/transfers/transfers.worker.ts';
+import type { TransferWorker } from '../src/modules/transfers/transfers.worker.ts';
+import { runMaintenance } from '../src/jobs/maintenance.jobs.ts';
+import type { TestApp } from './helpers/app.ts';
+import { createTestApp, injectAs, testClock } from './helpers/app.ts';
+import type { TestUser } from './helpers/factories.ts';
+import { createPartnerWithAdmin, issueToken } from './helpers/factories.ts';
+import type { TestCatalog } from './helpers/offers.ts';
+import { insertReadyCustomer, insertSubscription, insertTestCatalog } from './helpers/offers.ts';
+import { insertRelationship } from './helpers/relationships.ts';
+
+const clock = testClock(new Date('2027-04-01T09:00:00Z'));
+const DAY = 86_400_000;
+let t: TestApp;
+let cat: TestCatalog;
+let worker: TransferWorker;
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, transferWorker: false });
+  cat = await insertTestCatalog(t.store);
+  worker = createTransferWorker({ owner: t.store.owner, clock });
+});
+afterAll(() => t.close());
+
+/** Two partners and a customer of the source that the target is related to as well. */
+async function scene() {
+  const source = (await createPartnerWithAdmin(t.store, { name: `Source ${randomUUID().slice(0, 6)}` }))
+    .admin;
+  const target = (await createPartnerWithAdmin(t.store, { name: `Target ${randomUUID().slice(0, 6)}` }))
+    .admin;
+  const customer = await insertReadyCustomer(t.store, source.partnerId);
+  await insertRelationship(t.store, target.partnerId, customer.id);
+  const azureId = randomUUID();
+  const { subscriptionId } = await insertSubscription(t.store, source.partnerId, customer.id, cat.azurePlan);
+  await t.store.owner
+    .updateTable('subscriptions')
+    .set({ azure_subscription_id: azureId })
+    .where('id', '=', subscriptionId)
+    .execute();
+  // Not movable: a licence-based one, which stays with the source.
+  const licence = await insertSubscription(t.store, source.partnerId, customer.id, cat.suite);
+  return { source, target, customer, azureId, subscriptionId, licenceId: licence.subscriptionId };
+}
+
+const consent = (transferId: string) =>
+  t.store.owner
+    .updateTable('transfers')
+    .set({ customer_consent: 'given', consented_at: clock.now(), consented_by: 'admin@customer.example' })
+    .where('id', '=', transferId)
+    .execute();
+
+async function actions(partnerId: string, transferId: string) {
+  const rows = await t.store.owner
+    .selectFrom('activity_records')
+    .select(['action', 'status', 'details'])
+    .where('partner_id', '=', partnerId)
+    .where('resource_id', '=', transferId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.action);
+}
+
+describe('a transfer request from creation to completion', () => {
+  it('moves the subscription to the target under a new billing id, keeping its Azure id', async () => {
+    const s = await scene();
+    const as = (u: TestUser) => (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      injectAs(t.app, u.token, method, url, payload === undefined ? {} : { payload });
+    const target = as(s.target);
+    const source = as(s.source);
+    const base = `/v1/customers/${s.customer.id}`;
+
+    // The target sees what could move to it, and why the licence-based one cannot.
+    const eligibility = await target('GET', `${base}/transferseligibility`);
+    expect(eligibility.statusCode).toBe(200);
+    const items = eligibility.json().items as {
+      subscriptionId: string;
+      isEligible: boolean;
+      reason: string;
+    }[];
+    expect(items.find((i) => i.subscriptionId === s.subscriptionId)).toMatchObject({
+      isEligible: true,
+      reason: null,
+    });
+    expect(items.find((i) => i.subscriptionId === s.licenceId)).toMatchObject({
+      isEligible: false,
+      reason: 'notAzureUsage',
+    });
+
+    const created = await target('POST', `${base}/transfers`, {
+      subscriptionIds: [s.subscriptionId],
+      note: 'Moving to us as agreed',
+    });
+    expect(created.statusCode).toBe(201);
+    const transfer = created.json();
+    expect(created.headers.location).toBe(`${base}/transfers/${transfer.id}`);
+    expect(transfer).toMatchObject({
+      status: 'pending',
+      direction: 'sent',
+      sourcePartnerTenantId: s.source.partnerId,
+      targetPartnerTenantId: s.target.partnerId,
+      customerName: s.customer.name,
+      note: 'Moving to us as agreed',
+      customerConsent: { status: 'pending', url: `${t.config.publicUrl}/portal/transfers/${transfer.id}` },
+      expiresAt: new Date(clock.now().getTime() + 30 * DAY).toISOString(),
+      lineItems: [
+        { id: 1, subscriptionId: s.subscriptionId, azureSubscriptionId: s.azureId, status: 'pending' },
+      ],
+    });
+
+    // The source sees it as received; it cannot accept before the customer consents.
+    const received = await source('GET', `/v1/transfers?direction=received`);
+    expect(received.json().items.map((i: { id: string }) => i.id)).toEqual([transfer.id]);
+    expect((await source('GET', '/v1/transfers/summary')).json()).toMatchObject({
+      receivedPending: 1,
+      receivedAwaitingConsent: 1,
+    });
+    const early = await source('POST', `${base}/transfers/${transfer.id}/accept`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().name).toBe('transferConsentRequired');
+
+    await consent(transfer.id);
+    clock.advance(60_000);
+    const accepted = await source('POST', `${base}/transfers/${transfer.id}/accept`, {});
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.json()).toMatchObject({
+      status: 'inProgress',
+      direction: 'received',
+      progress: { total: 1, completed: 0, failed: 0, percent: 0 },
+      lineItems: [{ status: 'accepted', newSubscriptionId: null }],
+    });
+    // While it is being moved, the source cannot change it.
+    const renamed = await injectAs(
+      t.app,
+      s.source.token,
+      'PATCH',
+      `${base}/subscriptions/${s.subscriptionId}`,
+      {
+        payload: { friendlyName: 'Renamed' },
+      },
+    );
+    expect(renamed.statusCode).toBe(409);
+    expect(renamed.json().name).toBe('subscriptionTransferInProgress');
+    // Nor can the target withdraw it any more.
+    const cancel = await target('POST', `${base}/transfers/${transfer.id}/cancel`);
+    expect(cancel.statusCode).toBe(409);
+    expect(cancel.json()).toMatchObject({
+      name: 'transferAlreadyProcessed',
+      data: [{ status: 'inProgress' }],
+    });
+
+    clock.advance(60_000);
+    expect(await worker.drain()).toBe(1);
+    expect(await worker.drain()).toBe(0);
+
+    // The target's view: completed, with the new billing id.
+    const done = (await target('GET', `${base}/transfers/${transfer.id}`)).json();
+    expect(done).toMatchObject({
+      status: 'completed',
+      completedTime: clock.now().toISOString(),
+      progress: { total: 1, completed: 1, failed: 0, percent: 100 },
+    });
+    const newId = done.lineItems[0].newSubscriptionId as string;
+    expect(newId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(newId).not.toBe(s.subscriptionId);
+    expect(done.timeline.map((e: { event: string }) => e.event)).toEqual([
+      'created',
+      'accepted',
+      'lineCompleted',
+      'completed',
+    ]);
+    expect(done.timeline[0].actor).toEqual({ side: 'target', name: s.target.userName });
+    expect(done.timeline[1].actor).toEqual({ side: 'source', name: s.source.userName });
+
+    // The target has the subscription: new billing id, same Azure id, linked to the source's.
+    const mine = await target('GET', `${base}/subscriptions`);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().items).toEqual([
+      expect.objectContaining({
+        id: newId,
+        status: 'active',
+        partnerId: s.target.partnerId,
+        azureSubscriptionId: s.azureId,
+        transferId: transfer.id,
+        transferredFromSubscriptionId: s.subscriptionId,
+        creationDate: clock.now().toISOString(),
+      }),
+    ]);
+
+    // The source: gone from its live list, kept as transferred history, read-only.
+    const live = (await source('GET', `${base}/subscriptions`)).json();
+    expect(live.items.map((i: { id: string }) => i.id)).toEqual([s.licenceId]);
+    const history = (await source('GET', `${base}/subscriptions?status=transferred`)).json();
+    expect(history.items).toEqual([
+      expect.objectContaining({
+        id: s.subscriptionId,
+        status: 'transferred',
+        azureSubscriptionId: s.azureId,
+        transferredAt: clock.now().toISOString(),
+        transferId: transfer.id,
+      }),
+    ]);
+    const frozen = await injectAs(
+      t.app,
+      s.source.token,
+      'PATCH',
+      `${base}/subscriptions/${s.subscriptionId}`,
+      {
+        payload: { friendlyName: 'Renamed' },
+      },
+    );
+    expect(frozen.statusCode).toBe(409);
+    expect(frozen.json().name).toBe('subscriptionTransferred');
+    // The source's copy of the request never shows the target's new billing id.
+    const sourceView = (await source('GET', `/v1/transfers/${transfer.id}`)).json();
+    expect(sourceView).toMatchObject({ status: 'completed', direction: 'received' });
+    expect(sourceView.lineItems[0]).toMatchObject({ status: 'completed', newSubscriptionId: null });
+
+    // Both partners' activity logs tell the story.
+    const story = [
+      'transfer.create',
+      'transfer.accept',
+      'transfer.subscriptionTransferred',
+      'transfer.complete',
+    ];
+    expect(await actions(s.target.partnerId, transfer.id)).toEqual(story);
+    expect(await actions(s.source.partnerId, transfer.id)).toEqual(story);
+
+    // Exactly one live row carries the Azure id, and it is the target's.
+    const rows = await t.store.owner
+      .selectFrom('subscriptions')
+      .select(['id', 'partner_id', 'status'])
+      .where('azure_subscription_id', '=', s.azureId)
+      .orderBy('creation_date')
+      .execute();
+    expect(rows).toEqual([
+      { id: s.subscriptionId, partner_id: s.source.partnerId, status: 'transferred' },
+      { id: newId, partner_id: s.target.partnerId, status: 'active' },
+    ]);
+  });
+
+  it('expires a request left unanswered for 30 days', async () => {
+    const s = await scene();
+    const base = `/v1/customers/${s.customer.id}`;
+    const created = await injectAs(t.app, s.target.token, 'POST', `${base}/transfers`, {
+      payload: { allEligible: true, sourcePartnerTenantId: s.source.partnerId },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    expect(created.json().lineItems.map((l: { subscriptionId: string }) => l.subscriptionId)).toEqual([
+      s.subscriptionId,
+    ]);
+
+    clock.advance(30 * DAY);
+    const purged = await runMaintenance(t.store.owner, clock.now());
+    expect(purged.expiredTransfers).toBeGreaterThanOrEqual(1);
+    // The job's clock, a month on, also purged the test's sessions.
+    s.target.token = await issueToken(t.store, s.target.partnerId, s.target.id);
+    const after = (await injectAs(t.app, s.target.token, 'GET', `${base}/transfers/${id}`)).json();
+    expect(after).toMatchObject({ status: 'expired', expiresAt: null, lineItems: [{ status: 'expired' }] });
+    expect(after.timeline.at(-1)).toMatchObject({ event: 'expired', actor: { side: 'system' } });
+    expect(await actions(s.source.partnerId, id)).toEqual(['transfer.create', 'transfer.expire']);
+    // The subscription can be asked for again.
+    const again = await injectAs(
+      t.app,
+      s.target.token,
+      'GET',
+      `${base}/transferseligibility?eligibleOnly=true`,
+    );
+    expect(again.json().items.map((i: { subscriptionId: string }) => i.subscriptionId)).toEqual([
+      s.subscriptionId,
+    ]);
+  });
+});
