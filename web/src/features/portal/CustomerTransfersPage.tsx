@@ -22,7 +22,8 @@ function TransfersList(props: { me: CustomerMe }) {
   const items = transfers.data?.items ?? [];
   const waiting = awaitingConsent(items).length;
   return (
-    <section aria-labelledby={headingId}>
+    // Not a landmark of its own: the table's scrolling region already carries this heading's name.
+    <section>
       <h2 id={headingId}>{t('portalTransfers.list.title', { organisation: props.me.customer.name })}</h2>
       <p className="muted">{t('portalTransfers.list.intro')}</p>
       {waiting > 0 && (
@@ -51,14 +52,7 @@ function TransfersList(props: { me: CustomerMe }) {
                 <tr key={item.id}>
                   <td data-label={t('portalTransfers.requestedOn')}>{dateTime(item.createdTime)}</td>
                   <td data-label={t('portalTransfers.list.request')}>
-                    <Link
-                      to={`/portal/transfers/${item.id}`}
-                      aria-label={t('portalTransfers.list.open', {
-                        target: item.targetPartnerName,
-                        source: item.sourcePartnerName,
-                        date: dateTime(item.createdTime),
-                      })}
-                    >
+                    <Link to={`/portal/transfers/${item.id}`}>
                       {t('portalTransfers.list.fromTo', {
                         target: item.targetPartnerName,
                         source: item.sourcePartnerName,

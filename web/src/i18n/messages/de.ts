@@ -811,7 +811,7 @@ export const de: Messages = {
   'portalTransfers.to': 'Anfragender Partner',
   'portalTransfers.status': 'Stand der Anfrage',
   'portalTransfers.requestedOn': 'Angefragt am',
-  'portalTransfers.answerBy': 'Antwort bis',
+  'portalTransfers.answerBy': 'Offen bis',
   'portalTransfers.expiredOn': 'Abgelaufen am',
   'portalTransfers.consentedBy': 'Zustimmung erteilt',
   'portalTransfers.declinedBy': 'Abgelehnt',
@@ -849,8 +849,8 @@ export const de: Messages = {
   'portalTransfers.consent.button': 'Der Übertragung zustimmen',
   'portalTransfers.consent.submitting': 'Zustimmung wird gesendet …',
   'portalTransfers.consent.pending': 'wartet auf Ihre Zustimmung',
-  'portalTransfers.consent.given': 'Sie haben zugestimmt',
-  'portalTransfers.consent.declined': 'Sie haben abgelehnt',
+  'portalTransfers.consent.given': 'Ihre Organisation hat zugestimmt',
+  'portalTransfers.consent.declined': 'Ihre Organisation hat abgelehnt',
   'portalTransfers.decline.button': 'Ablehnen',
   'portalTransfers.decline.title': 'Die Anfrage von {target} ablehnen?',
   'portalTransfers.decline.effectRejected':
@@ -879,7 +879,7 @@ export const de: Messages = {
   'portalTransfers.state.declined':
     '{by} hat diese Anfrage am {date} für Ihre Organisation abgelehnt. Die Abonnements bleiben bei {source}.',
   'portalTransfers.state.expired':
-    'Niemand hat innerhalb von 30 Tagen geantwortet, daher ist die Anfrage am {date} abgelaufen. Die Abonnements bleiben bei {source}; {target} kann eine neue Anfrage senden.',
+    'Die Anfrage wurde nicht innerhalb ihrer 30 Tage abgeschlossen und ist daher am {date} abgelaufen. Die Abonnements bleiben bei {source}; {target} kann eine neue Anfrage senden.',
   'portalTransfers.state.cancelled':
     '{target} hat diese Anfrage am {date} zurückgezogen. Die Abonnements bleiben bei {source}.',
   'portalTransfers.state.rejectedBySource':
@@ -906,8 +906,6 @@ export const de: Messages = {
   'portalTransfers.list.empty': 'Kein Partner hat bisher um die Übernahme Ihrer Abonnements gebeten.',
   'portalTransfers.list.request': 'Anfrage',
   'portalTransfers.list.fromTo': '{target}, von {source}',
-  'portalTransfers.list.open':
-    'Anfrage von {target} zur Übernahme von Abonnements von {source} vom {date} öffnen',
 
   'relationships.page.title': 'Einladungen zur Reseller-Beziehung',
   'relationships.page.back': 'Zurück zu den Kunden',

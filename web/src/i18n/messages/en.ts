@@ -792,7 +792,7 @@ export const en = {
   'portalTransfers.to': 'Requesting partner',
   'portalTransfers.status': 'Request status',
   'portalTransfers.requestedOn': 'Requested on',
-  'portalTransfers.answerBy': 'Answer by',
+  'portalTransfers.answerBy': 'Open until',
   'portalTransfers.expiredOn': 'Expired on',
   'portalTransfers.consentedBy': 'Consent given',
   'portalTransfers.declinedBy': 'Declined',
@@ -830,8 +830,8 @@ export const en = {
   'portalTransfers.consent.button': 'Consent to the transfer',
   'portalTransfers.consent.submitting': 'Consenting…',
   'portalTransfers.consent.pending': 'awaiting your consent',
-  'portalTransfers.consent.given': 'you consented',
-  'portalTransfers.consent.declined': 'you declined',
+  'portalTransfers.consent.given': 'consented by your organisation',
+  'portalTransfers.consent.declined': 'declined by your organisation',
   'portalTransfers.decline.button': 'Decline',
   'portalTransfers.decline.title': 'Decline the request of {target}?',
   'portalTransfers.decline.effectRejected':
@@ -859,7 +859,7 @@ export const en = {
   'portalTransfers.state.declined':
     '{by} declined this request for your organisation on {date}. The subscriptions stay with {source}.',
   'portalTransfers.state.expired':
-    'Nobody answered within 30 days, so the request expired on {date}. The subscriptions stay with {source}; {target} can send a new request.',
+    'The request was not completed within its 30 days, so it expired on {date}. The subscriptions stay with {source}; {target} can send a new request.',
   'portalTransfers.state.cancelled':
     '{target} withdrew this request on {date}. The subscriptions stay with {source}.',
   'portalTransfers.state.rejectedBySource':
@@ -885,8 +885,6 @@ export const en = {
   'portalTransfers.list.empty': 'No partner has asked to take over your subscriptions.',
   'portalTransfers.list.request': 'Request',
   'portalTransfers.list.fromTo': '{target}, from {source}',
-  'portalTransfers.list.open':
-    'Open the request of {target} to take over subscriptions from {source}, made on {date}',
 
   'relationships.page.title': 'Reseller relationship invitations',
   'relationships.page.back': 'Back to customers',

@@ -797,7 +797,7 @@ export const ru: Messages = {
   'portalTransfers.to': 'Запрашивающий партнёр',
   'portalTransfers.status': 'Состояние запроса',
   'portalTransfers.requestedOn': 'Дата запроса',
-  'portalTransfers.answerBy': 'Ответить до',
+  'portalTransfers.answerBy': 'Открыт до',
   'portalTransfers.expiredOn': 'Истёк',
   'portalTransfers.consentedBy': 'Согласие дано',
   'portalTransfers.declinedBy': 'Отклонён',
@@ -835,8 +835,8 @@ export const ru: Messages = {
   'portalTransfers.consent.button': 'Дать согласие на передачу',
   'portalTransfers.consent.submitting': 'Отправка согласия…',
   'portalTransfers.consent.pending': 'ожидает вашего согласия',
-  'portalTransfers.consent.given': 'вы дали согласие',
-  'portalTransfers.consent.declined': 'вы отказались',
+  'portalTransfers.consent.given': 'ваша организация дала согласие',
+  'portalTransfers.consent.declined': 'ваша организация отказалась',
   'portalTransfers.decline.button': 'Отклонить',
   'portalTransfers.decline.title': 'Отклонить запрос {target}?',
   'portalTransfers.decline.effectRejected':
@@ -865,7 +865,7 @@ export const ru: Messages = {
   'portalTransfers.state.declined':
     '{by} отклонил(а) этот запрос от имени вашей организации {date}. Подписки остаются у {source}.',
   'portalTransfers.state.expired':
-    'За 30 дней ответа не было, поэтому запрос истёк {date}. Подписки остаются у {source}; {target} может отправить новый запрос.',
+    'Запрос не был выполнен за отведённые 30 дней, поэтому истёк {date}. Подписки остаются у {source}; {target} может отправить новый запрос.',
   'portalTransfers.state.cancelled': '{target} отозвал этот запрос {date}. Подписки остаются у {source}.',
   'portalTransfers.state.rejectedBySource':
     '{source} отклонил этот запрос {date}. Подписки остаются у {source}.',
@@ -890,7 +890,6 @@ export const ru: Messages = {
   'portalTransfers.list.empty': 'Ни один партнёр пока не просил передать ему ваши подписки.',
   'portalTransfers.list.request': 'Запрос',
   'portalTransfers.list.fromTo': '{target}, от {source}',
-  'portalTransfers.list.open': 'Открыть запрос {target} на передачу подписок от {source} от {date}',
 
   'relationships.page.title': 'Приглашения к отношениям реселлера',
   'relationships.page.back': 'Назад к клиентам',
