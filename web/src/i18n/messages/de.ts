@@ -807,8 +807,8 @@ export const de: Messages = {
   'portalTransfers.signInIntro':
     'Ein Partner möchte Azure-Abonnements Ihrer Organisation übernehmen. Melden Sie sich mit dem Konto Ihrer Organisation an (als globaler Administrator), um die Anfrage zu prüfen und ihr zuzustimmen oder sie abzulehnen.',
   'portalTransfers.asks': '{target} möchte diese Azure-Abonnements von {source} übernehmen',
-  'portalTransfers.from': 'Bisheriger Partner',
-  'portalTransfers.to': 'Anfragender Partner',
+  'portalTransfers.from': 'Abgebender Partner',
+  'portalTransfers.to': 'Übernehmender Partner',
   'portalTransfers.status': 'Stand der Anfrage',
   'portalTransfers.requestedOn': 'Angefragt am',
   'portalTransfers.answerBy': 'Offen bis',

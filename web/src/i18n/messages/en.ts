@@ -788,8 +788,8 @@ export const en = {
   'portalTransfers.signInIntro':
     'A partner asks to take over some of your organisation’s Azure subscriptions. Sign in with your organisation’s account (a Global admin) to review the request and consent to it or decline it.',
   'portalTransfers.asks': '{target} asks to take over these Azure subscriptions from {source}',
-  'portalTransfers.from': 'Current partner',
-  'portalTransfers.to': 'Requesting partner',
+  'portalTransfers.from': 'From partner',
+  'portalTransfers.to': 'To partner',
   'portalTransfers.status': 'Request status',
   'portalTransfers.requestedOn': 'Requested on',
   'portalTransfers.answerBy': 'Open until',

@@ -793,8 +793,8 @@ export const ru: Messages = {
   'portalTransfers.signInIntro':
     'Партнёр просит передать ему часть подписок Azure вашей организации. Войдите с учётной записью вашей организации (глобального администратора), чтобы рассмотреть запрос и дать согласие или отклонить его.',
   'portalTransfers.asks': '{target} просит передать ему эти подписки Azure от {source}',
-  'portalTransfers.from': 'Текущий партнёр',
-  'portalTransfers.to': 'Запрашивающий партнёр',
+  'portalTransfers.from': 'Передающий партнёр',
+  'portalTransfers.to': 'Принимающий партнёр',
   'portalTransfers.status': 'Состояние запроса',
   'portalTransfers.requestedOn': 'Дата запроса',
   'portalTransfers.answerBy': 'Открыт до',
