@@ -248,6 +248,16 @@ export interface TransferQuery {
   customerId?: string;
   direction?: 'sent' | 'received';
   status?: TransferStatus;
+  /** A pending request past its expiry counts as expired (the job may not have run yet). */
+  now: Date;
+}
+
+/** `status = wanted` as the caller sees statuses (a lapsed pending request is expired). */
+function statusIs(wanted: TransferStatus, now: Date) {
+  if (wanted === 'pending') return sql<boolean>`(t.status = 'pending' and t.expires_at > ${now})`;
+  if (wanted === 'expired')
+    return sql<boolean>`(t.status = 'expired' or (t.status = 'pending' and t.expires_at <= ${now}))`;
+  return sql<boolean>`t.status = ${wanted}`;
 }
 
 function whereQuery<T extends ReturnType<typeof transfers>>(qb: T, q: TransferQuery): T {
@@ -259,7 +269,7 @@ function whereQuery<T extends ReturnType<typeof transfers>>(qb: T, q: TransferQu
       eb.or([eb('t.source_partner_id', '=', q.partnerId), eb('t.target_partner_id', '=', q.partnerId)]),
     ) as T;
   if (q.customerId) out = out.where('t.customer_id', '=', q.customerId) as T;
-  if (q.status) out = out.where('t.status', '=', q.status) as T;
+  if (q.status) out = out.where(statusIs(q.status, q.now)) as T;
   return out;
 }
 
@@ -285,7 +295,7 @@ export async function countTransfers(trx: Trx, q: TransferQuery): Promise<number
       eb.or([eb('t.source_partner_id', '=', q.partnerId), eb('t.target_partner_id', '=', q.partnerId)]),
     );
   if (q.customerId) qb = qb.where('t.customer_id', '=', q.customerId);
-  if (q.status) qb = qb.where('t.status', '=', q.status);
+  if (q.status) qb = qb.where(statusIs(q.status, q.now));
   const r = await qb.executeTakeFirstOrThrow();
   return Number(r.n);
 }
@@ -293,6 +303,7 @@ export async function countTransfers(trx: Trx, q: TransferQuery): Promise<number
 export async function summary(
   trx: Trx,
   partnerId: string,
+  now: Date,
 ): Promise<{
   received_pending: number;
   received_awaiting_consent: number;
@@ -314,7 +325,7 @@ export async function summary(
            count(*) filter (where status = 'inProgress')::int as in_progress
       from transfers
      where (source_partner_id = ${partnerId}::uuid or target_partner_id = ${partnerId}::uuid)
-       and status in ('pending', 'inProgress')`.execute(trx);
+       and (status = 'inProgress' or (status = 'pending' and expires_at > ${now}))`.execute(trx);
   return r.rows[0]!;
 }
 

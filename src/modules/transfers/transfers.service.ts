@@ -21,7 +21,13 @@ import type { InstanceService } from '../instances/instances.ts';
 import type { CustomerAccess } from '../subscriptions/subscriptions.access.ts';
 import type { IneligibilityReason } from './transfers.schemas.ts';
 import * as repo from './transfers.repository.ts';
-import type { CandidateRow, EventRow, LineRow, TransferViewRow } from './transfers.repository.ts';
+import type {
+  CandidateRow,
+  EventRow,
+  LineRow,
+  TransferRow,
+  TransferViewRow,
+} from './transfers.repository.ts';
 
 /** A pending request expires this long after its creation (PRODUCT.md). */
 export const EXPIRY_DAYS = 30;
@@ -157,13 +163,27 @@ function lineView(line: LineRow, row: TransferViewRow, asTarget: boolean): Trans
   };
 }
 
+/**
+ * A pending request past its expiry is expired, whether or not the expiry job has run yet (it runs every ten
+ * minutes): shown so, and answered so.
+ */
+export function lapsed(row: Pick<TransferRow, 'status' | 'expires_at'>, now: Date): boolean {
+  return row.status === 'pending' && row.expires_at <= now;
+}
+
 export function transferView(
-  row: TransferViewRow,
-  lines: readonly LineRow[],
+  stored: TransferViewRow,
+  storedLines: readonly LineRow[],
   partnerId: string,
   publicUrl: string,
+  now: Date,
   events?: readonly EventRow[],
 ): TransferView {
+  const overdue = lapsed(stored, now);
+  const row: TransferViewRow = overdue ? { ...stored, status: 'expired' } : stored;
+  const lines = overdue
+    ? storedLines.map((l) => (l.status === 'pending' ? { ...l, status: 'expired' as const } : l))
+    : storedLines;
   const asTarget = partnerId === row.target_partner_id;
   const moving = lines.filter((l) => ['accepted', 'completed', 'failed'].includes(l.status));
   const completed = moving.filter((l) => l.status === 'completed').length;
@@ -197,7 +217,7 @@ export function transferView(
     createdTime: row.created_at.toISOString(),
     createdBy: { id: row.created_by_id ?? row.target_partner_id, name: row.created_by_name },
     lastModifiedTime: row.updated_at.toISOString(),
-    expiresAt: row.status === 'pending' ? row.expires_at.toISOString() : null,
+    expiresAt: row.status === 'pending' || row.status === 'expired' ? row.expires_at.toISOString() : null,
     acceptedTime: iso(row.accepted_at),
     acceptedBy: row.accepted_by_name,
     completedTime: FINISHED.includes(row.status) ? iso(row.closed_at) : null,
@@ -323,7 +343,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
   const { db, clock, publicUrl, customers, instances } = deps;
   const notFound = () => new AppError('transferNotFound');
   const view = (row: TransferViewRow, lines: readonly LineRow[], ctx: CallerContext, events?: EventRow[]) =>
-    transferView(row, lines, ctx.partnerId, publicUrl, events);
+    transferView(row, lines, ctx.partnerId, publicUrl, clock.now(), events);
 
   /** The caller may ask for transfers of this customer: its instance allows them, and it is related to it. */
   async function related(trx: Trx, ctx: CallerContext, customerId: string): Promise<void> {
@@ -425,6 +445,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
     const own = side === 'source' ? row.source_partner_id : row.target_partner_id;
     if (own !== ctx.partnerId) throw new AppError('transferWrongParty');
     if (row.status !== 'pending') throw alreadyProcessed(row.status);
+    if (lapsed(row, clock.now())) throw alreadyProcessed('expired');
     return row;
   }
 
@@ -625,6 +646,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
         customerId: customer,
         direction: filters.direction,
         status: filters.status,
+        now: clock.now(),
       };
       return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         if (customerId) await visible(trx, ctx, customerId);
@@ -657,7 +679,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
 
     summary: (ctx) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        const s = await repo.summary(trx, ctx.partnerId);
+        const s = await repo.summary(trx, ctx.partnerId, clock.now());
         return {
           receivedPending: s.received_pending,
           receivedAwaitingConsent: s.received_awaiting_consent,
