@@ -10,6 +10,7 @@ import { registerCustomerCommands } from './customers.commands.ts';
 import { registerOfferCommands } from './offers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
 import { registerSubscriptionCommands } from './subscriptions.commands.ts';
+import { registerTransferCommands } from './transfers.commands.ts';
 import { registerUserCommands } from './users.commands.ts';
 
 function version(): string {
@@ -115,6 +116,7 @@ export function buildProgram(): Command {
   registerOfferCommands(program);
   registerSubscriptionCommands(program);
   registerUserCommands(program);
+  registerTransferCommands(program);
   return program;
 }
 
