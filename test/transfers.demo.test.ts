@@ -1,6 +1,6 @@
 // The transfer demo: Northwind Cloud has a reseller relationship with Demo Reseller's Contoso Pharmacy (accepted
-// by Contoso's Global admin, who signs in with the demo password), a second seed leaves it as it is, and one
-// removed since is not made again.
+// by Contoso's Global admin, who signs in with the demo password) and may request Contoso's Azure plan; a second
+// seed leaves the relationship as it is, and one removed since is not made again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoBanner, seedDemo, seedDepsFor } from '../src/demo/seed.ts';
 import type { TestApp } from './helpers/app.ts';
@@ -72,6 +72,36 @@ describe('the transfer demo', () => {
       .where('a.action', '=', 'relationship.accept')
       .execute();
     expect(accepted.map((a) => a.actor_name)).toEqual([CONTOSO_ADMIN]);
+  });
+
+  it('lets Northwind Cloud request Contoso Azure from Demo Reseller, and nothing else of Contoso', async () => {
+    const northwind = await partnerToken('admin@northwind-cloud.example');
+    const [contoso] = await relationships();
+    const r = await injectAs(
+      t.app,
+      northwind,
+      'GET',
+      `/v1/customers/${contoso!.customer_id}/transferseligibility`,
+    );
+    expect(r.statusCode, r.body).toBe(200);
+    const items = (
+      r.json() as {
+        items: {
+          friendlyName: string;
+          offerId: string;
+          partnerNameOnRecord: string;
+          isEligible: boolean;
+          reason: string | null;
+        }[];
+      }
+    ).items;
+    expect(
+      items.map((i) => [i.friendlyName, i.offerId, i.partnerNameOnRecord, i.isEligible, i.reason]).sort(),
+    ).toEqual([
+      ['Contoso Azure', 'AZURE-PLAN', 'Demo Reseller', true, null],
+      ['Pharmacy staff – Defender', 'DEFENDER-O365-P2-ADDON', 'Demo Reseller', false, 'notAzureUsage'],
+      ['Pharmacy staff', 'M365-BUSINESS-PREMIUM', 'Demo Reseller', false, 'notAzureUsage'],
+    ]);
   });
 
   it('is left as it is by a second seed, even once removed', async () => {
