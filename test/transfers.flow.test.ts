@@ -431,4 +431,49 @@ describe('a transfer request from creation to completion', () => {
       'transfer.complete',
     ]);
   });
+
+  it('answers two accepts at once with one winner, and two workers move each line once', async () => {
+    const s = await scene();
+    const base = `/v1/customers/${s.customer.id}`;
+    const more = await Promise.all(
+      [1, 2, 3].map(() => insertSubscription(t.store, s.source.partnerId, s.customer.id, cat.azure)),
+    );
+    const id = (
+      await injectAs(t.app, s.target.token, 'POST', `${base}/transfers`, {
+        payload: { allEligible: true, sourcePartnerTenantId: s.source.partnerId },
+      })
+    ).json().id as string;
+    await consent(id);
+    const answers = await Promise.all([
+      injectAs(t.app, s.source.token, 'POST', `${base}/transfers/${id}/accept`, { payload: {} }),
+      injectAs(t.app, s.source.token, 'POST', `${base}/transfers/${id}/accept`, { payload: {} }),
+      injectAs(t.app, s.source.token, 'POST', `${base}/transfers/${id}/reject`, {
+        payload: { reason: 'no' },
+      }),
+    ]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 409, 409]);
+    for (const a of answers.filter((x) => x.statusCode === 409))
+      expect(a.json()).toMatchObject({ name: 'transferAlreadyProcessed', data: [{ status: 'inProgress' }] });
+
+    const other = createTransferWorker({ owner: t.store.owner, clock });
+    await Promise.all([worker.drain(), other.drain()]);
+    const done = (await injectAs(t.app, s.target.token, 'GET', `/v1/transfers/${id}`)).json();
+    expect(done).toMatchObject({ status: 'completed', progress: { total: 4, completed: 4 } });
+    const ids = [s.subscriptionId, ...more.map((m) => m.subscriptionId)];
+    const rows = await t.store.owner
+      .selectFrom('subscriptions')
+      .select(['transferred_from_subscription_id as from', 'partner_id'])
+      .where('transferred_from_subscription_id', 'in', ids)
+      .execute();
+    expect(rows.map((r) => r.from).sort()).toEqual([...ids].sort());
+    expect(new Set(rows.map((r) => r.partner_id))).toEqual(new Set([s.target.partnerId]));
+    // One order holds them, its lines numbered in turn.
+    const orders = await t.store.owner
+      .selectFrom('orders')
+      .select(['id', 'line_items', 'created_by'])
+      .where('created_by', '=', `transfer:${id}`)
+      .execute();
+    expect(orders).toHaveLength(1);
+    expect(orders[0]!.line_items.map((l) => l.lineItemNumber)).toEqual([0, 1, 2, 3]);
+  });
 });
