@@ -17,6 +17,8 @@ import { InvitationPage } from '../features/portal/InvitationPage.tsx';
 import { PortalLayout } from '../features/portal/PortalLayout.tsx';
 import { TransferConsentPage } from '../features/portal/TransferConsentPage.tsx';
 import { InvitationsPage } from '../features/relationships/InvitationsPage.tsx';
+import { TransferPage } from '../features/transfers/TransferPage.tsx';
+import { TransfersPage } from '../features/transfers/TransfersPage.tsx';
 import { AppShell } from './AppShell.tsx';
 import { RequirePage, RequireSignedIn } from './guards.tsx';
 
@@ -52,11 +54,11 @@ export function makeRouter() {
             },
             {
               path: 'transfers',
-              element: (
-                <RequirePage page="transfers">
-                  <ComingSoonPage title="nav.transfers" />
-                </RequirePage>
-              ),
+              element: <RequirePage page="transfers" />,
+              children: [
+                { index: true, element: <TransfersPage /> },
+                { path: ':transferId', element: <TransferPage /> },
+              ],
             },
             {
               path: 'billing',

@@ -8,6 +8,7 @@ import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
 import { CustomersPage } from './CustomersPage.tsx';
 import { SubscriptionPage } from '../subscriptions/SubscriptionPage.tsx';
 import { SubscriptionsTab } from '../subscriptions/SubscriptionsTab.tsx';
+import { NewTransferPage } from '../transfers/NewTransferPage.tsx';
 import { DeletedUsers } from '../customerUsers/DeletedUsers.tsx';
 import { ImportPage } from '../customerUsers/ImportPage.tsx';
 import { UploadUsersPage } from '../customerUsers/UploadUsersPage.tsx';
@@ -45,6 +46,7 @@ export const customerRoutes: RouteObject = {
         { index: true, element: <AccountTab /> },
         { path: 'subscriptions', element: <SubscriptionsTab /> },
         { path: 'subscriptions/:subscriptionId', element: <SubscriptionPage /> },
+        { path: 'subscriptions/transfers/new', element: <NewTransferPage /> },
         {
           path: 'users',
           element: <UsersTab />,

@@ -71,7 +71,7 @@ function AutoRenew(props: { subscription: Subscription; canManage: boolean; onSa
   const [wanted, setWanted] = useState<boolean>();
   const stale = update.error instanceof ApiError && update.error.status === 412;
   if (!s.termDuration) return <>{t('subscriptions.autoRenew.notApplicable')}</>;
-  const ended = s.status === 'deleted' || s.status === 'cancelled';
+  const ended = s.status === 'deleted' || s.status === 'cancelled' || s.status === 'transferred';
   return (
     <>
       <label className="checkbox">
@@ -148,7 +148,7 @@ export function SubscriptionPage() {
     return <ErrorAlert error={e} onRetry={() => void subscription.refetch()} />;
   }
   const s = subscription.data;
-  const ended = s.status === 'deleted' || s.status === 'cancelled';
+  const ended = s.status === 'deleted' || s.status === 'cancelled' || s.status === 'transferred';
   const fixed = isFixedQuantity(s);
   const quantityBlocked =
     s.status === 'suspended'

@@ -1,8 +1,10 @@
 // The customer page's Subscriptions tab (/customers/:customerId/subscriptions): the customer's subscriptions,
 // oldest first, a page at a time, with their status, offer, quantity, term and billing cycle, commitment end,
 // and for suspended ones the day they will be deleted. The status filter lives in the URL (?status=suspended),
-// and "Export CSV" downloads the same selection. "Add subscription" is there for the roles that may sell; a link
-// with ?add=<offer id> (the users tab's "Buy more") opens it with that offer chosen.
+// and "Export CSV" downloads the same selection; transferred ones (moved to another partner) show only under
+// their own status, as history. "Add subscription" is there for the roles that may sell; a link
+// with ?add=<offer id> (the users tab's "Buy more") opens it with that offer chosen. Below, the customer's
+// transfer requests between partners.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { allows } from '../../../../src/modules/partners/roles.ts';
@@ -11,6 +13,7 @@ import { oneOf, withParams } from '../../app/searchParams.ts';
 import { EmptyState, PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCustomerOfPage } from '../customers/CustomerPage.tsx';
+import { CustomerTransfers } from '../transfers/CustomerTransfers.tsx';
 import { SelectField } from '../customers/SelectField.tsx';
 import { useDate } from '../customers/display.tsx';
 import { AddSubscriptionDialog } from './AddSubscriptionDialog.tsx';
@@ -157,6 +160,7 @@ export function SubscriptionsTab() {
           </table>
         </div>
       </PagedList>
+      <CustomerTransfers customerId={c.id} customerName={name} />
     </section>
   );
 }

@@ -4,7 +4,7 @@
 // add-on's base), and the date a suspension leads to deletion.
 import type { LineItemBody, Offer, OfferPrice } from './subscriptions.queries.ts';
 
-export const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'] as const;
+export const STATUSES = ['active', 'suspended', 'deleted', 'cancelled', 'transferred'] as const;
 export const SUSPENSION_REASONS = [
   'partnerInitiated',
   'customerRequest',
