@@ -36,7 +36,7 @@ export function CustomerTransfers(props: { customerId: string; customerName: str
         count={items.length}
         empty={t('transfers.customer.none', { name: props.customerName })}
       >
-        <TransferTable items={items} labelledBy="customer-transfers-heading" />
+        <TransferTable items={items} label={t('transfers.customer.table', { name: props.customerName })} />
       </PagedList>
     </section>
   );

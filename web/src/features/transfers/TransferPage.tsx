@@ -118,7 +118,7 @@ function LineItems(props: { transfer: Transfer }) {
     </span>
   );
   return (
-    <section aria-labelledby="transfer-lines">
+    <section>
       <h2 id="transfer-lines">{t('transfers.lines.title')}</h2>
       <div className="table-wrap" role="region" aria-labelledby="transfer-lines" tabIndex={0}>
         <table>

@@ -7,11 +7,11 @@ import { useDate } from '../customers/display.tsx';
 import type { Transfer } from './transfers.queries.ts';
 import { TransferStatusBadge } from './TransferStatusBadge.tsx';
 
-export function TransferTable(props: { items: Transfer[]; labelledBy: string }) {
+export function TransferTable(props: { items: Transfer[]; label: string }) {
   const { t, number } = useI18n();
   const date = useDate();
   return (
-    <div className="table-wrap" role="region" aria-labelledby={props.labelledBy} tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label={props.label} tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -59,9 +59,6 @@ export function TransfersPage() {
           </Link>
         ))}
       </nav>
-      <h2 id="transfers-heading" className="visually-hidden">
-        {t(direction === 'received' ? 'transfers.tab.received' : 'transfers.tab.sent')}
-      </h2>
       <p className="hint">
         {t(direction === 'received' ? 'transfers.tab.receivedHint' : 'transfers.tab.sentHint')}
       </p>
@@ -86,7 +83,10 @@ export function TransfersPage() {
             : t(direction === 'received' ? 'transfers.noneReceived' : 'transfers.noneSent')
         }
       >
-        <TransferTable items={items} labelledBy="transfers-heading" />
+        <TransferTable
+          items={items}
+          label={t(direction === 'received' ? 'transfers.table.received' : 'transfers.table.sent')}
+        />
       </PagedList>
     </section>
   );
