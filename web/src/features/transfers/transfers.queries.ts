@@ -9,164 +9,23 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { Client } from 'openapi-fetch';
 import { api, unwrap } from '../../api/client.ts';
+import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import { SUBSCRIPTIONS_KEY } from '../subscriptions/subscriptions.queries.ts';
 import type { Direction, TransferStatus } from './model.ts';
 
-// ── shapes (mirroring src/modules/transfers/transfers.schemas.ts) ──
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
-interface Links {
-  self: { uri: string; method: 'GET' };
-  next?: { uri: string; method: 'GET'; headers: { key: string; value: string }[] };
-}
-interface Collection<T> {
-  totalCount: number;
-  items: T[];
-  links: Links;
-  attributes: { objectType: 'Collection' };
-}
-
-export interface Eligibility {
-  id: string;
-  subscriptionId: string;
-  azureSubscriptionId: string | null;
-  offerId: string;
-  offerName: string;
-  friendlyName: string;
-  productKind: 'onlineService' | 'azure' | 'azurePlan' | 'reservation' | 'software';
-  billingType: 'license' | 'usage';
-  status: string;
-  partnerIdOnRecord: string;
-  partnerNameOnRecord: string;
-  isEligible: boolean;
-  reason: string | null;
-  description: string | null;
-  openTransferId: string | null;
-}
-
-export interface TransferLineItem {
-  id: number;
-  subscriptionId: string;
-  azureSubscriptionId: string | null;
-  offerId: string;
-  offerName: string;
-  friendlyName: string;
-  quantity: number;
-  billingCycle: string;
-  partnerIdOnRecord: string;
-  status: string;
-  transferError: { code: string; description: string } | null;
-  newSubscriptionId: string | null;
-  completedTime: string | null;
-}
-
-export interface TimelineEntry {
-  occurredAt: string;
-  event: string;
-  actor: { side: 'target' | 'source' | 'customer' | 'system'; name: string };
-  details: Record<string, unknown>;
-}
-
-export interface Transfer {
-  id: string;
-  customerTenantId: string;
-  customerName: string;
-  sourcePartnerTenantId: string;
-  sourcePartnerName: string;
-  targetPartnerTenantId: string;
-  targetPartnerName: string;
-  direction: Direction;
-  status: TransferStatus;
-  note: string;
-  customerConsent: {
-    status: 'pending' | 'given' | 'declined';
-    consentedAt: string | null;
-    consentedBy: string | null;
-    url: string;
-  };
-  rejection: { by: 'source' | 'customer'; reason: string; rejectedAt: string } | null;
-  createdTime: string;
-  createdBy: { id: string; name: string };
-  lastModifiedTime: string;
-  expiresAt: string | null;
-  acceptedTime: string | null;
-  acceptedBy: string | null;
-  completedTime: string | null;
-  progress: { total: number; completed: number; failed: number; percent: number };
-  lineItems: TransferLineItem[];
-  timeline?: TimelineEntry[];
-  attributes: { objectType: 'Transfer'; etag: string };
-}
-
-export interface TransferSummary {
-  receivedPending: number;
-  receivedAwaitingConsent: number;
-  sentPending: number;
-  inProgress: number;
-}
-
-export interface CreateTransferBody {
-  sourcePartnerTenantId?: string;
-  subscriptionIds?: string[];
-  allEligible?: boolean;
-  note?: string;
-}
-
-type Json<T> = { content: { 'application/json': T } };
-type ListQuery = {
-  direction?: Direction;
-  status?: TransferStatus;
-  size?: number;
-  continuationToken?: string;
-};
-type Write<P, B, R, S extends number> = {
-  parameters: { path: P; header?: { 'MS-RequestId'?: string } };
-  requestBody?: Json<B>;
-  responses: Record<S, Json<R>>;
-};
-
-/** The transfer routes as the generated client will type them (until it does: the client is this shape). */
-interface TransferPaths {
-  '/v1/customers/{customerId}/transferseligibility': {
-    get: {
-      parameters: {
-        path: { customerId: string };
-        query?: { sourcePartnerId?: string; eligibleOnly?: boolean };
-      };
-      responses: { 200: Json<Collection<Eligibility>> };
-    };
-  };
-  '/v1/customers/{customerId}/transfers': {
-    get: {
-      parameters: { path: { customerId: string }; query?: ListQuery };
-      responses: { 200: Json<Collection<Transfer>> };
-    };
-    post: Write<{ customerId: string }, CreateTransferBody, Transfer, 201>;
-  };
-  '/v1/customers/{customerId}/transfers/{transferId}/accept': {
-    post: Write<{ customerId: string; transferId: string }, { subscriptionIds?: string[] }, Transfer, 202>;
-  };
-  '/v1/customers/{customerId}/transfers/{transferId}/reject': {
-    post: Write<{ customerId: string; transferId: string }, { reason: string }, Transfer, 200>;
-  };
-  '/v1/customers/{customerId}/transfers/{transferId}/cancel': {
-    post: Write<{ customerId: string; transferId: string }, never, Transfer, 200>;
-  };
-  '/v1/transfers': {
-    get: {
-      parameters: { query?: ListQuery & { customerId?: string } };
-      responses: { 200: Json<Collection<Transfer>> };
-    };
-  };
-  '/v1/transfers/summary': { get: { responses: { 200: Json<TransferSummary> } } };
-  '/v1/transfers/{transferId}': {
-    get: { parameters: { path: { transferId: string } }; responses: { 200: Json<Transfer> } };
-  };
-}
-
-const client = api as unknown as Client<TransferPaths>;
+type CustomerTransfersPath = paths['/v1/customers/{customerId}/transfers'];
+export type Eligibility = Json<
+  paths['/v1/customers/{customerId}/transferseligibility']['get']['responses'][200]
+>['items'][number];
+export type Transfer = Json<paths['/v1/transfers/{transferId}']['get']['responses'][200]>;
+export type TransferLineItem = Transfer['lineItems'][number];
+export type TimelineEntry = NonNullable<Transfer['timeline']>[number];
+export type TransferSummary = Json<paths['/v1/transfers/summary']['get']['responses'][200]>;
+export type CreateTransferBody = Json<CustomerTransfersPath['post']['requestBody']>;
 
 // ── keys ──
 
@@ -185,7 +44,7 @@ export function useEligibility(customerId: string, enabled = true) {
     queryKey: [...TRANSFERS_KEY, 'eligibility', customerId],
     queryFn: () =>
       unwrap(
-        client.GET('/v1/customers/{customerId}/transferseligibility', {
+        api.GET('/v1/customers/{customerId}/transferseligibility', {
           params: { path: { customerId } },
         }),
       ),
@@ -210,7 +69,7 @@ export function useTransferList(
     ],
     queryFn: ({ pageParam }) =>
       unwrap(
-        client.GET('/v1/transfers', {
+        api.GET('/v1/transfers', {
           params: {
             query: {
               direction: opts.direction,
@@ -232,7 +91,7 @@ export function useTransferList(
 export function useTransferSummary(enabled = true) {
   return useQuery({
     queryKey: SUMMARY_KEY,
-    queryFn: () => unwrap(client.GET('/v1/transfers/summary', {})),
+    queryFn: () => unwrap(api.GET('/v1/transfers/summary', {})),
     enabled,
     // A request can arrive any time; the count is cheap.
     refetchInterval: 60_000,
@@ -244,7 +103,7 @@ export function useTransferSummary(enabled = true) {
 export function useTransfer(transferId: string) {
   return useQuery({
     queryKey: transferKey(transferId),
-    queryFn: () => unwrap(client.GET('/v1/transfers/{transferId}', { params: { path: { transferId } } })),
+    queryFn: () => unwrap(api.GET('/v1/transfers/{transferId}', { params: { path: { transferId } } })),
     refetchInterval: (query) => (query.state.data?.status === 'inProgress' ? POLL_MS : false),
   });
 }
@@ -273,7 +132,7 @@ export function useTransferMutations(customerId: string) {
     create: useMutation({
       mutationFn: (args: { body: CreateTransferBody; requestId: string }) =>
         unwrap(
-          client.POST('/v1/customers/{customerId}/transfers', {
+          api.POST('/v1/customers/{customerId}/transfers', {
             params: { path: { customerId }, header: { 'MS-RequestId': args.requestId } },
             body: args.body,
           }),
@@ -283,7 +142,7 @@ export function useTransferMutations(customerId: string) {
     accept: useMutation({
       mutationFn: (args: { transferId: string; subscriptionIds?: string[] }) =>
         unwrap(
-          client.POST('/v1/customers/{customerId}/transfers/{transferId}/accept', {
+          api.POST('/v1/customers/{customerId}/transfers/{transferId}/accept', {
             params: { path: path(args.transferId) },
             body: args.subscriptionIds ? { subscriptionIds: args.subscriptionIds } : {},
           }),
@@ -293,7 +152,7 @@ export function useTransferMutations(customerId: string) {
     reject: useMutation({
       mutationFn: (args: { transferId: string; reason: string }) =>
         unwrap(
-          client.POST('/v1/customers/{customerId}/transfers/{transferId}/reject', {
+          api.POST('/v1/customers/{customerId}/transfers/{transferId}/reject', {
             params: { path: path(args.transferId) },
             body: { reason: args.reason },
           }),
@@ -303,7 +162,7 @@ export function useTransferMutations(customerId: string) {
     cancel: useMutation({
       mutationFn: (transferId: string) =>
         unwrap(
-          client.POST('/v1/customers/{customerId}/transfers/{transferId}/cancel', {
+          api.POST('/v1/customers/{customerId}/transfers/{transferId}/cancel', {
             params: { path: path(transferId) },
           }),
         ),
