@@ -28,6 +28,7 @@ import {
   useSubscriptionMutations,
 } from './subscriptions.queries.ts';
 import { SupportContactPanel } from './SupportContactPanel.tsx';
+import { SubscriptionTransferNotice } from '../transfers/SubscriptionTransferNotice.tsx';
 import './subscriptions.css';
 
 type Editing = 'quantity' | 'friendlyName';
@@ -187,6 +188,7 @@ export function SubscriptionPage() {
         <StatusBadge status={s.status} />
       </div>
       {s.status === 'suspended' && <SuspendedNotice subscription={s} />}
+      <SubscriptionTransferNotice subscription={s} />
       <p role="status" className="success">
         {done ? doneText[done] : ''}
       </p>
