@@ -268,6 +268,10 @@ describeInBrowser('transfers between partners', () => {
       'Transferred',
     );
     await checkPage(s, 'transfers-source-history');
+    await sourceTable.getByRole('link', { name: 'Contoso Pharmacy Azure' }).click();
+    await s.getByText(/^Transferred to another partner on/).waitFor();
+    expect(await s.getByRole('button', { name: 'Suspend' }).count()).toBe(0);
+    expect(await s.getByRole('button', { name: 'Change quantity' }).count()).toBe(0);
 
     // Northwind Cloud: the subscription is theirs, with a new billing subscription id and the same Azure id.
     const moved = (await activeOf(c.id, target)).find((x) => x.azureSubscriptionId === azureId);
@@ -288,6 +292,10 @@ describeInBrowser('transfers between partners', () => {
     expect(details).toContain(moved!.id);
     expect(details).toContain(azureId);
     expect(details).toContain('Northwind Cloud');
+    await t.getByText(/^Transferred to you on/).waitFor();
+    expect(await t.getByRole('main').textContent()).toContain(
+      `Its billing subscription ID with the previous partner: ${c.azure.id}`,
+    );
     await checkPage(t, 'transfers-target-subscription');
   }, 90_000);
 
@@ -319,7 +327,10 @@ describeInBrowser('transfers between partners', () => {
     await t.getByLabel('Status of the request').selectOption('rejected');
     await t.getByRole('link', { name: /^Fabrikam Clinic, request of/ }).click();
     await heading(t, 'Transfer request for Fabrikam Clinic');
-    await t.getByText('The customer renewed with us last week.').waitFor();
+    const request = t.getByRole('region', { name: 'Request', exact: true });
+    expect(await request.textContent()).toContain('Rejected by the partner of record');
+    await request.getByText('The customer renewed with us last week.').waitFor();
+    await t.getByRole('region', { name: 'Timeline' }).getByText('Request rejected').waitFor();
     await checkPage(t, 'transfers-rejected-target');
 
     // A second request, withdrawn by the target before anyone answers.

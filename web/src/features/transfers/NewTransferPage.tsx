@@ -47,7 +47,9 @@ function SubscriptionChoice(props: {
       </label>
       <div id={`${id}-about`} className="eligibility-about">
         <span className="block muted small">
-          {`${s.offerName} · ${t('transfers.new.azureId', { id: s.azureSubscriptionId ?? t('customer.none') })}`}
+          {s.azureSubscriptionId
+            ? `${s.offerName} · ${t('transfers.new.azureId', { id: s.azureSubscriptionId })}`
+            : s.offerName}
         </span>
         {!s.isEligible && (
           <span className="block">

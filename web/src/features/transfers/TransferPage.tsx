@@ -128,7 +128,7 @@ function LineItems(props: { transfer: Transfer }) {
               <th scope="col">{t('transfers.column.billingId')}</th>
               <th scope="col">{t('transfers.column.azureId')}</th>
               <th scope="col">{t('transfers.column.newId')}</th>
-              <th scope="col">{t('transfers.column.status')}</th>
+              <th scope="col">{t('transfers.column.lineStatus')}</th>
             </tr>
           </thead>
           <tbody>
@@ -155,7 +155,7 @@ function LineItems(props: { transfer: Transfer }) {
                 ) : (
                   <td />
                 )}
-                <td data-label={t('transfers.column.status')}>
+                <td data-label={t('transfers.column.lineStatus')}>
                   <TransferStatusBadge status={l.status} line />
                   {l.transferError && (
                     <span className="block field-error">{l.transferError.description}</span>
@@ -282,7 +282,7 @@ export function TransferPage() {
       </div>
       {created && r.status === 'pending' && <NextSteps transfer={r} />}
       <p role="status" className="success">
-        {done ? doneText[done] : ended}
+        {ended || (done ? doneText[done] : '')}
       </p>
       {access.refusedHere && isPendingAction(r) && (
         <p className="alert alert-warning" role="note">
