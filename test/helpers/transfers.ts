@@ -9,38 +9,10 @@ import { injectAs } from './app.ts';
 import { insertCustomer } from './customers.ts';
 import type { TestUser } from './factories.ts';
 import { createPartnerWithAdmin } from './factories.ts';
-import { confirmAgreement, insertOffer } from './offers.ts';
+import { confirmAgreement } from './offers.ts';
 import { insertCustomerUser, insertRelationship, issueCustomerToken } from './relationships.ts';
 
 export const DAY = 86_400_000;
-
-/** A usage-based Azure offer with a fixed id, for the matrices (whose tables cannot name per-test ids). */
-export const MATRIX_AZURE = 'MATRIX-AZURE';
-
-export async function ensureMatrixAzure(store: Store): Promise<void> {
-  const exists = await store.owner
-    .selectFrom('offers')
-    .select('id')
-    .where('id', '=', MATRIX_AZURE)
-    .executeTakeFirst();
-  if (exists) return;
-  await insertOffer(store, {
-    id: MATRIX_AZURE,
-    name: 'Matrix Azure',
-    description: '',
-    product_kind: 'azure',
-    billing_type: 'usage',
-    unit_type: 'Usage',
-    terms: [],
-    billing_cycles: ['monthly'],
-    min_quantity: 1,
-    max_quantity: 1,
-    parent_offer_ids: [],
-    countries: ['*'],
-    instances: ['global', 'usgov', 'germany'],
-    cancellable: false,
-  });
-}
 
 export interface TestSubscription {
   id: string;

@@ -14,7 +14,8 @@ import {
   ensureMatrixOffers,
   insertSubscription,
 } from '../helpers/offers.ts';
-import { insertCustomerUser, issueCustomerToken } from '../helpers/relationships.ts';
+import { insertCustomerUser, insertRelationship, issueCustomerToken } from '../helpers/relationships.ts';
+import { insertSubscriptions, insertTransfer } from '../helpers/transfers.ts';
 import { hashSecret, newSecret } from '../../src/lib/tokens.ts';
 
 const GA: Role = 'globalAdmin';
@@ -59,10 +60,16 @@ export interface Fixture {
    */
   userImport(): Promise<{ id: string }>;
   /**
-   * A pending transfer request, made for this call, in which the partner is the target: another partner (the
-   * source) sells `customer` an Azure plan subscription that the request asks for; the customer has consented.
+   * A pending transfer request made for this call between the partner and another one related to the
+   * customer, for an Azure plan subscription: `side` source — the partner is asked to give it (accepts,
+   * rejects); target — the partner asked for it (cancels). `portal`: about the customer `customerToken` signs
+   * in to (whose Global admin consents or declines); `consent`: the customer has consented.
    */
-  transfer(): Promise<{ id: string }>;
+  transfer(opts?: {
+    side?: 'source' | 'target';
+    consent?: boolean;
+    portal?: boolean;
+  }): Promise<{ id: string }>;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -74,8 +81,16 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   await confirmAgreement(store, customer.id, partnerId);
   const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
   const customerUser = await insertCustomerUser(store, customer.id, { roles: [] });
-  // The other party of the fixture's transfer requests, made on first use.
-  let transferSource: Promise<string> | undefined;
+  // The other party of the fixture's transfer requests, made on first use, related to both customers.
+  let counterpart: Promise<string> | undefined;
+  const other = () =>
+    (counterpart ??= (async () => {
+      await ensureMatrixOffers(store);
+      const p = await createPartner(store);
+      await insertRelationship(store, p.id, customer.id);
+      await insertRelationship(store, p.id, portalCustomer.id);
+      return p.id;
+    })());
   return {
     partnerId,
     userId: user.id,
@@ -113,14 +128,19 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
       id: (await insertCustomerUser(store, customer.id, { roles: ['userAdmin'] })).id,
     }),
     userImport: () => insertUserImport(store, partnerId, customer, user.id),
-    transfer: () =>
-      insertTransfer(
-        store,
-        (transferSource ??= createPartner(store).then((p) => p.id)),
-        partnerId,
-        customer.id,
-        user.id,
-      ),
+    transfer: async ({ side = 'target', consent = true, portal = false } = {}) => {
+      const them = await other();
+      const [source, target] = side === 'source' ? [partnerId, them] : [them, partnerId];
+      const customerId = portal ? portalCustomer.id : customer.id;
+      const [sub] = await insertSubscriptions(store, source, customerId, MATRIX_OFFERS.azurePlan);
+      return insertTransfer(store, {
+        customerId,
+        sourcePartnerId: source,
+        targetPartnerId: target,
+        subscriptionIds: [sub!.id],
+        consent,
+      });
+    },
     apiToken: async (ownerUserId) => {
       const row = await store.owner
         .insertInto('api_tokens')
@@ -198,71 +218,6 @@ async function insertUserImport(
       user_id: user.id,
       // Not opened with this key: the file says so in the password's cell, which is all the matrices read.
       temporary_password: 'v1.matrix',
-    })
-    .execute();
-  return { id };
-}
-
-/** A pending transfer to `targetId` of a fresh Azure plan subscription of `sourceId`'s, consented. */
-async function insertTransfer(
-  store: Store,
-  sourceId: Promise<string>,
-  targetId: string,
-  customerId: string,
-  actorId: string,
-): Promise<{ id: string }> {
-  await ensureMatrixOffers(store);
-  const source = await sourceId;
-  await store.owner
-    .insertInto('customer_relationships')
-    .values((eb) => ({
-      partner_id: source,
-      customer_id: customerId,
-      delegated_admin: true,
-      removed_at: null,
-      company_name: eb.selectFrom('customers').select('billing_company_name').where('id', '=', customerId),
-      name_key: eb.selectFrom('customers').select('name_key').where('id', '=', customerId),
-      primary_domain: eb.selectFrom('customers').select('primary_domain').where('id', '=', customerId),
-      domain_key: eb.selectFrom('customers').select('domain_key').where('id', '=', customerId),
-      customer_created_at: eb.selectFrom('customers').select('created_at').where('id', '=', customerId),
-    }))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const sub = await insertSubscription(store, source, customerId, MATRIX_OFFERS.azurePlan);
-  const id = randomUUID();
-  const now = new Date();
-  await store.owner
-    .insertInto('transfers')
-    .values({
-      id,
-      customer_id: customerId,
-      instance: 'global',
-      source_partner_id: source,
-      target_partner_id: targetId,
-      customer_consent: 'given',
-      consented_at: now,
-      consented_by: 'admin@matrix.example',
-      created_by_id: actorId,
-      created_by_name: 'matrix',
-      created_at: now,
-      updated_at: now,
-      expires_at: new Date(now.getTime() + 30 * 86_400_000),
-    })
-    .execute();
-  await store.owner
-    .insertInto('transfer_line_items')
-    .values({
-      transfer_id: id,
-      line_number: 1,
-      source_partner_id: source,
-      target_partner_id: targetId,
-      subscription_id: sub.subscriptionId,
-      azure_subscription_id: null,
-      offer_id: MATRIX_OFFERS.azurePlan,
-      offer_name: 'Matrix Azure plan',
-      friendly_name: 'Matrix Azure plan',
-      quantity: 1,
-      billing_cycle: 'monthly',
     })
     .execute();
   return { id };
@@ -529,14 +484,15 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: 'customer',
     isolation: { none: 'the customer user’s own organisation’s transfer requests' },
   },
+  // A request of the signed-in customer's, awaiting its consent, made for this call (answering ends it).
   'POST /v1/customer/transfers/:transferId/consent': {
     roles: 'customer',
-    params: async () => ({ transferId: randomUUID() }),
+    params: async (fx) => ({ transferId: (await fx.transfer({ portal: true, consent: false })).id }),
     isolation: { none: 'the customer user’s own organisation’s requests (tests: transfers.portal)' },
   },
   'POST /v1/customer/transfers/:transferId/decline': {
     roles: 'customer',
-    params: async () => ({ transferId: randomUUID() }),
+    params: async (fx) => ({ transferId: (await fx.transfer({ portal: true, consent: false })).id }),
     isolation: { none: 'the customer user’s own organisation’s requests (tests: transfers.portal)' },
   },
   // Customer users (PRODUCT.md features 7 and 8).
@@ -652,7 +608,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     body: { userIds: ['00000000-0000-4000-8000-000000000000'], licensesToRemove: [MATRIX_OFFERS.suite] },
     isolation: 'names',
   },
-  // Transfers between partners (PRODUCT.md feature 6): the fixture's partner is the request's target.
+  // Transfers between partners (PRODUCT.md feature 6): seen with subscriptions and billing, made and answered by
+  // those who order. Each write gets a request made for the call with the partner as the party who may make it
+  // (accept, reject: the source, after the customer's consent; cancel: the target).
   'GET /v1/customers/:customerId/transferseligibility': {
     roles: [GA, AA, SA, BA],
     params: async (fx) => ({ customerId: fx.customer.id }),
@@ -676,13 +634,19 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /v1/customers/:customerId/transfers/:transferId/accept': {
     roles: [GA, AA, SA],
-    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    params: async (fx) => ({
+      customerId: fx.customer.id,
+      transferId: (await fx.transfer({ side: 'source' })).id,
+    }),
     body: {},
     isolation: 'names',
   },
   'POST /v1/customers/:customerId/transfers/:transferId/reject': {
     roles: [GA, AA, SA],
-    params: async (fx) => ({ customerId: fx.customer.id, transferId: (await fx.transfer()).id }),
+    params: async (fx) => ({
+      customerId: fx.customer.id,
+      transferId: (await fx.transfer({ side: 'source' })).id,
+    }),
     body: { reason: 'Not now' },
     isolation: 'names',
   },
