@@ -174,7 +174,7 @@ describe('a transfer whose process is killed mid-completion', () => {
         .where('status', '=', 'inProgress')
         .execute();
       if (open.length === 0) break;
-      if (i > 1200) throw new Error(`the requests did not finish: ${JSON.stringify(await lineCounts(ids))}`);
+      if (i > 3600) throw new Error(`the requests did not finish: ${JSON.stringify(await lineCounts(ids))}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     second.process.kill('SIGTERM');
@@ -258,5 +258,5 @@ describe('a transfer whose process is killed mid-completion', () => {
       brokenLinks: [],
       brokenBacklinks: [],
     });
-  }, 240_000);
+  }, 360_000);
 });

@@ -89,7 +89,7 @@ const rowsOf = (azureId: string) =>
 
 function expectProcessed(r: { statusCode: number; body: string; json(): unknown }, status: string) {
   expect(r.statusCode, r.body).toBe(409);
-  expect(r.json()).toMatchObject({ name: 'transferAlreadyProcessed', code: 900104, data: { status } });
+  expect(r.json()).toMatchObject({ name: 'transferAlreadyProcessed', code: 900104, data: [{ status }] });
 }
 
 async function expectInvariant() {
@@ -196,6 +196,14 @@ describe('accepting all: the job moves every subscription', () => {
         .items.map((s: { id: string }) => s.id)
         .sort(),
     ).toEqual(subs.map((s) => s.id).sort());
+    const exported = await injectAs(
+      t.app,
+      w.source.token,
+      'GET',
+      `/v1/customers/${w.customer.id}/subscriptions/export.csv`,
+    );
+    expect(exported.statusCode).toBe(200);
+    for (const s of subs) expect(exported.body).not.toContain(s.id);
     const oldOne = await injectAs(
       t.app,
       w.source.token,
@@ -247,6 +255,65 @@ describe('accepting all: the job moves every subscription', () => {
     const again = await api.create(w.target.token, w.customer.id, { subscriptionIds: [subs[0]!.id] });
     expect(again.statusCode, again.body).toBe(201);
     await expectInvariant();
+  });
+
+  it('a line no longer eligible when accepted fails at once; the others go ahead', async () => {
+    const { w, subs, id } = await requested(2);
+    await suspendDirectly(t.store, subs[0]!.id);
+    const r = await api.accept(w.source.token, w.customer.id, id);
+    expect(r.statusCode, r.body).toBe(202);
+    const lines = (r.json() as Transfer).lineItems;
+    expect(lines[0]).toMatchObject({ status: 'failed', transferError: { code: 'subscriptionNotActive' } });
+    expect(lines[1]).toMatchObject({ status: 'accepted' });
+    await drain();
+    const done = await read(w, id);
+    expect(done.status).toBe('partiallyCompleted');
+    expect(done.lineItems.map((l) => l.status)).toEqual(['failed', 'completed']);
+    await expectInvariant();
+  });
+
+  it('MS-RequestId: a retried accept answers the same 202, not 409', async () => {
+    const { w, id } = await requested(1);
+    const headers = { 'ms-requestid': `accept-${id}` };
+    const first = await injectAs(
+      t.app,
+      w.source.token,
+      'POST',
+      `/v1/customers/${w.customer.id}/transfers/${id}/accept`,
+      {
+        payload: {},
+        headers,
+      },
+    );
+    const retry = await injectAs(
+      t.app,
+      w.source.token,
+      'POST',
+      `/v1/customers/${w.customer.id}/transfers/${id}/accept`,
+      {
+        payload: {},
+        headers,
+      },
+    );
+    expect(first.statusCode, first.body).toBe(202);
+    expect(retry.statusCode, retry.body).toBe(202);
+    expect(retry.json()).toEqual(first.json());
+    await drain();
+  });
+
+  it('under another customer’s path the request is not found, even for its source', async () => {
+    const { w, id } = await requested(1);
+    const { w: other } = await requested(1);
+    await insertRelationship(t.store, w.source.partnerId, other.customer.id);
+    for (const r of [
+      await api.get(w.source.token, other.customer.id, id),
+      await api.accept(w.source.token, other.customer.id, id),
+      await api.reject(w.source.token, other.customer.id, id),
+    ]) {
+      expect(r.statusCode, r.body).toBe(404);
+      expect(r.json()).toMatchObject({ name: 'transferNotFound' });
+    }
+    expect((await read(w, id)).status).toBe('pending');
   });
 
   it('400 when a named subscription is no line item of the request; nothing changes', async () => {
@@ -474,6 +541,19 @@ describe('expiry', () => {
     expect(again.statusCode, again.body).toBe(201);
   });
 
+  it('past its 30 days a request cannot be accepted, even before the expiry job has marked it', async () => {
+    const { w, id } = await requested(1);
+    clock.advance(30 * DAY + 1000);
+    expectProcessed(await api.accept(w.source.token, w.customer.id, id), 'expired');
+    expectProcessed(await api.cancel(w.target.token, w.customer.id, id), 'expired');
+    const rows = await t.store.owner
+      .selectFrom('subscriptions')
+      .select(['partner_id', 'status'])
+      .where('customer_id', '=', w.customer.id)
+      .execute();
+    expect(rows).toEqual([{ partner_id: w.source.partnerId, status: 'active' }]);
+  });
+
   it('an accepted request never expires', async () => {
     const { w, id } = await requested(1);
     expect((await api.accept(w.source.token, w.customer.id, id)).statusCode).toBe(202);
@@ -486,6 +566,82 @@ describe('expiry', () => {
 });
 
 describe('two accepts at once', () => {
+  it('accept and the customer’s decline at once: exactly one wins', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { w, id } = await requested(1);
+      // Consented already: a decline now finds nothing awaiting consent, so it must lose or be refused.
+      const [a, d] = await Promise.all([
+        api.accept(w.source.token, w.customer.id, id),
+        api.decline(w.customerToken, id),
+      ]);
+      expect(a.statusCode, a.body).toBe(202);
+      expect(d.statusCode, d.body).toBe(409);
+    }
+    for (let round = 0; round < 5; round++) {
+      const { w, id } = await requested(1, { consent: false });
+      // Not consented: the decline wins or the accept is refused for want of consent; never both through.
+      const [a, d] = await Promise.all([
+        api.accept(w.source.token, w.customer.id, id),
+        api.decline(w.customerToken, id),
+      ]);
+      expect(a.statusCode, a.body).toBe(409);
+      expect(d.statusCode, d.body).toBe(200);
+      expect((await read(w, id)).status).toBe('rejected');
+    }
+  });
+
+  it('two targets asking for the same subscription at once: one request, the other 409 pendingTransfer', async () => {
+    for (let round = 0; round < 5; round++) {
+      const w = await transferWorld(t.store);
+      const { admin: second } = await createPartnerWithAdmin(t.store);
+      await insertRelationship(t.store, second.partnerId, w.customer.id);
+      const [sub] = await insertSubscriptions(t.store, w.source.partnerId, w.customer.id, cat.azure, 1);
+      const [a, b] = await Promise.all([
+        api.create(w.target.token, w.customer.id, { subscriptionIds: [sub!.id] }),
+        api.create(second.token, w.customer.id, { subscriptionIds: [sub!.id] }),
+      ]);
+      expect([a.statusCode, b.statusCode].sort(), `${a.body} ${b.body}`).toEqual([201, 409]);
+      const loser = a.statusCode === 409 ? a : b;
+      expect(loser.json()).toMatchObject({
+        name: 'transferNotEligible',
+        data: [{ subscriptionId: sub!.id, reason: 'pendingTransfer' }],
+      });
+      const open = await t.store.owner
+        .selectFrom('transfer_line_items')
+        .select('transfer_id')
+        .where('subscription_id', '=', sub!.id)
+        .execute();
+      expect(open).toHaveLength(1);
+    }
+  });
+
+  it('two workers at once complete every line exactly once', async () => {
+    const made: { w: TransferWorld; id: string; n: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { w, id } = await requested(6);
+      expect((await api.accept(w.source.token, w.customer.id, id)).statusCode).toBe(202);
+      made.push({ w, id, n: 6 });
+    }
+    const one = createTransferWorker({ owner: t.store.owner, clock });
+    const two = createTransferWorker({ owner: t.store.owner, clock });
+    await Promise.all([one.drain(), two.drain(), drain()]);
+    for (const { w, id, n } of made) {
+      const done = await read(w, id);
+      expect(done.status).toBe('completed');
+      const events = done.timeline!.map((e) => e.event);
+      expect(events.filter((e) => e === 'lineCompleted')).toHaveLength(n);
+      expect(events.filter((e) => e === 'completed')).toHaveLength(1);
+      const rows = await t.store.owner
+        .selectFrom('subscriptions')
+        .select(['partner_id', 'status'])
+        .where('customer_id', '=', w.customer.id)
+        .execute();
+      expect(rows.filter((r) => r.partner_id === w.target.partnerId)).toHaveLength(n);
+      expect(rows.filter((r) => r.status === 'transferred')).toHaveLength(n);
+    }
+    await expectInvariant();
+  });
+
   it('exactly one 202; the other 409 transferAlreadyProcessed (900104); every line moved once', async () => {
     for (let round = 0; round < 5; round++) {
       const { w, subs, id } = await requested(2);
@@ -519,7 +675,7 @@ describe('two accepts at once', () => {
       const loser = a.statusCode === 409 ? a : b;
       expect(loser.json()).toMatchObject({
         code: 900104,
-        data: { status: expect.stringMatching(/inProgress|completed/) },
+        data: [{ status: 'inProgress' }],
       });
     }
   });
@@ -538,6 +694,21 @@ describe('a subscription that moved, or is moving', () => {
     const suspend = await change(w.source.token, w.customer.id, subs[0]!.id, { status: 'suspended' });
     expect(suspend.statusCode, suspend.body).toBe(409);
     expect(suspend.json().code).toBe(900101);
+    const support = await injectAs(
+      t.app,
+      w.source.token,
+      'PUT',
+      `/v1/customers/${w.customer.id}/subscriptions/${subs[0]!.id}/supportcontact`,
+      { payload: { supportPartnerId: w.target.partnerId } },
+    );
+    expect(support.statusCode, support.body).toBe(409);
+    expect(support.json().code).toBe(900101);
+    const row = await t.store.owner
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', subs[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'active', support_partner_id: null, version: 1 });
     await drain();
     expect((await read(w, id)).status).toBe('completed');
   });
@@ -574,7 +745,9 @@ describe('a subscription that moved, or is moving', () => {
     expect(get.statusCode).toBe(200);
     expect(get.json().status).toBe('transferred');
     // The new row is the target's to change.
-    const newId = (await read(w, id)).lineItems[0]!.newSubscriptionId!;
+    const newId = (await read(w, id, w.target.token)).lineItems[0]!.newSubscriptionId!;
+    // The source is not told the target's new billing id.
+    expect((await read(w, id)).lineItems[0]!.newSubscriptionId).toBeNull();
     const renamed = await change(w.target.token, w.customer.id, newId, { friendlyName: 'Ours now' });
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect(renamed.json()).toMatchObject({ transferredFromSubscriptionId: old, transferId: id });
@@ -602,7 +775,7 @@ describe('removing a relationship while a request is open', () => {
         expect.objectContaining({
           code: 'transferInFlight',
           resourceId: id,
-          fix: 'Cancel or reject the transfer request, or wait for it to finish',
+          fix: expect.stringMatching(/^Cancel or reject the transfer request, or wait for it to finish/),
         }),
       );
     }
