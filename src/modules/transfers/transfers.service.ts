@@ -501,8 +501,8 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           reason: 'is required with allEligible: the partner whose subscriptions move',
         });
       const note = (input.note ?? '').trim();
-      try {
-        return await inPartnerTransaction(db, ctx.partnerId, async (trx) => {
+      const attempt = () =>
+        inPartnerTransaction(db, ctx.partnerId, async (trx) => {
           await related(trx, ctx, customerId);
           const { rows, reasons } = await eligibilityIn(trx, ctx, customerId);
           const byId = new Map(rows.map((c) => [c.subscription_id, c]));
@@ -619,8 +619,17 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           });
           return readFull(trx, ctx, id);
         });
+      try {
+        return await attempt();
       } catch (err) {
-        // Another request took one of them between our read and our insert.
+        if (!isUniqueViolation(err, OPEN_LINE_INDEX)) throw err;
+      }
+      // Another request took one of them between our read and our insert (committed, or the index would have
+      // waited for it). Under row-level security the violation does not say which, so read again: the refusal
+      // then names each taken subscription by its field, as when it was taken before we came.
+      try {
+        return await attempt();
+      } catch (err) {
         if (isUniqueViolation(err, OPEN_LINE_INDEX))
           throw new AppError('transferNotEligible', {
             details: [{ field: 'subscriptionIds', reason: REASON_TEXT.pendingTransfer }],
