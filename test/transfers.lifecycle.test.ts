@@ -604,6 +604,7 @@ describe('two accepts at once', () => {
       const loser = a.statusCode === 409 ? a : b;
       expect(loser.json()).toMatchObject({
         name: 'transferNotEligible',
+        details: [{ field: 'subscriptionIds[0]', reason: expect.stringMatching(/\S/) }],
         data: [{ subscriptionId: sub!.id, reason: 'pendingTransfer' }],
       });
       const open = await t.store.owner
