@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoCatalog } from '../../src/demo/seed.ts';
 import { importCatalog } from '../../src/modules/offers/offers.service.ts';
-import { customerBody, uniquePrefix } from '../helpers/customers.ts';
+import { customerBody, insertCustomer, uniquePrefix } from '../helpers/customers.ts';
 import type { TestUser } from '../helpers/factories.ts';
 import { TEST_PASSWORD, createPartner, createUser } from '../helpers/factories.ts';
 import { NEW_CUSTOMER_PASSWORD, insertRelationship } from '../helpers/relationships.ts';
@@ -24,6 +24,7 @@ import {
   heading,
   launchBrowser,
   newContext,
+  sidewaysOverflow,
   signIn,
   startServer,
 } from './helpers.ts';
@@ -57,8 +58,10 @@ describeInBrowser('transfers between partners', () => {
     return ctx;
   }
 
-  async function signedIn(user: TestUser): Promise<Page> {
-    const p = await (await context()).newPage();
+  async function signedIn(user: TestUser, opts: { width?: number } = {}): Promise<Page> {
+    const ctx = await newContext(browser, server, opts);
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const p = await ctx.newPage();
     await signIn(p, user.userName, TEST_PASSWORD);
     await heading(p, 'Dashboard');
     return p;
@@ -352,4 +355,54 @@ describeInBrowser('transfers between partners', () => {
     );
     expect(item?.isEligible).toBe(true);
   }, 60_000);
+
+  it('on a phone-sized screen the request reads without sideways scrolling', async () => {
+    const c = await seedCustomer('Woodgrove Dental');
+    const transferId = await requestAzure(c);
+    const s = await signedIn(source, { width: 375 });
+    await s.goto(`/transfers/${transferId}`);
+    await heading(s, 'Transfer request for Woodgrove Dental');
+    await s.getByRole('region', { name: 'Subscriptions in the request' }).getByText(c.azure.id).waitFor();
+    expect(await sidewaysOverflow(s)).toBeLessThanOrEqual(0);
+    await checkPage(s, 'transfers-request-375');
+    await s.goto('/transfers');
+    await heading(s, 'Transfers');
+    await s.getByRole('link', { name: /^Woodgrove Dental, request of/ }).waitFor();
+    expect(await sidewaysOverflow(s)).toBeLessThanOrEqual(0);
+    await checkPage(s, 'transfers-list-375');
+  });
+
+  it('where the instance refuses transfers, requests are neither made nor answered', async () => {
+    const germany = await createPartner(server.store, {
+      name: 'Contoso Cloud GmbH',
+      instance: 'germany',
+      country: 'DE',
+    });
+    const admin = await createUser(server.store, germany.id, {
+      roles: ['globalAdmin'],
+      displayName: 'Greta Admin',
+    });
+    const customer = await insertCustomer(server.store, germany.id, {
+      name: 'Fabrikam GmbH',
+      instance: 'germany',
+    });
+    const p = await signedIn(admin);
+    await p.goto('/transfers');
+    await heading(p, 'Transfers');
+    const note =
+      'Transfers between partners are not available in your cloud instance: requests can be viewed here, not made or answered.';
+    await p.getByRole('note').getByText(note).waitFor();
+    await p.getByText('No partner has asked to take over subscriptions of yours.').waitFor();
+    await checkPage(p, 'transfers-germany');
+    await p.goto(`/customers/${customer.id}/subscriptions`);
+    await heading(p, 'Fabrikam GmbH');
+    const section = p.getByRole('region', { name: 'Transfer requests' });
+    await section.getByText(note).waitFor();
+    expect(await section.getByRole('link', { name: 'New transfer request' }).count()).toBe(0);
+    // A link to the form says the same instead of offering it.
+    await p.goto(`/customers/${customer.id}/subscriptions/transfers/new`);
+    await p.getByRole('heading', { level: 2, name: 'New transfer request' }).waitFor();
+    await p.getByText(note).waitFor();
+    expect(await p.getByRole('button', { name: 'Send transfer request' }).count()).toBe(0);
+  });
 });
