@@ -3,6 +3,7 @@
 // with the same Azure id; the source no longer lists it among its live subscriptions but finds it, read-only,
 // with status=transferred; both partners' activity logs and the request's timeline tell what happened.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransferWorker } from '../src/modules/transfers/transfers.worker.ts';
 import type { TransferWorker } from '../src/modules/transfers/transfers.worker.ts';
@@ -475,5 +476,54 @@ describe('a transfer request from creation to completion', () => {
       .execute();
     expect(orders).toHaveLength(1);
     expect(orders[0]!.line_items.map((l) => l.lineItemNumber)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('fails a line the store refuses, with its reason, and still moves the others', async () => {
+    const s = await scene();
+    const base = `/v1/customers/${s.customer.id}`;
+    const other = await insertSubscription(t.store, s.source.partnerId, s.customer.id, cat.azure);
+    const id = (
+      await injectAs(t.app, s.target.token, 'POST', `${base}/transfers`, {
+        payload: { subscriptionIds: [s.subscriptionId, other.subscriptionId] },
+      })
+    ).json().id as string;
+    await consent(id);
+    expect(
+      (await injectAs(t.app, s.source.token, 'POST', `${base}/transfers/${id}/accept`, { payload: {} }))
+        .statusCode,
+    ).toBe(202);
+    // A constraint the data breaks, standing in for records that conflict with the move.
+    const fn = `refuse_${s.subscriptionId.replace(/-/g, '')}`;
+    await sql
+      .raw(
+        `create function ${fn}() returns trigger language plpgsql as $$
+           begin raise exception 'conflicting records' using errcode = '23514'; end $$;
+         create trigger ${fn} before update on subscriptions for each row
+           when (old.id = '${s.subscriptionId}' and new.status = 'transferred') execute function ${fn}();`,
+      )
+      .execute(t.store.owner);
+    try {
+      expect(await worker.drain()).toBe(1);
+    } finally {
+      await sql.raw(`drop trigger ${fn} on subscriptions; drop function ${fn}();`).execute(t.store.owner);
+    }
+    const done = (await injectAs(t.app, s.target.token, 'GET', `/v1/transfers/${id}`)).json();
+    expect(done.status).toBe('partiallyCompleted');
+    expect(done.lineItems).toEqual([
+      expect.objectContaining({
+        subscriptionId: s.subscriptionId,
+        status: 'failed',
+        transferError: expect.objectContaining({ code: 'transferRefused' }),
+        newSubscriptionId: null,
+      }),
+      expect.objectContaining({ subscriptionId: other.subscriptionId, status: 'completed' }),
+    ]);
+    // Nothing of the refused line was kept: the source still has it, live; the target has only the other.
+    const live = (await injectAs(t.app, s.source.token, 'GET', `${base}/subscriptions`)).json();
+    expect(live.items.map((i: { id: string }) => i.id)).toContain(s.subscriptionId);
+    const target = (await injectAs(t.app, s.target.token, 'GET', `${base}/subscriptions`)).json();
+    expect(
+      target.items.map((i: { transferredFromSubscriptionId: string }) => i.transferredFromSubscriptionId),
+    ).toEqual([other.subscriptionId]);
   });
 });

@@ -8,6 +8,7 @@
 // completed twice. When no accepted line is left, the request closes (completed, partiallyCompleted, failed).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import type { OrderLineItem, TransferStatus } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -64,6 +65,12 @@ const MAX_ATTEMPTS = 10;
 const GAVE_UP = {
   code: 'transferGaveUp',
   description: 'Not transferred: completing it failed repeatedly; the subscription stays with its partner.',
+};
+const REFUSED = {
+  code: 'transferRefused',
+  description:
+    'Not transferred: the subscription’s records conflict with the move (for example another live ' +
+    'subscription with the same Azure id); it stays with its partner.',
 };
 const QUIET: WorkerLog = { info: () => undefined, error: () => undefined };
 
@@ -263,6 +270,27 @@ export function createTransferWorker(deps: TransferWorkerDeps): TransferWorker {
     );
   }
 
+  /**
+   * completeLine, or, when the store refuses its writes (a constraint the data breaks: say another live row
+   * with the same Azure id), the line failed with the reason, so one bad line does not hold up the others.
+   * Anything else (the store gone) propagates: the line stays accepted for the next attempt.
+   */
+  async function completeOrFail(trx: Trx, head: JobHead, line: LineRow, now: Date): Promise<void> {
+    await sql`savepoint transfer_line`.execute(trx);
+    try {
+      await completeLine(trx, head, line, now);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('23')) throw err;
+      await sql`rollback to savepoint transfer_line`.execute(trx);
+      log.error(
+        { err, transferId: head.id, lineNumber: line.line_number },
+        'transfer line refused by the store',
+      );
+      await failLine(trx, head, line, REFUSED, now);
+    }
+  }
+
   /** No accepted line left: the request's final status from its lines. */
   async function close(trx: Trx, head: JobHead, now: Date): Promise<void> {
     const n = await repo.lineCounts(trx, head.id);
@@ -307,7 +335,7 @@ export function createTransferWorker(deps: TransferWorkerDeps): TransferWorker {
         return 'done';
       }
       if (claimed.attempts > MAX_ATTEMPTS) await failLine(trx, head, line, GAVE_UP, now);
-      else await completeLine(trx, head, line, now);
+      else await completeOrFail(trx, head, line, now);
       await deps.afterLineWrites?.({ transferId: head.id, lineNumber: line.line_number });
       return 'more';
     });
