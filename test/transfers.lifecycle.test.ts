@@ -860,3 +860,87 @@ describe('a third partner', () => {
     await drain();
   });
 });
+
+describe('paging and the target’s order', () => {
+  it('lists page through links.next newest first, without repeats, the total on every page', async () => {
+    const w = await transferWorld(t.store);
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1000);
+      const [s] = await insertSubscriptions(t.store, w.source.partnerId, w.customer.id, cat.azure, 1);
+      const r = await api.create(w.target.token, w.customer.id, { subscriptionIds: [s!.id] });
+      expect(r.statusCode, r.body).toBe(201);
+      made.unshift(r.json().id as string);
+    }
+    for (const [token, start] of [
+      [w.source.token, `/v1/customers/${w.customer.id}/transfers?size=2`],
+      [w.target.token, `/v1/transfers?direction=sent&customerId=${w.customer.id}&size=2`],
+      [w.source.token, `/v1/transfers?direction=received&status=pending&customerId=${w.customer.id}&size=2`],
+    ] as const) {
+      const seen: string[] = [];
+      let next: string | undefined = start;
+      while (next) {
+        const page = await injectAs(t.app, token, 'GET', next);
+        expect(page.statusCode, page.body).toBe(200);
+        expect(page.json().totalCount, start).toBe(5);
+        expect(page.json().items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.json().items.map((x: Transfer) => x.id));
+        next = page.json().links.next?.uri;
+      }
+      expect(seen, start).toEqual(made);
+    }
+  });
+
+  it('the moved subscriptions are in one order of the target’s, which the source cannot see', async () => {
+    const { w, id } = await requested(2);
+    expect((await api.accept(w.source.token, w.customer.id, id)).statusCode).toBe(202);
+    await drain();
+    const done = await read(w, id, w.target.token);
+    const orderId = (await t.store.owner
+      .selectFrom('transfers')
+      .select('target_order_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow())!.target_order_id!;
+    const order = await injectAs(
+      t.app,
+      w.target.token,
+      'GET',
+      `/v1/customers/${w.customer.id}/orders/${orderId}`,
+    );
+    expect(order.statusCode, order.body).toBe(200);
+    const newIds = done.lineItems.map((l) => l.newSubscriptionId);
+    expect(
+      order
+        .json()
+        .lineItems.map((l: { subscriptionId: string }) => l.subscriptionId)
+        .sort(),
+    ).toEqual([...newIds].sort());
+    const rows = await t.store.owner
+      .selectFrom('subscriptions')
+      .select(['id', 'order_id', 'line_item_number'])
+      .where('id', 'in', newIds as string[])
+      .execute();
+    expect(rows.every((r) => r.order_id === orderId)).toBe(true);
+    expect(new Set(rows.map((r) => r.line_item_number)).size).toBe(2);
+    const theirs = await injectAs(
+      t.app,
+      w.source.token,
+      'GET',
+      `/v1/customers/${w.customer.id}/orders/${orderId}`,
+    );
+    expect(theirs.statusCode).toBe(404);
+  });
+
+  it('every line failing at acceptance: 202, and the job closes the request as failed', async () => {
+    const { w, subs, id } = await requested(2);
+    for (const s of subs) await suspendDirectly(t.store, s.id);
+    const r = await api.accept(w.source.token, w.customer.id, id);
+    expect(r.statusCode, r.body).toBe(202);
+    await drain();
+    const done = await read(w, id);
+    expect(done.status).toBe('failed');
+    expect(done.lineItems.map((l) => l.status)).toEqual(['failed', 'failed']);
+    expect(done.timeline!.at(-1)).toMatchObject({ event: 'failed' });
+    await expectInvariant();
+  });
+});
