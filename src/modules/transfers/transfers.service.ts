@@ -510,7 +510,9 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           if (ids) {
             const issues: FieldIssue[] = [];
             ids.forEach((id, i) => {
-              if (!byId.has(id))
+              if (ids.indexOf(id) < i)
+                issues.push({ field: `subscriptionIds[${i}]`, reason: 'names a subscription already named' });
+              else if (!byId.has(id))
                 issues.push({
                   field: `subscriptionIds[${i}]`,
                   reason: 'is not a live subscription of this customer',
