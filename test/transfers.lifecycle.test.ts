@@ -145,6 +145,22 @@ describe('accepting all: the job moves every subscription', () => {
         unit_price: null,
         support_partner_id: null,
       });
+      // What it is carries over; when it began is the transfer's time, the same instant the old one closed.
+      for (const k of [
+        'offer_name',
+        'product_kind',
+        'billing_type',
+        'unit_type',
+        'friendly_name',
+        'quantity',
+        'term',
+        'billing_cycle',
+        'auto_renew',
+        'currency',
+      ] as const)
+        expect(now[k], k).toEqual(old[k]);
+      expect(now.creation_date).toEqual(old.transferred_at);
+      expect(now.effective_start_date).toEqual(old.transferred_at);
     }
     expect(done.timeline!.map((e) => e.event)).toEqual([
       'created',
@@ -228,6 +244,21 @@ describe('accepting all: the job moves every subscription', () => {
       ).toHaveLength(2);
       expect(mine, partner).toContain('transfer.accept');
       expect(mine, partner).toContain('transfer.complete');
+    }
+    // Each moved subscription's record names both ids and the Azure id; the new billing id only to the target.
+    const moved = activity.filter((a) => a.action === 'transfer.subscriptionTransferred');
+    for (const s of subs) {
+      const newId = done.lineItems.find((l) => l.subscriptionId === s.id)!.newSubscriptionId;
+      const forTarget = moved.find(
+        (a) => a.partner_id === w.target.partnerId && JSON.stringify(a.details).includes(s.id),
+      );
+      const forSource = moved.find(
+        (a) => a.partner_id === w.source.partnerId && JSON.stringify(a.details).includes(s.id),
+      );
+      expect(JSON.stringify(forTarget?.details)).toContain(s.azureId!);
+      expect(JSON.stringify(forTarget?.details)).toContain(newId!);
+      expect(JSON.stringify(forSource?.details)).toContain(s.azureId!);
+      expect(JSON.stringify(forSource?.details)).not.toContain(newId!);
     }
     await expectInvariant();
   });
@@ -314,6 +345,38 @@ describe('accepting all: the job moves every subscription', () => {
       expect(r.json()).toMatchObject({ name: 'transferNotFound' });
     }
     expect((await read(w, id)).status).toBe('pending');
+  });
+
+  it('a support contact the source named does not follow the subscription', async () => {
+    const { w, subs, id } = await requested(1);
+    const { admin: helper } = await createPartnerWithAdmin(t.store);
+    await insertRelationship(t.store, helper.partnerId, w.customer.id);
+    const support = await injectAs(
+      t.app,
+      w.source.token,
+      'PUT',
+      `/v1/customers/${w.customer.id}/subscriptions/${subs[0]!.id}/supportcontact`,
+      { payload: { supportPartnerId: helper.partnerId } },
+    );
+    expect(support.statusCode, support.body).toBe(200);
+    expect((await api.accept(w.source.token, w.customer.id, id)).statusCode).toBe(202);
+    await drain();
+    const newId = (await read(w, id, w.target.token)).lineItems[0]!.newSubscriptionId!;
+    const contact = await injectAs(
+      t.app,
+      w.target.token,
+      'GET',
+      `/v1/customers/${w.customer.id}/subscriptions/${newId}/supportcontact`,
+    );
+    expect(contact.statusCode, contact.body).toBe(200);
+    // The new partner of record supports it itself.
+    expect(JSON.stringify(contact.json())).not.toContain(helper.partnerId);
+    const row = await t.store.owner
+      .selectFrom('subscriptions')
+      .select('support_partner_id')
+      .where('id', '=', newId)
+      .executeTakeFirstOrThrow();
+    expect(row.support_partner_id).toBeNull();
   });
 
   it('400 when a named subscription is no line item of the request; nothing changes', async () => {
@@ -737,6 +800,15 @@ describe('a subscription that moved, or is moving', () => {
     );
     expect(support.statusCode, support.body).toBe(409);
     expect(support.json()).toMatchObject({ name: 'subscriptionTransferred' });
+    const cancel = await injectAs(
+      t.app,
+      w.source.token,
+      'POST',
+      `/v1/customers/${w.customer.id}/subscriptions/${old}/cancel`,
+      { payload: {} },
+    );
+    expect(cancel.statusCode, cancel.body).toBe(409);
+    expect(cancel.json()).toMatchObject({ name: 'subscriptionTransferred' });
     const get = await injectAs(
       t.app,
       w.source.token,
@@ -788,6 +860,30 @@ describe('removing a relationship while a request is open', () => {
       `/v1/customers/${w.customer.id}/relationship/removal-check`,
     );
     expect(r.json().blockers.filter((b: { code: string }) => b.code === 'transferInFlight')).toEqual([]);
+  });
+});
+
+describe('removing a relationship while a request is in progress', () => {
+  it('is refused (409 relationshipRemovalBlocked naming the request) until the job has finished it', async () => {
+    const { w, id } = await requested(1);
+    expect((await api.accept(w.source.token, w.customer.id, id)).statusCode).toBe(202);
+    const r = await injectAs(t.app, w.target.token, 'PATCH', `/v1/customers/${w.customer.id}`, {
+      payload: { relationshipToPartner: 'none' },
+    });
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json()).toMatchObject({ name: 'relationshipRemovalBlocked' });
+    expect(r.json().data).toContainEqual(
+      expect.objectContaining({ code: 'transferInFlight', resourceId: id }),
+    );
+    await drain();
+    expect((await read(w, id)).status).toBe('completed');
+    const check = await injectAs(
+      t.app,
+      w.source.token,
+      'GET',
+      `/v1/customers/${w.customer.id}/relationship/removal-check`,
+    );
+    expect(check.json().blockers).toEqual([]);
   });
 });
 
