@@ -128,7 +128,8 @@ describe('a transfer request from creation to completion', () => {
 
     await consent(transfer.id);
     clock.advance(60_000);
-    const accepted = await source('POST', `${base}/transfers/${transfer.id}/accept`, {});
+    // No body at all (as `curl -X POST` sends): every line item.
+    const accepted = await source('POST', `${base}/transfers/${transfer.id}/accept`);
     expect(accepted.statusCode).toBe(202);
     expect(accepted.json()).toMatchObject({
       status: 'inProgress',

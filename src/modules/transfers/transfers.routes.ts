@@ -143,10 +143,14 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ transfers: TransfersSe
         body: AcceptTransferBody,
         response: { 202: TransferSchema, ...errors(400, 401, 403, 404, 409) },
       },
+      // The body is optional (no body: every line item); the schema checks an object, so give it one.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
       const { customerId, transferId } = request.params;
-      const transfer = await transfers.accept(request.ctx, customerId, transferId, request.body ?? {});
+      const transfer = await transfers.accept(request.ctx, customerId, transferId, request.body);
       return reply.code(202).send(transfer);
     },
   );
