@@ -653,6 +653,34 @@ describe('two accepts at once', () => {
     }
   });
 
+  it('accept and the source suspending a subscription at once: refused (900101) or the line fails, never both through', async () => {
+    for (let round = 0; round < 6; round++) {
+      const { w, subs, id } = await requested(1);
+      const [a, p] = await Promise.all([
+        api.accept(w.source.token, w.customer.id, id),
+        injectAs(
+          t.app,
+          w.source.token,
+          'PATCH',
+          `/v1/customers/${w.customer.id}/subscriptions/${subs[0]!.id}`,
+          {
+            payload: { status: 'suspended' },
+          },
+        ),
+      ]);
+      expect(a.statusCode, a.body).toBe(202);
+      const line = (a.json() as Transfer).lineItems[0]!;
+      if (p.statusCode === 200)
+        expect(line).toMatchObject({ status: 'failed', transferError: { code: 'subscriptionNotActive' } });
+      else {
+        expect(p.json(), p.body).toMatchObject({ code: 900101 });
+        expect(line.status).toBe('accepted');
+      }
+      await drain();
+      await expectInvariant();
+    }
+  });
+
   it('two targets asking for the same subscription at once: one request, the other 409 pendingTransfer', async () => {
     for (let round = 0; round < 5; round++) {
       const w = await transferWorld(t.store);
