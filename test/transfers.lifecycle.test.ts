@@ -303,6 +303,42 @@ describe('accepting all: the job moves every subscription', () => {
     await expectInvariant();
   });
 
+  it('accept, cancel and the customer’s consent take no body at all; reject needs its reason', async () => {
+    const n = await requested(1, { consent: false });
+    const consented = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customer/transfers/${n.id}/consent`,
+      headers: { authorization: `Bearer ${n.w.customerToken}` },
+    });
+    expect(consented.statusCode, consented.body).toBe(200);
+    const a = await requested(1);
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${a.w.customer.id}/transfers/${a.id}/accept`,
+      headers: { authorization: `Bearer ${a.w.source.token}` },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    expect((accepted.json() as Transfer).lineItems.map((l) => l.status)).toEqual(['accepted']);
+    await drain();
+    const c = await requested(1);
+    const cancelled = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${c.w.customer.id}/transfers/${c.id}/cancel`,
+      headers: { authorization: `Bearer ${c.w.target.token}` },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const r = await requested(1);
+    const rejected = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${r.w.customer.id}/transfers/${r.id}/reject`,
+      headers: { authorization: `Bearer ${r.w.source.token}` },
+    });
+    expect(rejected.statusCode, rejected.body).toBe(400);
+    const blank = await api.reject(r.w.source.token, r.w.customer.id, r.id, '   ');
+    expect(blank.statusCode, blank.body).toBe(400);
+    expect((await read(r.w, r.id)).status).toBe('pending');
+  });
+
   it('MS-RequestId: a retried accept answers the same 202, not 409', async () => {
     const { w, id } = await requested(1);
     const headers = { 'ms-requestid': `accept-${id}` };
