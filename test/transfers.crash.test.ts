@@ -142,6 +142,15 @@ describe('a transfer whose process is killed mid-completion', () => {
       if (i > 6000) throw new Error(`the job did not start: ${JSON.stringify(c)}`);
       await new Promise((r) => setTimeout(r, 5));
     }
+    // Aim for the middle of a line: a transaction of the server's that has written and not yet committed.
+    for (let i = 0; i < 400; i++) {
+      const writing = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null`.execute(
+        store.owner,
+      );
+      if (writing.rows[0]!.n > 0) break;
+    }
     first.process.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     const killed = await lineCounts(ids);
