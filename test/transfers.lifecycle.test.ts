@@ -565,6 +565,34 @@ describe('the order of things', () => {
       customerConsent: { status: 'declined' },
     });
     expectProcessed(await api.accept(w.source.token, w.customer.id, id), 'rejected');
+    expect(seen.lineItems.map((l) => l.status)).toEqual(['rejected']);
+    expect(seen.timeline!.map((e) => e.event)).toEqual(['created', 'consentDeclined']);
+    // Both partners are told, by the customer.
+    const told = await t.store.owner
+      .selectFrom('activity_records')
+      .select(['partner_id', 'actor_kind'])
+      .where('customer_id', '=', w.customer.id)
+      .where('action', '=', 'transfer.consentDecline')
+      .execute();
+    expect(told.map((a) => a.partner_id).sort()).toEqual([w.source.partnerId, w.target.partnerId].sort());
+    expect(told.every((a) => a.actor_kind === 'customer')).toBe(true);
+  });
+
+  it('the customer’s consent is on the timeline and told to both partners', async () => {
+    const { w, id } = await requested(1);
+    const seen = await read(w, id);
+    expect(seen.customerConsent).toMatchObject({ status: 'given', consentedBy: w.customerAdmin.userName });
+    expect(seen.timeline!.at(-1)).toMatchObject({ event: 'consented', actor: { side: 'customer' } });
+    const told = await t.store.owner
+      .selectFrom('activity_records')
+      .select('partner_id')
+      .where('customer_id', '=', w.customer.id)
+      .where('action', '=', 'transfer.consent')
+      .execute();
+    expect(told.map((a) => a.partner_id).sort()).toEqual([w.source.partnerId, w.target.partnerId].sort());
+    // Consenting twice: the second finds nothing awaiting consent.
+    const again = await api.consent(w.customerToken, id);
+    expect(again.statusCode, again.body).toBe(409);
   });
 
   it('only a Global admin of the customer consents', async () => {
