@@ -169,6 +169,7 @@ export async function buildApp(deps: AppDeps) {
   const transferWorker = createTransferWorker({
     owner: store.owner,
     clock,
+    leaseSeconds: config.transfers.leaseSeconds,
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
   });
   const transfers = createTransfersService({

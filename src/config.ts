@@ -110,6 +110,11 @@ export interface Config {
     /** How long a worker holds an import between batches before another process may take it over. */
     leaseSeconds: number;
   };
+  /** Transfers between partners (PRODUCT.md feature 6). */
+  transfers: {
+    /** How long a worker holds an accepted request between line items before another process may take it over. */
+    leaseSeconds: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -155,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: read(env, 'USERS_IMPORT_BATCH_SIZE', int(1, 10_000), 500),
       leaseSeconds: read(env, 'USERS_IMPORT_LEASE_SECONDS', int(1, 3600), 30),
     },
+    transfers: {
+      leaseSeconds: read(env, 'TRANSFER_LEASE_SECONDS', int(1, 3600), 60),
+    },
   };
 }
 
@@ -193,4 +201,5 @@ export const configVariables = [
   'USERS_IMPORT_MAX_BYTES',
   'USERS_IMPORT_BATCH_SIZE',
   'USERS_IMPORT_LEASE_SECONDS',
+  'TRANSFER_LEASE_SECONDS',
 ] as const;

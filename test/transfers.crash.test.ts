@@ -28,7 +28,7 @@ interface Child {
   exited: Promise<NodeJS.Signals | number | null>;
 }
 
-/** `partnerdesk serve` on the test's database (a request's lease lapses 60 s after its worker's last line). */
+/** `partnerdesk serve` on the test's database (a request's lease lapses 5 s after its worker's last line). */
 async function serve(databaseUrl: string): Promise<Child> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: childEnv({
@@ -36,6 +36,7 @@ async function serve(databaseUrl: string): Promise<Child> {
       PORT: '0',
       HOST: '127.0.0.1',
       PARTNERDESK_DEMO: '0',
+      TRANSFER_LEASE_SECONDS: '5',
     }),
   });
   let out = '';
