@@ -53,7 +53,7 @@ import {
 } from './modules/subscriptions/subscriptions.service.ts';
 import { transferBlockers } from './modules/transfers/transfers.blockers.ts';
 import { transfersRoutes } from './modules/transfers/transfers.routes.ts';
-import { createTransfersService } from './modules/transfers/transfers.service.ts';
+import { createTransfersService, expireTransfers } from './modules/transfers/transfers.service.ts';
 import { createTransferWorker } from './modules/transfers/transfers.worker.ts';
 import { userImportsRoutes } from './modules/userImports/userImports.routes.ts';
 import { createUserImportsService, importPasswordsKey } from './modules/userImports/userImports.service.ts';
@@ -179,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
     customers,
     instances,
     onQueued: () => transferWorker.poke(),
+    expireLapsed: (customerId, now) => expireTransfers(store.owner, now, customerId),
   });
   if (deps.transferWorker ?? true) {
     app.addHook('onReady', async () => transferWorker.start());

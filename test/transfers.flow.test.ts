@@ -314,6 +314,23 @@ describe('a transfer request from creation to completion', () => {
       `/v1/transfers?status=expired&customerId=${s.customer.id}`,
     );
     expect(expired.json().items.map((i: { id: string }) => i.id)).toEqual([id]);
+
+    // Its subscription may be asked for again at once, without waiting for the job.
+    const eligible = await injectAs(t.app, s.target.token, 'GET', `${base}/transferseligibility`);
+    expect(eligible.json().items.find((i: { id: string }) => i.id === s.subscriptionId)).toMatchObject({
+      isEligible: true,
+      reason: null,
+    });
+    const again = await injectAs(t.app, s.target.token, 'POST', `${base}/transfers`, {
+      payload: { subscriptionIds: [s.subscriptionId] },
+    });
+    expect(again.statusCode).toBe(201);
+    const closed = await t.store.owner
+      .selectFrom('transfers')
+      .select(['status', 'closed_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(closed.status).toBe('expired');
   });
 
   it('is rejected by the source with a reason, which the target reads', async () => {

@@ -670,20 +670,16 @@ export async function completeLine(
 
 // ── expiry (owner connection) ──
 
-export function lockExpiring(trx: Trx, now: Date, limit: number): Promise<JobHead[]> {
-  return trx
+export function lockExpiring(trx: Trx, now: Date, limit: number, customerId?: string): Promise<JobHead[]> {
+  let query = trx
     .selectFrom('transfers as t')
     .innerJoin('customers as c', 'c.id', 't.customer_id')
     .selectAll('t')
     .select('c.billing_company_name as customer_name')
     .where('t.status', '=', 'pending')
-    .where('t.expires_at', '<=', now)
-    .orderBy('t.expires_at')
-    .orderBy('t.id')
-    .limit(limit)
-    .forUpdate('t')
-    .skipLocked()
-    .execute();
+    .where('t.expires_at', '<=', now);
+  if (customerId) query = query.where('t.customer_id', '=', customerId);
+  return query.orderBy('t.expires_at').orderBy('t.id').limit(limit).forUpdate('t').skipLocked().execute();
 }
 
 export async function markExpired(trx: Trx, ids: readonly string[], now: Date): Promise<void> {

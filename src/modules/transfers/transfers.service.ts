@@ -332,6 +332,12 @@ export interface TransfersServiceDeps {
   instances: Pick<InstanceService, 'assert'>;
   /** An accepted request is waiting for the job: wake the worker (after commit). */
   onQueued?: () => void;
+  /**
+   * Expires the customer's requests past their 30 days now rather than at the maintenance job's next run, so
+   * their subscriptions can be asked for again at once (the requests may be other partners': the app passes
+   * expireTransfers on the owner connection).
+   */
+  expireLapsed?: (customerId: string, now: Date) => Promise<unknown>;
 }
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
@@ -466,8 +472,9 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
   }
 
   return {
-    eligibility: (ctx, customerId, filters) =>
-      inPartnerTransaction(db, ctx.partnerId, async (trx) => {
+    eligibility: async (ctx, customerId, filters) => {
+      await deps.expireLapsed?.(customerId, clock.now());
+      return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         await related(trx, ctx, customerId);
         const { rows, reasons } = await eligibilityIn(trx, ctx, customerId);
         const source = filters.sourcePartnerId?.toLowerCase();
@@ -482,7 +489,8 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           chosen.flatMap((c) => (c.open_transfer_id ? [c.open_transfer_id] : [])),
         );
         return chosen.map((c) => eligibilityView(c, reasons.get(c.subscription_id) ?? null, ownSent));
-      }),
+      });
+    },
 
     async create(ctx, customerId, input) {
       const ids = input.subscriptionIds?.map((s) => s.toLowerCase());
@@ -501,6 +509,8 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           reason: 'is required with allEligible: the partner whose subscriptions move',
         });
       const note = (input.note ?? '').trim();
+      // Before the caller's check, harmlessly: it only records what is already true of requests past their end.
+      await deps.expireLapsed?.(customerId, clock.now());
       const attempt = () =>
         inPartnerTransaction(db, ctx.partnerId, async (trx) => {
           await related(trx, ctx, customerId);
@@ -876,11 +886,11 @@ const EXPIRY_BATCH = 200;
  * items, a timeline event and activity records for both parties, in batches of short transactions on the
  * owner connection. Safe to run twice at once (rows one run holds are skipped by the other). Answers how many.
  */
-export async function expireTransfers(owner: Db, now: Date): Promise<number> {
+export async function expireTransfers(owner: Db, now: Date, customerId?: string): Promise<number> {
   let expired = 0;
   for (;;) {
     const n = await owner.transaction().execute(async (trx) => {
-      const due = await repo.lockExpiring(trx, now, EXPIRY_BATCH);
+      const due = await repo.lockExpiring(trx, now, EXPIRY_BATCH, customerId);
       await repo.markExpired(
         trx,
         due.map((d) => d.id),
