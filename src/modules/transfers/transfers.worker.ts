@@ -14,15 +14,11 @@ import type { OrderLineItem, TransferStatus } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { recordAllAs } from '../activity/activity.record.ts';
 import type { ActivityEntry } from '../activity/activity.record.ts';
+import type { WorkerLog } from '../../jobs/polling.loop.ts';
+import { createPollingLoop } from '../../jobs/polling.loop.ts';
 import * as repo from './transfers.repository.ts';
 import type { JobHead, LineRow } from './transfers.repository.ts';
 import { SYSTEM_ACTOR, lineProblem } from './transfers.service.ts';
-
-/** pino's shape, so Fastify's logger fits. */
-export interface WorkerLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface TransferWorker {
   /** Starts the loop (returns at once). */
@@ -82,29 +78,8 @@ export function createTransferWorker(deps: TransferWorkerDeps): TransferWorker {
   const leaseMs = (deps.leaseSeconds ?? 60) * 1000;
   const pollMs = deps.pollMs ?? 1000;
   const workerId = deps.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let poked = false;
 
   const leaseFrom = (now: Date) => new Date(now.getTime() + leaseMs);
-
-  function idle(ms: number): Promise<void> {
-    if (poked || !running) {
-      poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        poked = false;
-        resolve();
-      }
-      wake = done;
-    });
-  }
 
   function entries(head: JobHead, action: string, details: Record<string, unknown>, status?: 'failed') {
     return [head.source_partner_id, head.target_partner_id].map((partnerId) => ({
@@ -360,40 +335,13 @@ export function createTransferWorker(deps: TransferWorkerDeps): TransferWorker {
     return true;
   }
 
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (running) {
-      try {
-        const worked = await runOnce(() => running);
-        failures = 0;
-        if (!worked) await idle(pollMs);
-      } catch (err) {
-        if (!running) return;
-        failures += 1;
-        log.error({ err }, 'transfer worker failed; retrying');
-        // Whatever it held lapses with its lease; back off so a store that is down is not hammered.
-        await idle(Math.min(30_000, pollMs * 2 ** Math.min(failures, 5)));
-      }
-    }
-  }
+  const loop = createPollingLoop({ pollMs, log, name: 'transfer worker', round: runOnce });
 
   return {
     id: workerId,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-      loop = undefined;
-    },
-    poke() {
-      poked = true;
-      wake?.();
-    },
+    start: loop.start,
+    stop: loop.stop,
+    poke: loop.poke,
     runOnce: () => runOnce(),
     async drain() {
       let n = 0;

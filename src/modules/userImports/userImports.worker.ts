@@ -16,14 +16,10 @@ import { seal } from '../../lib/seal.ts';
 import type { Actor } from '../activity/activity.record.ts';
 import { recordAs } from '../activity/activity.record.ts';
 import { insertDirectoryUsers } from '../customerUsers/customerUsers.directory.ts';
+import type { WorkerLog } from '../../jobs/polling.loop.ts';
+import { createPollingLoop } from '../../jobs/polling.loop.ts';
 import * as repo from './userImports.repository.ts';
 import { passwordAad } from './userImports.service.ts';
-
-/** pino's shape, so Fastify's logger fits. */
-export interface WorkerLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface UserImportWorker {
   /** Starts the loop (returns at once). */
@@ -62,30 +58,8 @@ export function createUserImportWorker(deps: UserImportWorkerDeps): UserImportWo
   const { owner, db, clock, settings, passwordKey, log } = deps;
   const pollMs = deps.pollMs ?? 1000;
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let poked = false;
 
   const leaseFrom = (now: Date) => new Date(now.getTime() + settings.leaseSeconds * 1000);
-
-  /** Waits `ms`, or less when poked or stopped. */
-  function idle(ms: number): Promise<void> {
-    if (poked || !running) {
-      poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        poked = false;
-        resolve();
-      }
-      wake = done;
-    });
-  }
 
   async function finish(
     trx: Trx,
@@ -213,10 +187,10 @@ export function createUserImportWorker(deps: UserImportWorkerDeps): UserImportWo
     });
   }
 
-  async function work(claimed: repo.Claimed): Promise<void> {
+  async function work(claimed: repo.Claimed, isRunning: () => boolean): Promise<void> {
     log.info({ importId: claimed.id, attempt: claimed.attempts }, 'users import started');
     for (;;) {
-      if (!running) {
+      if (!isRunning()) {
         await repo.releaseLease(owner, claimed.id, workerId);
         return;
       }
@@ -224,40 +198,15 @@ export function createUserImportWorker(deps: UserImportWorkerDeps): UserImportWo
     }
   }
 
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (running) {
-      try {
-        const now = clock.now();
-        const claimed = await repo.claimImport(owner, workerId, now, leaseFrom(now));
-        failures = 0;
-        if (claimed) await work(claimed);
-        else await idle(pollMs);
-      } catch (err) {
-        if (!running) return;
-        failures += 1;
-        log.error({ err }, 'users import worker failed; retrying');
-        // Whatever it held lapses with its lease; back off so a store that is down is not hammered.
-        await idle(Math.min(30_000, pollMs * 2 ** Math.min(failures, 5)));
-      }
-    }
+  /** One round: claim an import (if any) and work it to its end, or until stopped. */
+  async function round(isRunning: () => boolean): Promise<boolean> {
+    const now = clock.now();
+    const claimed = await repo.claimImport(owner, workerId, now, leaseFrom(now));
+    if (!claimed) return false;
+    await work(claimed, isRunning);
+    return true;
   }
 
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-      loop = undefined;
-    },
-    poke() {
-      poked = true;
-      wake?.();
-    },
-  };
+  const loop = createPollingLoop({ pollMs, log, name: 'users import worker', round });
+  return { start: loop.start, stop: loop.stop, poke: loop.poke };
 }
