@@ -1,13 +1,12 @@
 // An import survives its process being killed: `partnerdesk serve` runs as a real child process, is killed
 // with SIGKILL while it is creating an import's users, and started again; the import completes, and every row's
 // user exists exactly once (none lost, none created twice), with created + failed = total.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/db/database.ts';
 import { openStore } from '../src/db/database.ts';
-import { BIN, childEnv } from './helpers/child.ts';
+import type { ServerChild } from './helpers/child.ts';
+import { serveOn } from './helpers/child.ts';
 import { insertCustomer } from './helpers/customers.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase, testConfig } from './helpers/db.ts';
@@ -16,51 +15,15 @@ import { createPartnerWithAdmin } from './helpers/factories.ts';
 import { csvOf, usersAt } from './helpers/imports.ts';
 
 const ROWS = 3000;
-const READY = /Partnerdesk is ready on (http:\/\/\S+)/;
-
-interface Child {
-  process: ChildProcessWithoutNullStreams;
-  url: string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
 
 /** `partnerdesk serve` on the test's database, with small batches and a short lease. */
-async function serve(databaseUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: childEnv({
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARTNERDESK_DEMO: '0',
-      USERS_IMPORT_BATCH_SIZE: '20',
-      USERS_IMPORT_LEASE_SECONDS: '2',
-    }),
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.on('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out} ${err}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      const m = READY.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    void exited.then((how) => reject(new Error(`exited (${String(how)}) before ready: ${out} ${err}`)));
-  });
-  return { process: child, url, exited };
-}
+const serve = (databaseUrl: string) =>
+  serveOn(databaseUrl, { USERS_IMPORT_BATCH_SIZE: '20', USERS_IMPORT_LEASE_SECONDS: '2' });
 
 let db: TestDatabase;
 let store: Store;
 let admin: TestUser;
-const children: Child[] = [];
+const children: ServerChild[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();

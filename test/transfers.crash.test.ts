@@ -3,13 +3,12 @@
 // subscriptions, so is the process that takes over, and a third finishes them once the lease has lapsed.
 // Every accepted line is completed exactly once: one target row per Azure subscription, one target order per
 // request listing each subscription once, one lineCompleted event and one activity record per partner per line.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/db/database.ts';
 import { openStore } from '../src/db/database.ts';
-import { BIN, childEnv } from './helpers/child.ts';
+import type { ServerChild } from './helpers/child.ts';
+import { serveOn } from './helpers/child.ts';
 import type { TestDatabase } from './helpers/db.ts';
 import { createTestDatabase, testConfig } from './helpers/db.ts';
 import type { TestCatalog } from './helpers/offers.ts';
@@ -20,51 +19,15 @@ import { checkPartnerOfRecord, insertSubscriptions, transferWorld } from './help
 const REQUESTS = 5;
 const LINES = 100; // the most one request takes
 const TOTAL = REQUESTS * LINES;
-const READY = /Partnerdesk is ready on (http:\/\/\S+)/;
-
-interface Child {
-  process: ChildProcessWithoutNullStreams;
-  url: string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
 
 /** `partnerdesk serve` on the test's database (a request's lease lapses 5 s after its worker's last line). */
-async function serve(databaseUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: childEnv({
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARTNERDESK_DEMO: '0',
-      TRANSFER_LEASE_SECONDS: '5',
-    }),
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.on('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out} ${err}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      const m = READY.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    void exited.then((how) => reject(new Error(`exited (${String(how)}) before ready: ${out} ${err}`)));
-  });
-  return { process: child, url, exited };
-}
+const serve = (databaseUrl: string) => serveOn(databaseUrl, { TRANSFER_LEASE_SECONDS: '5' });
 
 let db: TestDatabase;
 let store: Store;
 let cat: TestCatalog;
 let w: TransferWorld;
-const children: Child[] = [];
+const children: ServerChild[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();

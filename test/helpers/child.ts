@@ -1,3 +1,4 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -18,6 +19,44 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   ])
     delete base[k];
   return { ...base, LOG_LEVEL: 'warn', ...env };
+}
+
+const READY = /Partnerdesk is ready on (http:\/\/\S+)/;
+
+/** A `partnerdesk serve` child process: where it listens, and its end (the signal or exit code). */
+export interface ServerChild {
+  process: ChildProcessWithoutNullStreams;
+  url: string;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+/**
+ * `partnerdesk serve` on a test's database (no demo, any free port), ready to take requests; `env` adds settings
+ * (a short job lease, say). Tests that kill it mid-job see what a crash leaves.
+ */
+export async function serveOn(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerChild> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: childEnv({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', PARTNERDESK_DEMO: '0', ...env }),
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${out} ${err}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      const m = READY.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr.on('data', (d) => (err += String(d)));
+    void exited.then((how) => reject(new Error(`exited (${String(how)}) before ready: ${out} ${err}`)));
+  });
+  return { process: child, url, exited };
 }
 
 const CLI_TIMEOUT_MS = 90_000;
