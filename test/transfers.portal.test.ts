@@ -5,7 +5,9 @@
 // (answered already, cancelled, past its 30 days: 409 with its status).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Store } from '../src/db/database.ts';
+import { inPartnerTransaction } from '../src/db/database.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, injectAs, testClock } from './helpers/app.ts';
 import { insertCustomer } from './helpers/customers.ts';
@@ -257,6 +259,31 @@ describe('a transfer request, the customer’s side', () => {
     }
     expect(await events(id)).toHaveLength(2);
     expect(await activity(id)).toHaveLength(2);
+  });
+
+  it('takes the request id in capitals, as a GUID may be written', async () => {
+    const s = await scene();
+    const id = await insertTransfer(t.store, s);
+    const r = await answer(s.admin.token, id.toUpperCase(), 'consent');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ id, customerConsent: 'given' });
+    expect(await stored(id)).toMatchObject({ customer_consent: 'given' });
+  });
+
+  it('names a partner through transfer_partner only to itself and to the other party of a request', async () => {
+    const s = await scene();
+    await insertTransfer(t.store, s);
+    const stranger = await createPartner(t.store, { name: `Stranger ${randomUUID().slice(0, 6)}` });
+    const namesSeenBy = (caller: string) =>
+      inPartnerTransaction(t.store.app, caller, async (trx) => {
+        const r = await sql<{ name: string }>`
+          select p.name from unnest(${[s.source.id, s.target.id, stranger.id]}::uuid[]) as q(id)
+            cross join lateral transfer_partner(q.id) p`.execute(trx);
+        return r.rows.map((row) => row.name).sort();
+      });
+    expect(await namesSeenBy(s.target.id)).toEqual([s.source.name, s.target.name].sort());
+    expect(await namesSeenBy(s.source.id)).toEqual([s.source.name, s.target.name].sort());
+    expect(await namesSeenBy(stranger.id)).toEqual([stranger.name]);
   });
 
   it('lets one of two simultaneous answers through and tells the other it came too late', async () => {

@@ -144,15 +144,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                    partner_instance text, partner_kind text, partner_related boolean, offer_id text,
                    offer_name text, friendly_name text, product_kind text, billing_type text, status text,
                    azure_subscription_id uuid, quantity integer, billing_cycle text, creation_date timestamptz,
-                   open_transfer_id uuid)
+                   in_open_transfer boolean, open_transfer_id uuid)
     language sql stable ${definer} as $$
       select s.id, s.partner_id, p.name, p.country::text, p.instance, p.kind,
              exists (select 1 from customer_relationships r
                       where r.customer_id = s.customer_id and r.partner_id = s.partner_id and r.state = 'active'),
              s.offer_id, s.offer_name, s.friendly_name, s.product_kind, s.billing_type, s.status,
              s.azure_subscription_id, s.quantity, s.billing_cycle, s.creation_date,
-             (select l.transfer_id from transfer_line_items l
-               where l.subscription_id = s.id and l.status in ('pending', 'accepted') limit 1)
+             exists (select 1 from transfer_line_items l
+                      where l.subscription_id = s.id and l.status in ('pending', 'accepted')),
+             -- Which request, only when the caller made it: others' requests stay theirs.
+             (select l.transfer_id from transfer_line_items l join transfers t on t.id = l.transfer_id
+               where l.subscription_id = s.id and l.status in ('pending', 'accepted')
+                 and t.target_partner_id = ${tenant} limit 1)
         from subscriptions s join partners p on p.id = s.partner_id
        where s.customer_id = p_customer
          and s.status not in ('deleted', 'transferred')
@@ -161,11 +165,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        order by p.name, s.creation_date, s.id
     $$;
 
-    -- A partner's name, country, instance, kind and state, for a transfer's other party.
+    -- A partner's name, country, instance, kind and state: the caller's own, or a transfer's other party.
     create function transfer_partner(p_partner uuid)
     returns table (id uuid, name text, country text, instance text, kind text, state text)
     language sql stable ${definer} as $$
-      select p.id, p.name, p.country::text, p.instance, p.kind, p.state from partners p where p.id = p_partner
+      select p.id, p.name, p.country::text, p.instance, p.kind, p.state from partners p
+       where p.id = p_partner
+         and (p.id = ${tenant}
+              or exists (select 1 from transfers t
+                          where t.source_partner_id = ${tenant} and t.target_partner_id = p.id
+                             or t.target_partner_id = ${tenant} and t.source_partner_id = p.id))
     $$;
 
     -- Records an activity entry for the other party of a transfer the caller is a party of.

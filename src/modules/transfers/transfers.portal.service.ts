@@ -93,6 +93,8 @@ export function createTransferPortalService(deps: { db: Db; clock: Clock }) {
     transferId: string,
     decision: 'given' | 'declined',
   ): Promise<CustomerTransferView> {
+    // The route takes a GUID in either case; the store answers in lower case.
+    transferId = transferId.toLowerCase();
     return db.transaction().execute(async (trx) => {
       const now = clock.now();
       const changed = await repo.answerTransfer(trx, cctx.sessionHash, {
