@@ -75,6 +75,9 @@ export interface CandidateRow {
   quantity: number;
   billing_cycle: string;
   creation_date: Date;
+  /** In an open request, whoever's. */
+  in_open_transfer: boolean;
+  /** That request's id, only when the caller is its target. */
   open_transfer_id: string | null;
 }
 
@@ -107,22 +110,6 @@ export async function customerFacts(
     select instance, coalesce(default_address->>'country', '') as country, billing_company_name as name
       from customers where id = ${customerId}::uuid`.execute(trx);
   return r.rows[0];
-}
-
-/** Of these open requests, the ones the caller created (the target); others stay unnamed. */
-export async function ownSentAmong(
-  trx: Trx,
-  partnerId: string,
-  ids: readonly string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await trx
-    .selectFrom('transfers')
-    .select('id')
-    .where('id', 'in', [...new Set(ids)])
-    .where('target_partner_id', '=', partnerId)
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }
 
 /** Does the partner have an active reseller relationship with the customer (asked of another partner)? */
@@ -575,17 +562,6 @@ export async function lineCounts(trx: Trx, transferId: string): Promise<Record<T
   } as Record<TransferLineStatus, number>;
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
-}
-
-export async function relationshipActive(trx: Trx, partnerId: string, customerId: string): Promise<boolean> {
-  const r = await trx
-    .selectFrom('customer_relationships')
-    .select('partner_id')
-    .where('partner_id', '=', partnerId)
-    .where('customer_id', '=', customerId)
-    .where('state', '=', 'active')
-    .executeTakeFirst();
-  return r !== undefined;
 }
 
 export async function insertOrder(

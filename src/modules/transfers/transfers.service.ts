@@ -271,7 +271,7 @@ export function ineligibility(
   if (c.billing_type !== 'usage' || !(c.product_kind === 'azure' || c.product_kind === 'azurePlan'))
     return 'notAzureUsage';
   if (c.status !== 'active') return 'notActive';
-  if (c.open_transfer_id !== null) return 'pendingTransfer';
+  if (c.in_open_transfer) return 'pendingTransfer';
   if (source.instance !== target.instance || customer.instance !== target.instance)
     return 'differentInstance';
   if (source.country !== target.country || customer.country !== target.country) return 'differentCountry';
@@ -348,6 +348,14 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
 export function createTransfersService(deps: TransfersServiceDeps): TransfersService {
   const { db, clock, publicUrl, customers, instances } = deps;
   const notFound = () => new AppError('transferNotFound');
+  /**
+   * Once the caller may see the customer: its requests past their 30 days are expired now (committed on the
+   * owner connection, so the rest of the caller's transaction reads them so) rather than at the maintenance
+   * job's next run, and their subscriptions can be asked for again at once.
+   */
+  const expireLapsed = async (customerId: string) => {
+    await deps.expireLapsed?.(customerId, clock.now());
+  };
   const view = (row: TransferViewRow, lines: readonly LineRow[], ctx: CallerContext, events?: EventRow[]) =>
     transferView(row, lines, ctx.partnerId, publicUrl, clock.now(), events);
 
@@ -383,11 +391,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
     return { rows, reasons, p };
   }
 
-  function eligibilityView(
-    c: CandidateRow,
-    reason: IneligibilityReason | null,
-    ownSent: Set<string>,
-  ): EligibilityView {
+  function eligibilityView(c: CandidateRow, reason: IneligibilityReason | null): EligibilityView {
     return {
       id: c.subscription_id,
       subscriptionId: c.subscription_id,
@@ -403,7 +407,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
       isEligible: reason === null,
       reason,
       description: reason ? REASON_TEXT[reason] : null,
-      openTransferId: c.open_transfer_id && ownSent.has(c.open_transfer_id) ? c.open_transfer_id : null,
+      openTransferId: c.open_transfer_id,
       attributes: { objectType: 'TransferEligibility' },
     };
   }
@@ -472,10 +476,10 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
   }
 
   return {
-    eligibility: async (ctx, customerId, filters) => {
-      await deps.expireLapsed?.(customerId, clock.now());
-      return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
+    eligibility: (ctx, customerId, filters) =>
+      inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         await related(trx, ctx, customerId);
+        await expireLapsed(customerId);
         const { rows, reasons } = await eligibilityIn(trx, ctx, customerId);
         const source = filters.sourcePartnerId?.toLowerCase();
         const chosen = rows.filter(
@@ -483,14 +487,8 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
             (!source || c.partner_id === source) &&
             (!filters.eligibleOnly || reasons.get(c.subscription_id) === null),
         );
-        const ownSent = await repo.ownSentAmong(
-          trx,
-          ctx.partnerId,
-          chosen.flatMap((c) => (c.open_transfer_id ? [c.open_transfer_id] : [])),
-        );
-        return chosen.map((c) => eligibilityView(c, reasons.get(c.subscription_id) ?? null, ownSent));
-      });
-    },
+        return chosen.map((c) => eligibilityView(c, reasons.get(c.subscription_id) ?? null));
+      }),
 
     async create(ctx, customerId, input) {
       const ids = input.subscriptionIds?.map((s) => s.toLowerCase());
@@ -509,11 +507,10 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           reason: 'is required with allEligible: the partner whose subscriptions move',
         });
       const note = (input.note ?? '').trim();
-      // Before the caller's check, harmlessly: it only records what is already true of requests past their end.
-      await deps.expireLapsed?.(customerId, clock.now());
       const attempt = () =>
         inPartnerTransaction(db, ctx.partnerId, async (trx) => {
           await related(trx, ctx, customerId);
+          await expireLapsed(customerId);
           const { rows, reasons } = await eligibilityIn(trx, ctx, customerId);
           const byId = new Map(rows.map((c) => [c.subscription_id, c]));
           let chosen: CandidateRow[];

@@ -139,7 +139,8 @@ export function createTransferWorker(deps: TransferWorkerDeps): TransferWorker {
   /** Moves one subscription from the source to the target. */
   async function completeLine(trx: Trx, head: JobHead, line: LineRow, now: Date): Promise<void> {
     const [sub] = await repo.lockSubscriptions(trx, [line.subscription_id]);
-    const targetRelated = await repo.relationshipActive(trx, head.target_partner_id, head.customer_id);
+    // As accepting checked it: an active relationship, with a partner that is itself active.
+    const targetRelated = await repo.partnerRelated(trx, head.customer_id, head.target_partner_id);
     const problem = lineProblem(sub, head, targetRelated);
     if (problem || !sub) return failLine(trx, head, line, problem!, now);
 
