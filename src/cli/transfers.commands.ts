@@ -14,70 +14,11 @@ import { apiOptions, flagValue } from './api.ts';
 import { env, fail, note, out, table } from './common.ts';
 import type { Collection } from './customer.ts';
 import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
-
-// ── API shapes the commands read (a subset of src/modules/transfers/transfers.schemas.ts) ──
-
-interface Eligibility {
-  subscriptionId: string;
-  azureSubscriptionId: string | null;
-  offerId: string;
-  offerName: string;
-  friendlyName: string;
-  status: string;
-  partnerIdOnRecord: string;
-  partnerNameOnRecord: string;
-  isEligible: boolean;
-  reason: string | null;
-  description: string | null;
-  openTransferId: string | null;
-}
-
-interface LineItem {
-  id: number;
-  subscriptionId: string;
-  azureSubscriptionId: string | null;
-  offerId: string;
-  friendlyName: string;
-  status: string;
-  transferError: { code: string; description: string } | null;
-  newSubscriptionId: string | null;
-  completedTime: string | null;
-}
-
-interface Transfer {
-  id: string;
-  customerTenantId: string;
-  customerName: string;
-  sourcePartnerTenantId: string;
-  sourcePartnerName: string;
-  targetPartnerTenantId: string;
-  targetPartnerName: string;
-  direction: 'sent' | 'received';
-  status: string;
-  note: string;
-  customerConsent: {
-    status: 'pending' | 'given' | 'declined';
-    consentedAt: string | null;
-    consentedBy: string | null;
-    url: string;
-  };
-  rejection: { by: 'source' | 'customer'; reason: string; rejectedAt: string } | null;
-  createdTime: string;
-  createdBy: { id: string; name: string };
-  lastModifiedTime: string;
-  expiresAt: string | null;
-  acceptedTime: string | null;
-  acceptedBy: string | null;
-  completedTime: string | null;
-  progress: { total: number; completed: number; failed: number; percent: number };
-  lineItems: LineItem[];
-  timeline?: {
-    occurredAt: string;
-    event: string;
-    actor: { side: string; name: string };
-    details: Record<string, unknown>;
-  }[];
-}
+import type {
+  EligibilityView as Eligibility,
+  TransferLineView as LineItem,
+  TransferView as Transfer,
+} from '../modules/transfers/transfers.service.ts';
 
 const STATUSES = [
   'pending',
