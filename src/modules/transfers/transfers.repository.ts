@@ -179,19 +179,23 @@ export async function recordCounterpart(
 
 // ── reading requests ──
 
+/** The request if the partner is one of its parties (and, given a customer, it is that customer's). */
+function partyTransfer(trx: Trx, partnerId: string, id: string, customerId?: string) {
+  const qb = transfers(trx)
+    .where('t.id', '=', id)
+    .where((eb) =>
+      eb.or([eb('t.source_partner_id', '=', partnerId), eb('t.target_partner_id', '=', partnerId)]),
+    );
+  return customerId ? qb.where('t.customer_id', '=', customerId) : qb;
+}
+
 export function getTransfer(
   trx: Trx,
   partnerId: string,
   id: string,
   customerId?: string,
 ): Promise<TransferViewRow | undefined> {
-  let qb = transfers(trx)
-    .where('t.id', '=', id)
-    .where((eb) =>
-      eb.or([eb('t.source_partner_id', '=', partnerId), eb('t.target_partner_id', '=', partnerId)]),
-    );
-  if (customerId) qb = qb.where('t.customer_id', '=', customerId);
-  return qb.executeTakeFirst();
+  return partyTransfer(trx, partnerId, id, customerId).executeTakeFirst();
 }
 
 /** The request locked for a change by one of its parties. */
@@ -201,13 +205,7 @@ export function lockTransfer(
   id: string,
   customerId?: string,
 ): Promise<TransferViewRow | undefined> {
-  let qb = transfers(trx)
-    .where('t.id', '=', id)
-    .where((eb) =>
-      eb.or([eb('t.source_partner_id', '=', partnerId), eb('t.target_partner_id', '=', partnerId)]),
-    );
-  if (customerId) qb = qb.where('t.customer_id', '=', customerId);
-  return qb.forUpdate('t').executeTakeFirst();
+  return partyTransfer(trx, partnerId, id, customerId).forUpdate('t').executeTakeFirst();
 }
 
 export function linesOf(trx: Trx, transferIds: readonly string[]): Promise<LineRow[]> {
