@@ -8,16 +8,15 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireTransfers } from '../src/modules/transfers/transfers.service.ts';
-import { createTransferWorker } from '../src/modules/transfers/transfers.worker.ts';
 import type { TestApp } from './helpers/app.ts';
-import { createTestApp, testClock } from './helpers/app.ts';
+import { testClock } from './helpers/app.ts';
 import { insertCustomer } from './helpers/customers.ts';
 import type { TestUser } from './helpers/factories.ts';
 import { createPartnerWithAdmin } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { insertTestCatalog } from './helpers/offers.ts';
 import { insertCustomerUser, insertRelationship, issueCustomerToken } from './helpers/relationships.ts';
-import { DAY, checkPartnerOfRecord, insertSubscriptions, transfersApi } from './helpers/transfers.ts';
+import type { transfersApi } from './helpers/transfers.ts';
+import { DAY, checkPartnerOfRecord, insertSubscriptions, startTransferApp } from './helpers/transfers.ts';
 
 const RUNS = Number(process.env.TRANSFER_RUNS ?? 6);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261203 : undefined;
@@ -32,13 +31,7 @@ let api: ReturnType<typeof transfersApi>;
 let drain: () => Promise<void>;
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, transferWorker: false });
-  cat = await insertTestCatalog(t.store);
-  api = transfersApi(t.app);
-  const worker = createTransferWorker({ owner: t.store.owner, clock });
-  drain = async () => {
-    await worker.drain();
-  };
+  ({ t, cat, api, drain } = await startTransferApp(clock));
 });
 afterAll(() => t.close());
 

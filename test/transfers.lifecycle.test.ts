@@ -6,19 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireTransfers } from '../src/modules/transfers/transfers.service.ts';
 import { createTransferWorker } from '../src/modules/transfers/transfers.worker.ts';
 import type { TestApp } from './helpers/app.ts';
-import { createTestApp, injectAs, testClock } from './helpers/app.ts';
+import { injectAs, testClock } from './helpers/app.ts';
 import { createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
-import { insertTestCatalog } from './helpers/offers.ts';
 import { insertCustomerUser, insertRelationship, issueCustomerToken } from './helpers/relationships.ts';
-import type { TransferWorld } from './helpers/transfers.ts';
+import type { TransferWorld, transfersApi } from './helpers/transfers.ts';
 import {
   DAY,
   checkPartnerOfRecord,
   insertSubscriptions,
+  startTransferApp,
   suspendDirectly,
   transferWorld,
-  transfersApi,
 } from './helpers/transfers.ts';
 
 const clock = testClock(new Date('2027-02-01T09:00:00Z'));
@@ -29,13 +28,7 @@ let api: ReturnType<typeof transfersApi>;
 let drain: () => Promise<void>;
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, transferWorker: false });
-  cat = await insertTestCatalog(t.store);
-  api = transfersApi(t.app);
-  const worker = createTransferWorker({ owner: t.store.owner, clock });
-  drain = async () => {
-    await worker.drain();
-  };
+  ({ t, cat, api, drain } = await startTransferApp(clock));
 });
 afterAll(() => t.close());
 

@@ -5,11 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
-import { injectAs } from './app.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { createTransferWorker } from '../../src/modules/transfers/transfers.worker.ts';
+import type { TestApp } from './app.ts';
+import { createTestApp, injectAs } from './app.ts';
 import { insertCustomer } from './customers.ts';
 import type { TestUser } from './factories.ts';
 import { createPartnerWithAdmin } from './factories.ts';
-import { confirmAgreement } from './offers.ts';
+import type { TestCatalog } from './offers.ts';
+import { confirmAgreement, insertTestCatalog } from './offers.ts';
 import { insertCustomerUser, insertRelationship, issueCustomerToken } from './relationships.ts';
 
 export const DAY = 86_400_000;
@@ -334,5 +338,27 @@ export async function checkPartnerOfRecord(store: Store): Promise<InvariantRepor
     liveCounts: liveCounts.rows,
     brokenLinks: brokenLinks.rows,
     brokenBacklinks: brokenBacklinks.rows,
+  };
+}
+
+/**
+ * An app whose own transfer worker is off, with the catalog, the transfers API and `drain`, which runs the
+ * completion job until no accepted line is left, so a test decides when requests complete.
+ */
+export async function startTransferApp(clock: Clock): Promise<{
+  t: TestApp;
+  cat: TestCatalog;
+  api: ReturnType<typeof transfersApi>;
+  drain: () => Promise<void>;
+}> {
+  const t = await createTestApp({ clock, transferWorker: false });
+  const worker = createTransferWorker({ owner: t.store.owner, clock });
+  return {
+    t,
+    cat: await insertTestCatalog(t.store),
+    api: transfersApi(t.app),
+    drain: async () => {
+      await worker.drain();
+    },
   };
 }
