@@ -4,14 +4,11 @@
 import { useId, useState } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CustomerPasswordForm } from './CustomerPasswordForm.tsx';
-import { CustomerSignInForm } from './CustomerSignInForm.tsx';
-import { useCustomerMe, useCustomerPartners, usePortalActions } from './portal.queries.ts';
+import { useCustomerPartners, usePortalActions } from './portal.queries.ts';
 import type { CustomerMe, CustomerPartner } from './portalClient.ts';
-import { useCustomerSession } from './portalClient.ts';
+import { SignedInCustomerPage } from './SignedInCustomerPage.tsx';
 
 function RemoveDapDialog(props: { partner: CustomerPartner; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
@@ -131,18 +128,9 @@ function PartnersList(props: { me: CustomerMe }) {
 
 export function CustomerPartnersPage() {
   const { t } = useI18n();
-  const session = useCustomerSession();
-  const me = useCustomerMe();
-  let body;
-  if (!session) body = <CustomerSignInForm intro={t('portal.partners.signInIntro')} />;
-  else if (me.isPending) body = <Loading />;
-  else if (me.isError) body = <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
-  else if (me.data.user.mustChangePassword) body = <CustomerPasswordForm userName={me.data.user.userName} />;
-  else body = <PartnersList me={me.data} />;
   return (
-    <>
-      <PageHeader title={t('portal.partners.title')} />
-      {body}
-    </>
+    <SignedInCustomerPage title={t('portal.partners.title')} signInIntro={t('portal.partners.signInIntro')}>
+      {(me) => <PartnersList me={me} />}
+    </SignedInCustomerPage>
   );
 }

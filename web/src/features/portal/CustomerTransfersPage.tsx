@@ -4,15 +4,12 @@
 import { useId } from 'react';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CustomerPasswordForm } from './CustomerPasswordForm.tsx';
-import { CustomerSignInForm } from './CustomerSignInForm.tsx';
 import { TransferStatusBadge } from './TransferConsentPage.tsx';
-import { useCustomerMe, useCustomerTransfers } from './portal.queries.ts';
+import { useCustomerTransfers } from './portal.queries.ts';
 import type { CustomerMe } from './portalClient.ts';
-import { useCustomerSession } from './portalClient.ts';
+import { SignedInCustomerPage } from './SignedInCustomerPage.tsx';
 import { awaitingConsent } from './transfers.model.ts';
 
 function TransfersList(props: { me: CustomerMe }) {
@@ -83,18 +80,12 @@ function TransfersList(props: { me: CustomerMe }) {
 
 export function CustomerTransfersPage() {
   const { t } = useI18n();
-  const session = useCustomerSession();
-  const me = useCustomerMe();
-  let body;
-  if (!session) body = <CustomerSignInForm intro={t('portalTransfers.list.signInIntro')} />;
-  else if (me.isPending) body = <Loading />;
-  else if (me.isError) body = <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
-  else if (me.data.user.mustChangePassword) body = <CustomerPasswordForm userName={me.data.user.userName} />;
-  else body = <TransfersList me={me.data} />;
   return (
-    <>
-      <PageHeader title={t('portalTransfers.list.pageTitle')} />
-      {body}
-    </>
+    <SignedInCustomerPage
+      title={t('portalTransfers.list.pageTitle')}
+      signInIntro={t('portalTransfers.list.signInIntro')}
+    >
+      {(me) => <TransfersList me={me} />}
+    </SignedInCustomerPage>
   );
 }
