@@ -14,6 +14,7 @@ import type { TransferWorld, transfersApi } from './helpers/transfers.ts';
 import {
   DAY,
   checkPartnerOfRecord,
+  expectAllRefused,
   insertSubscriptions,
   startTransferApp,
   suspendDirectly,
@@ -365,14 +366,15 @@ describe('accepting all: the job moves every subscription', () => {
     const { w, id } = await requested(1);
     const { w: other } = await requested(1);
     await insertRelationship(t.store, w.source.partnerId, other.customer.id);
-    for (const r of [
-      await api.get(w.source.token, other.customer.id, id),
-      await api.accept(w.source.token, other.customer.id, id),
-      await api.reject(w.source.token, other.customer.id, id),
-    ]) {
-      expect(r.statusCode, r.body).toBe(404);
-      expect(r.json()).toMatchObject({ name: 'transferNotFound' });
-    }
+    expectAllRefused(
+      [
+        await api.get(w.source.token, other.customer.id, id),
+        await api.accept(w.source.token, other.customer.id, id),
+        await api.reject(w.source.token, other.customer.id, id),
+      ],
+      404,
+      'transferNotFound',
+    );
     expect((await read(w, id)).status).toBe('pending');
   });
 
@@ -600,14 +602,15 @@ describe('the order of things', () => {
 
   it('the wrong party: the target cannot accept or reject, the source cannot cancel (403 transferWrongParty)', async () => {
     const { w, id } = await requested(1);
-    for (const r of [
-      await api.accept(w.target.token, w.customer.id, id),
-      await api.reject(w.target.token, w.customer.id, id),
-      await api.cancel(w.source.token, w.customer.id, id),
-    ]) {
-      expect(r.statusCode, r.body).toBe(403);
-      expect(r.json()).toMatchObject({ name: 'transferWrongParty' });
-    }
+    expectAllRefused(
+      [
+        await api.accept(w.target.token, w.customer.id, id),
+        await api.reject(w.target.token, w.customer.id, id),
+        await api.cancel(w.source.token, w.customer.id, id),
+      ],
+      403,
+      'transferWrongParty',
+    );
     expect((await read(w, id)).status).toBe('pending');
   });
 

@@ -3,6 +3,7 @@
 // run must keep: an Azure subscription has exactly one partner of record.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
 import type { Clock } from '../../src/lib/clock.ts';
@@ -361,4 +362,16 @@ export async function startTransferApp(clock: Clock): Promise<{
       await worker.drain();
     },
   };
+}
+
+/** Every answer is refused with this status and error name (the request itself is left as it was). */
+export function expectAllRefused(
+  answers: readonly { statusCode: number; body: string; json: () => unknown }[],
+  statusCode: number,
+  name: string,
+): void {
+  for (const r of answers) {
+    expect(r.statusCode, r.body).toBe(statusCode);
+    expect(r.json()).toMatchObject({ name });
+  }
 }
