@@ -19,17 +19,9 @@ import type {
   TransferLineView as LineItem,
   TransferView as Transfer,
 } from '../modules/transfers/transfers.service.ts';
+import { TRANSFER_STATUSES } from '../modules/transfers/transfers.schemas.ts';
 
-const STATUSES = [
-  'pending',
-  'inProgress',
-  'completed',
-  'partiallyCompleted',
-  'failed',
-  'rejected',
-  'cancelled',
-  'expired',
-];
+const STATUSES: readonly string[] = TRANSFER_STATUSES;
 
 // ── helpers ──
 
