@@ -16,16 +16,19 @@ export function EmptyState(props: { children: ReactNode }) {
   return <div className="empty">{props.children}</div>;
 }
 
-/** What a paged list needs from its infinite query (TanStack Query's useInfiniteQuery result). */
+/**
+ * What a list needs from its query: TanStack Query's useInfiniteQuery result, or a plain useQuery result for a
+ * list the API answers whole (no paging fields: no "Load more").
+ */
 interface PagedQuery {
   isPending: boolean;
   isError: boolean;
   isSuccess: boolean;
   error: unknown;
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
+  hasNextPage?: boolean;
+  isFetchingNextPage?: boolean;
   refetch: () => unknown;
-  fetchNextPage: () => unknown;
+  fetchNextPage?: () => unknown;
 }
 
 /**
@@ -50,7 +53,7 @@ export function PagedList(props: { query: PagedQuery; count: number; empty: stri
           type="button"
           className="button secondary"
           disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
+          onClick={() => void query.fetchNextPage?.()}
         >
           {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>

@@ -4,7 +4,7 @@
 import { useId, useState } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { EmptyState, Loading } from '../../components/states.tsx';
+import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCustomerPartners, usePortalActions } from './portal.queries.ts';
 import type { CustomerMe, CustomerPartner } from './portalClient.ts';
@@ -55,14 +55,7 @@ function PartnersList(props: { me: CustomerMe }) {
       <p role="status" className="success">
         {removed ? t('portal.removeDap.done', { partner: removed }) : ''}
       </p>
-      {partners.isPending && <Loading />}
-      {partners.isError && <ErrorAlert error={partners.error} onRetry={() => void partners.refetch()} />}
-      {partners.isSuccess && items.length === 0 && (
-        <EmptyState>
-          <p>{t('portal.partners.empty')}</p>
-        </EmptyState>
-      )}
-      {items.length > 0 && (
+      <PagedList query={partners} count={items.length} empty={t('portal.partners.empty')}>
         <div className="table-wrap" role="region" aria-labelledby={headingId} tabIndex={0}>
           <table>
             <thead>
@@ -111,7 +104,7 @@ function PartnersList(props: { me: CustomerMe }) {
             </tbody>
           </table>
         </div>
-      )}
+      </PagedList>
       {removing && (
         <RemoveDapDialog
           partner={removing}

@@ -3,8 +3,7 @@
 // opens its page (/portal/transfers/:transferId) to consent or decline.
 import { useId } from 'react';
 import { Link } from 'react-router';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { EmptyState, Loading } from '../../components/states.tsx';
+import { PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { TransferStatusBadge } from './TransferConsentPage.tsx';
 import { useCustomerTransfers } from './portal.queries.ts';
@@ -26,14 +25,7 @@ function TransfersList(props: { me: CustomerMe }) {
       {waiting > 0 && (
         <p className="notice strong">{t('portalTransfers.list.waiting', { count: waiting })}</p>
       )}
-      {transfers.isPending && <Loading />}
-      {transfers.isError && <ErrorAlert error={transfers.error} onRetry={() => void transfers.refetch()} />}
-      {transfers.isSuccess && items.length === 0 && (
-        <EmptyState>
-          <p>{t('portalTransfers.list.empty')}</p>
-        </EmptyState>
-      )}
-      {items.length > 0 && (
+      <PagedList query={transfers} count={items.length} empty={t('portalTransfers.list.empty')}>
         <div className="table-wrap" role="region" aria-labelledby={headingId} tabIndex={0}>
           <table>
             <thead>
@@ -73,7 +65,7 @@ function TransfersList(props: { me: CustomerMe }) {
             </tbody>
           </table>
         </div>
-      )}
+      </PagedList>
     </section>
   );
 }
