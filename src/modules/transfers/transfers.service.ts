@@ -681,7 +681,11 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
           result.items.map((r) => r.id),
         );
         const byTransfer = new Map<string, LineRow[]>();
-        for (const l of lines) byTransfer.set(l.transfer_id, [...(byTransfer.get(l.transfer_id) ?? []), l]);
+        for (const l of lines) {
+          const of = byTransfer.get(l.transfer_id);
+          if (of) of.push(l);
+          else byTransfer.set(l.transfer_id, [l]);
+        }
         return {
           ...result,
           items: result.items.map((r) => view(r, byTransfer.get(r.id) ?? [], ctx)),
@@ -753,8 +757,14 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
         await repo.setLineStatus(trx, row.id, 'pending', 'accepted', acceptedNumbers);
         for (const f of failures) await repo.failLine(trx, row.id, f.line.line_number, f.code, f.description);
         const chosenSet = new Set(chosen.map((l) => l.line_number));
-        const notAccepted = lines.filter((l) => !chosenSet.has(l.line_number)).map((l) => l.line_number);
-        await repo.setLineStatus(trx, row.id, 'pending', 'notAccepted', notAccepted);
+        const left = lines.filter((l) => !chosenSet.has(l.line_number));
+        await repo.setLineStatus(
+          trx,
+          row.id,
+          'pending',
+          'notAccepted',
+          left.map((l) => l.line_number),
+        );
 
         await repo.insertEvents(trx, [
           {
@@ -762,7 +772,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
             at: now,
             event: 'accepted',
             ...actorEvent(ctx, 'source'),
-            details: { accepted: chosen.length, notAccepted: notAccepted.length },
+            details: { accepted: chosen.length, notAccepted: left.length },
           },
           ...failures.map((f) => ({
             transfer: row,
@@ -779,7 +789,7 @@ export function createTransfersService(deps: TransfersServiceDeps): TransfersSer
         ]);
         await recordBoth(trx, ctx, row, 'transfer.accept', {
           accepted: chosen.map((l) => l.subscription_id),
-          notAccepted: lines.filter((l) => !chosenSet.has(l.line_number)).map((l) => l.subscription_id),
+          notAccepted: left.map((l) => l.subscription_id),
         });
         for (const f of failures)
           await recordBoth(
