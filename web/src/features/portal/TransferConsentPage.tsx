@@ -5,16 +5,13 @@
 import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
-import { Dialog } from '../../components/Dialog.tsx';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CustomerPasswordForm } from './CustomerPasswordForm.tsx';
-import { CustomerSignInForm } from './CustomerSignInForm.tsx';
-import { useCustomerMe, useCustomerTransfers, usePortalActions } from './portal.queries.ts';
+import { useCustomerTransfers, usePortalActions } from './portal.queries.ts';
 import type { CustomerMe, CustomerTransfer } from './portalClient.ts';
-import { useCustomerSession } from './portalClient.ts';
+import { SignedInCustomerPage } from './SignedInCustomerPage.tsx';
 import { REFUSED_TITLE, STATE_MESSAGE, consentState, refusal, statusTone } from './transfers.model.ts';
 
 export function TransferStatusBadge(props: { status: CustomerTransfer['status'] }) {
@@ -71,20 +68,21 @@ function DeclineDialog(props: {
   const { t } = useI18n();
   const { targetPartnerName: target, sourcePartnerName: source } = props.transfer;
   return (
-    <Dialog title={t('portalTransfers.decline.title', { target })} onClose={props.onClose}>
+    <ConfirmDialog
+      title={t('portalTransfers.decline.title', { target })}
+      onCancel={props.onClose}
+      onConfirm={props.onConfirm}
+      confirmLabel={t('portalTransfers.decline.confirm')}
+      danger
+      pending={props.pending}
+      // The page shows a refused answer itself (AnswerError), in its own words.
+      error={null}
+    >
       <ul>
         <li>{t('portalTransfers.decline.effectRejected', { target })}</li>
         <li>{t('portalTransfers.decline.effectStay', { source })}</li>
       </ul>
-      <div className="actions">
-        <button type="button" className="button primary" disabled={props.pending} onClick={props.onConfirm}>
-          {props.pending ? t('portalTransfers.decline.submitting') : t('portalTransfers.decline.confirm')}
-        </button>
-        <button type="button" className="button secondary" onClick={props.onClose}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -286,18 +284,12 @@ function Review(props: { transferId: string; me: CustomerMe }) {
 export function TransferConsentPage() {
   const { transferId = '' } = useParams();
   const { t } = useI18n();
-  const session = useCustomerSession();
-  const me = useCustomerMe();
-  let body;
-  if (!session) body = <CustomerSignInForm intro={t('portalTransfers.signInIntro')} />;
-  else if (me.isPending) body = <Loading />;
-  else if (me.isError) body = <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
-  else if (me.data.user.mustChangePassword) body = <CustomerPasswordForm userName={me.data.user.userName} />;
-  else body = <Review transferId={transferId} me={me.data} />;
   return (
-    <>
-      <PageHeader title={t('portalTransfers.pageTitle')} />
-      {body}
-    </>
+    <SignedInCustomerPage
+      title={t('portalTransfers.pageTitle')}
+      signInIntro={t('portalTransfers.signInIntro')}
+    >
+      {(me) => <Review transferId={transferId} me={me} />}
+    </SignedInCustomerPage>
   );
 }

@@ -1055,7 +1055,6 @@ export const de: Messages = {
     'Die Anfrage wird abgelehnt; eine spätere Zustimmung ist nicht möglich, {target} müsste eine neue senden.',
   'portalTransfers.decline.effectStay': 'Ihre Abonnements bleiben bei {source}.',
   'portalTransfers.decline.confirm': 'Anfrage ablehnen',
-  'portalTransfers.decline.submitting': 'Wird abgelehnt …',
   'portalTransfers.done.consented': 'Sie haben der Übertragung zugestimmt. {source} kann sie jetzt annehmen.',
   'portalTransfers.done.declined': 'Sie haben die Anfrage abgelehnt. Ihre Abonnements bleiben bei {source}.',
   'portalTransfers.refused.processed.title': 'Diese Anfrage wurde inzwischen beantwortet oder beendet',

@@ -1032,7 +1032,6 @@ export const en = {
     'The request is rejected and cannot be consented to later; {target} would have to send a new one.',
   'portalTransfers.decline.effectStay': 'Your subscriptions stay with {source}.',
   'portalTransfers.decline.confirm': 'Decline the request',
-  'portalTransfers.decline.submitting': 'Declining…',
   'portalTransfers.done.consented': 'You consented to the transfer. {source} can now accept it.',
   'portalTransfers.done.declined': 'You declined the request. Your subscriptions stay with {source}.',
   'portalTransfers.refused.processed.title': 'This request was answered or ended meanwhile',

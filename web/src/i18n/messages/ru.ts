@@ -1036,7 +1036,6 @@ export const ru: Messages = {
     'Запрос будет отклонён, и дать согласие позже будет нельзя; {target} придётся отправить новый.',
   'portalTransfers.decline.effectStay': 'Ваши подписки останутся у {source}.',
   'portalTransfers.decline.confirm': 'Отклонить запрос',
-  'portalTransfers.decline.submitting': 'Отклонение…',
   'portalTransfers.done.consented': 'Вы дали согласие на передачу. Теперь {source} может её принять.',
   'portalTransfers.done.declined': 'Вы отклонили запрос. Ваши подписки остаются у {source}.',
   'portalTransfers.refused.processed.title': 'На этот запрос уже ответили, или он уже закрыт',
