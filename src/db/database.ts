@@ -116,7 +116,10 @@ export async function ensureAppRole(owner: Db, ownerUrl: string): Promise<void> 
        grant usage, select on all sequences in schema public to ${APP_ROLE};
        grant execute on all functions in schema public to ${APP_ROLE};
        revoke update, delete, truncate on activity_records from ${APP_ROLE};
-       revoke insert, update, delete, truncate on catalog_markets, offers, offer_prices from ${APP_ROLE};
+       revoke insert, update, delete, truncate on catalog_markets, offers, offer_prices, offer_meters, meter_prices
+         from ${APP_ROLE};
+       revoke insert, update, delete, truncate on invoices, invoice_line_items from ${APP_ROLE};
+       revoke update, delete, truncate on subscription_states from ${APP_ROLE};
        revoke all on kysely_migration, kysely_migration_lock from ${APP_ROLE};`,
     )
     .execute(owner);

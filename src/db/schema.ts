@@ -535,4 +535,136 @@ export interface DB {
   transfers: TransfersTable;
   transfer_line_items: TransferLineItemsTable;
   transfer_events: TransferEventsTable;
+  subscription_states: SubscriptionStatesTable;
+  offer_meters: OfferMetersTable;
+  meter_prices: MeterPricesTable;
+  usage_records: UsageRecordsTable;
+  billing_periods: BillingPeriodsTable;
+  invoices: InvoicesTable;
+  invoice_line_items: InvoiceLineItemsTable;
+  customer_budgets: CustomerBudgetsTable;
+  budget_alerts: BudgetAlertsTable;
+}
+
+// ── billing (migration 20261207T0900_billing) ──
+// numeric columns come back from pg as strings (exact decimals), bigint as numbers, `date` as 'YYYY-MM-DD'.
+
+export interface SubscriptionStatesTable {
+  subscription_id: string;
+  partner_id: string;
+  customer_id: string;
+  valid_from: Date;
+  quantity: number;
+  status: SubscriptionStatus;
+  unit_price: number | null;
+}
+
+export interface OfferMetersTable {
+  offer_id: string;
+  meter_id: string;
+  name: string;
+  category: Generated<string>;
+  unit: string;
+}
+
+export interface MeterPricesTable {
+  offer_id: string;
+  meter_id: string;
+  currency: string;
+  effective_from: string;
+  unit_price: string;
+}
+
+export interface UsageRecordsTable {
+  id: string;
+  partner_id: string;
+  customer_id: string;
+  subscription_id: string;
+  offer_id: string;
+  meter_id: string;
+  usage_date: string;
+  quantity: string;
+  unit_price: string;
+  currency: string;
+  amount: string;
+  client_record_id: string;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface BillingPeriodsTable {
+  partner_id: string;
+  period_start: string;
+  status: Generated<'open' | 'closed'>;
+  closed_at: Date | null;
+}
+
+export type InvoiceDocumentType = 'invoice' | 'creditNote';
+export type InvoiceType = 'recurring' | 'oneTime';
+export type BillingProvider = 'office' | 'azure' | 'oneTime';
+export type InvoiceLineItemType = 'billingLineItems' | 'usageLineItems';
+export type ChargeType =
+  'cycleCharge' | 'prorateCharge' | 'prorateCredit' | 'usage' | 'oneTime' | 'creditNote';
+
+export interface InvoicesTable {
+  id: string;
+  partner_id: string;
+  document_type: InvoiceDocumentType;
+  invoice_type: InvoiceType;
+  currency: string;
+  billing_period_start: string;
+  billing_period_end: string;
+  invoice_date: Date;
+  amends_of: string | null;
+  reason: string | null;
+  total_charges: number; // bigint, parsed as a number (database.ts)
+  line_count: number;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface InvoiceLineItemsTable {
+  invoice_id: string;
+  line_number: number;
+  partner_id: string;
+  provider: BillingProvider;
+  line_item_type: InvoiceLineItemType;
+  charge_type: ChargeType;
+  customer_id: string;
+  customer_name: string;
+  subscription_id: string;
+  subscription_name: string;
+  offer_id: string;
+  offer_name: string;
+  meter_id: string | null;
+  meter_name: string | null;
+  unit: string;
+  quantity: string;
+  unit_price: string;
+  days: number | null;
+  charge_start_date: string;
+  charge_end_date: string;
+  amount: number;
+  amends_line: number | null;
+}
+
+export interface CustomerBudgetsTable {
+  partner_id: string;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  updated_by: string;
+  updated_at: Date;
+  version: Generated<number>;
+}
+
+export interface BudgetAlertsTable {
+  partner_id: string;
+  customer_id: string;
+  period_start: string;
+  threshold_percent: number;
+  spend: number;
+  budget: number;
+  currency: string;
+  raised_at: Date;
 }

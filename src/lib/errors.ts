@@ -316,6 +316,40 @@ export const errorCatalog = {
     status: 403,
     message: 'Only a Global admin of the customer can consent to a transfer request.',
   },
+  // 1013xx billing
+  usageRecordsRejected: {
+    code: 101301,
+    status: 400,
+    message:
+      'Some usage records cannot be accepted; nothing from this batch was recorded. See details per record.',
+  },
+  usageRecordConflict: {
+    code: 101302,
+    status: 409,
+    message:
+      'A usage record with this clientRecordId was already recorded with different content; records are ' +
+      'never changed. See details per record.',
+  },
+  billingPeriodClosed: {
+    code: 101303,
+    status: 409,
+    message: 'The billing period of this usage has been invoiced; usage can no longer be added to it.',
+  },
+  invoiceNotFound: {
+    code: 101304,
+    status: 404,
+    message: 'No invoice with this id exists for your partner account.',
+  },
+  budgetCurrencyMismatch: {
+    code: 101305,
+    status: 400,
+    message: 'A spending budget is set in the currency of the customer’s market; see details.',
+  },
+  creditNoteExceedsLine: {
+    code: 101306,
+    status: 409,
+    message: 'A credit note cannot credit more than what is left of the invoice line; see details.',
+  },
   // 1009xx server
   internal: {
     code: 100901,

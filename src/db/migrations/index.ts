@@ -9,6 +9,7 @@ import * as customerDirectory from './20261204T0900_customer_directory.ts';
 import * as customerUserLifecycle from './20261204T1100_customer_user_lifecycle.ts';
 import * as licenseSeats from './20261204T1200_license_seats.ts';
 import * as transfers from './20261205T0900_transfers.ts';
+import * as billing from './20261207T0900_billing.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1100_customer_user_lifecycle': customerUserLifecycle,
   '20261204T1200_license_seats': licenseSeats,
   '20261205T0900_transfers': transfers,
+  '20261207T0900_billing': billing,
 };
