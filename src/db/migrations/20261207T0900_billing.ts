@@ -162,8 +162,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index invoices_amends on invoices (amends_of) where amends_of is not null;
     ${rls('invoices')}
 
+    -- Lines are written before their invoice (whose totals they make), in the same transaction.
     create table invoice_line_items (
-      invoice_id text not null references invoices(id),
+      invoice_id text not null references invoices(id) deferrable initially deferred,
       line_number integer not null check (line_number >= 1),
       partner_id uuid not null references partners(id),
       provider text not null check (provider in ('office', 'azure', 'oneTime')),
