@@ -2,10 +2,11 @@
 // expired idempotency records are deleted, so no table grows without bound and an expired token does not linger
 // in backups. Suspended subscriptions not reactivated within 90 days are deleted, and customer users not restored
 // within 30 days of their deletion are purged.
-// Transfer requests still pending 30 days after creation expire.
+// Transfer requests still pending 30 days after creation expire. Every partner's ended months are invoiced.
 import type { Db } from '../db/database.ts';
 // The idempotency layer owns its table and its notion of "expired" (a lapsed claim lease included).
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.plugin.ts';
+import { closeDuePeriods } from '../modules/billing/invoices.close.ts';
 import { purgeDeletedUsers } from '../modules/customerUsers/customerUsers.service.ts';
 import { purgeExpiredCustomerSessions } from '../modules/relationships/portal.repository.ts';
 import { deleteDueSubscriptions } from '../modules/subscriptions/subscriptions.service.ts';
@@ -25,6 +26,8 @@ export async function runMaintenance(
   deletedSubscriptions: number;
   purgedCustomerUsers: number;
   expiredTransfers: number;
+  closedPeriods: number;
+  issuedInvoices: number;
 }> {
   const sessions = await purgeExpiredSessions(owner, now);
   const customerSessions = await purgeExpiredCustomerSessions(owner, now);
@@ -32,6 +35,7 @@ export async function runMaintenance(
   const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
   const purgedCustomerUsers = await purgeDeletedUsers(owner, now);
   const expiredTransfers = await expireTransfers(owner, now);
+  const billing = await closeDuePeriods(owner, now);
   return {
     sessions,
     customerSessions,
@@ -39,5 +43,7 @@ export async function runMaintenance(
     deletedSubscriptions,
     purgedCustomerUsers,
     expiredTransfers,
+    closedPeriods: billing.periods,
+    issuedInvoices: billing.invoices,
   };
 }

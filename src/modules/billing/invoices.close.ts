@@ -1,0 +1,219 @@
+// The invoice job: closes each partner's ended months. For one partner and month it locks the billing period
+// (usage ingestion holds it FOR SHARE, so no usage slips in meanwhile), works out the month's charges and
+// writes one invoice per currency and invoice type that has lines, then marks the period closed — all in one
+// transaction on the owner connection. A closed period is never invoiced again, and an issued invoice never
+// changes (the database refuses it), so running the job again, or in two processes at once, adds nothing.
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { AppError } from '../../lib/errors.ts';
+import { recordAllAs } from '../activity/activity.record.ts';
+import { formatMinor } from './billing.money.ts';
+import type { ChargeLine } from './charges.service.ts';
+import { periodEnd, periodOf, previousPeriod, streamCharges } from './charges.service.ts';
+
+const SYSTEM = { kind: 'system', name: 'Partnerdesk billing' } as const;
+const INSERT_BATCH = 1000;
+
+/** Formats a number from `invoice_numbers` as an invoice ('PD…') or credit note ('CN…') id. */
+export function documentId(prefix: 'PD' | 'CN', n: number | string): string {
+  return `${prefix}${String(n).padStart(10, '0')}`;
+}
+
+export async function nextDocumentId(trx: Trx, prefix: 'PD' | 'CN'): Promise<string> {
+  const r = await sql<{ n: string }>`select nextval('invoice_numbers')::text as n`.execute(trx);
+  return documentId(prefix, r.rows[0]!.n);
+}
+
+export interface CloseResult {
+  /** Ids of the invoices written. */
+  invoices: string[];
+  /** False when the period was already closed (nothing written). */
+  closed: boolean;
+}
+
+/** Closes one partner's month: its invoices, then the period. Refuses a month that has not ended. */
+export async function closePeriod(
+  owner: Db,
+  partnerId: string,
+  period: string,
+  now: Date,
+): Promise<CloseResult> {
+  if (period >= periodOf(now)) {
+    throw new AppError('validationFailed', {
+      details: [{ field: 'period', reason: `The billing period ${period.slice(0, 7)} has not ended yet.` }],
+    });
+  }
+  return owner.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('billing_periods')
+      .values({ partner_id: partnerId, period_start: period })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('billing_periods')
+      .select('status')
+      .where('partner_id', '=', partnerId)
+      .where('period_start', '=', period)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (row.status === 'closed') return { invoices: [], closed: false };
+
+    const invoices = new Map<
+      string,
+      { id: string; line: number; total: number; currency: string; type: string }
+    >();
+    let pending: Record<string, unknown>[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await trx
+        .insertInto('invoice_line_items')
+        .values(pending as never)
+        .execute();
+      pending = [];
+    };
+    for await (const page of streamCharges(trx, { partnerId, periodStart: period })) {
+      for (const line of page) {
+        const key = `${line.currency}|${line.invoiceType}`;
+        let inv = invoices.get(key);
+        if (!inv) {
+          inv = {
+            id: await nextDocumentId(trx, 'PD'),
+            line: 0,
+            total: 0,
+            currency: line.currency,
+            type: line.invoiceType,
+          };
+          invoices.set(key, inv);
+        }
+        inv.line += 1;
+        inv.total += line.amount;
+        pending.push(lineRow(inv.id, inv.line, partnerId, line));
+        if (pending.length >= INSERT_BATCH) await flush();
+      }
+    }
+    await flush();
+
+    const docs = [...invoices.values()].sort((a, b) => a.id.localeCompare(b.id));
+    if (docs.length > 0) {
+      await trx
+        .insertInto('invoices')
+        .values(
+          docs.map((d) => ({
+            id: d.id,
+            partner_id: partnerId,
+            document_type: 'invoice' as const,
+            invoice_type: d.type as 'recurring' | 'oneTime',
+            currency: d.currency,
+            billing_period_start: period,
+            billing_period_end: periodEnd(period),
+            invoice_date: now,
+            amends_of: null,
+            reason: null,
+            total_charges: d.total,
+            line_count: d.line,
+            created_by: 'system',
+            created_at: now,
+          })),
+        )
+        .execute();
+      await recordAllAs(
+        trx,
+        SYSTEM,
+        docs.map((d) => ({
+          partnerId,
+          entry: {
+            action: 'invoice.issued',
+            resourceType: 'Invoice',
+            resourceId: d.id,
+            details: {
+              billingPeriod: period.slice(0, 7),
+              invoiceType: d.type,
+              currencyCode: d.currency,
+              totalCharges: formatMinor(d.total, d.currency),
+              lineCount: d.line,
+            },
+          },
+        })),
+      );
+    }
+    await trx
+      .updateTable('billing_periods')
+      .set({ status: 'closed', closed_at: now })
+      .where('partner_id', '=', partnerId)
+      .where('period_start', '=', period)
+      .execute();
+    return { invoices: docs.map((d) => d.id), closed: true };
+  });
+}
+
+function lineRow(
+  invoiceId: string,
+  lineNumber: number,
+  partnerId: string,
+  l: ChargeLine,
+): Record<string, unknown> {
+  return {
+    invoice_id: invoiceId,
+    line_number: lineNumber,
+    partner_id: partnerId,
+    provider: l.provider,
+    line_item_type: l.lineItemType,
+    charge_type: l.chargeType,
+    customer_id: l.customerId,
+    customer_name: l.customerName,
+    subscription_id: l.subscriptionId,
+    subscription_name: l.subscriptionName,
+    offer_id: l.offerId,
+    offer_name: l.offerName,
+    meter_id: l.meterId,
+    meter_name: l.meterName,
+    unit: l.unit,
+    quantity: l.quantity,
+    unit_price: l.unitPrice,
+    days: l.days,
+    charge_start_date: l.chargeStartDate,
+    charge_end_date: l.chargeEndDate,
+    amount: l.amount,
+    amends_line: null,
+  };
+}
+
+/** Which (partner, month) pairs have ended and are not closed, from each partner's first subscription on. */
+export async function duePeriods(
+  owner: Db,
+  now: Date,
+  only?: { period?: string; partnerId?: string },
+): Promise<{ partnerId: string; period: string }[]> {
+  const lastEnded = previousPeriod(periodOf(now));
+  const r = await sql<{ partner_id: string; period: string }>`
+    select p.partner_id, to_char(m, 'YYYY-MM-DD') as period
+      from (select partner_id, min(effective_start_date) as first from subscriptions
+             ${only?.partnerId ? sql`where partner_id = ${only.partnerId}` : sql``}
+             group by partner_id) p
+     cross join lateral generate_series(date_trunc('month', p.first at time zone 'UTC'),
+                                        ${lastEnded}::date, interval '1 month') m
+     where not exists (select 1 from billing_periods b
+                        where b.partner_id = p.partner_id and b.period_start = m::date and b.status = 'closed')
+       ${only?.period ? sql`and m::date = ${only.period}::date` : sql``}
+     order by m, p.partner_id`.execute(owner);
+  return r.rows.map((x) => ({ partnerId: x.partner_id, period: x.period }));
+}
+
+/**
+ * Closes every ended month not yet closed (the maintenance job runs it; `partnerdesk billing close` too),
+ * one partner and month per transaction, oldest month first.
+ */
+export async function closeDuePeriods(
+  owner: Db,
+  now: Date,
+  only?: { period?: string; partnerId?: string },
+): Promise<{ invoices: number; periods: number }> {
+  let invoices = 0;
+  let periods = 0;
+  for (const due of await duePeriods(owner, now, only)) {
+    const r = await closePeriod(owner, due.partnerId, due.period, now);
+    if (r.closed) periods += 1;
+    invoices += r.invoices.length;
+  }
+  return { invoices, periods };
+}
