@@ -82,89 +82,110 @@ export async function* streamCharges(
   q: ChargeQuery,
   pageSize = PAGE,
 ): AsyncGenerator<ChargeLine[]> {
+  let after: ChargesCursor | undefined;
+  for (;;) {
+    const page = await chargesPage(trx, q, { after, subscriptions: pageSize });
+    if (page.lines.length > 0) yield page.lines;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+/** Where a page of charges ended: the last subscription's sort key. */
+export interface ChargesCursor {
+  customerName: string;
+  customerId: string;
+  id: string;
+}
+
+/**
+ * The charge lines of up to `subscriptions` subscriptions after `after`, and the cursor to the next page
+ * (absent on the last): paged views of a large partner's charges.
+ */
+export async function chargesPage(
+  trx: Trx,
+  q: ChargeQuery,
+  page: { after?: ChargesCursor; subscriptions: number },
+): Promise<{ lines: ChargeLine[]; next?: ChargesCursor }> {
   const from = q.periodStart;
   const end = nextPeriod(from);
   const until = q.upToDay && q.upToDay < end ? q.upToDay : end;
-  if (until <= from) return;
-  let after: { customerName: string; customerId: string; id: string } | undefined;
-  for (;;) {
-    const subs = await chargeableSubscriptions(trx, {
-      partnerId: q.partnerId,
-      from,
-      until,
-      customerId: q.customerId,
-      after,
-      limit: pageSize,
-    });
-    if (subs.length === 0) return;
-    const license = subs.filter((s) => s.billing_type === 'license').map((s) => s.id);
-    const usage = subs.filter((s) => s.billing_type === 'usage').map((s) => s.id);
-    const [states, sums] = await Promise.all([
-      statesOf(trx, q.partnerId, license, until),
-      usageOf(trx, q.partnerId, usage, from, until),
-    ]);
-    const statesBy = groupBy(states, (s) => s.subscription_id);
-    const usageBy = groupBy(sums, (u) => u.subscription_id);
-    const lines: ChargeLine[] = [];
-    const periodDay = dayFromIso(from);
-    const untilDay = dayFromIso(until);
-    for (const sub of subs) {
-      if (sub.billing_type === 'license') {
-        const history = (statesBy.get(sub.id) ?? []).map((s) => ({
-          validFrom: s.valid_from,
-          quantity: s.quantity,
-          status: s.status,
-          unitPrice: s.unit_price,
-        }));
-        for (const c of licenseCharges(
-          { billingCycle: sub.billing_cycle, states: history },
-          periodDay,
-          untilDay,
-        )) {
-          lines.push({
-            ...names(sub),
-            provider: c.oneTime ? 'oneTime' : 'office',
-            lineItemType: 'billingLineItems',
-            chargeType: c.chargeType,
-            invoiceType: c.oneTime ? 'oneTime' : 'recurring',
-            meterId: null,
-            meterName: null,
-            unit: sub.unit_type,
-            quantity: String(c.quantity),
-            unitPrice: String(c.unitPrice),
-            days: c.days,
-            chargeStartDate: isoFromDay(c.startDay),
-            chargeEndDate: isoFromDay(c.endDay),
-            amount: c.amount,
-          });
-        }
-      } else {
-        for (const u of usageBy.get(sub.id) ?? []) {
-          lines.push({
-            ...names(sub),
-            currency: u.currency,
-            provider: 'azure',
-            lineItemType: 'usageLineItems',
-            chargeType: 'usage',
-            invoiceType: 'recurring',
-            meterId: u.meter_id,
-            meterName: u.meter_name,
-            unit: u.unit,
-            quantity: trimDecimal(u.quantity),
-            unitPrice: trimDecimal(u.unit_price),
-            days: null,
-            chargeStartDate: u.first_day,
-            chargeEndDate: u.last_day,
-            amount: roundLine(parseDecimal(u.amount)),
-          });
-        }
+  if (until <= from) return { lines: [] };
+  const subs = await chargeableSubscriptions(trx, {
+    partnerId: q.partnerId,
+    from,
+    until,
+    customerId: q.customerId,
+    after: page.after,
+    limit: page.subscriptions,
+  });
+  if (subs.length === 0) return { lines: [] };
+  const license = subs.filter((s) => s.billing_type === 'license').map((s) => s.id);
+  const usage = subs.filter((s) => s.billing_type === 'usage').map((s) => s.id);
+  const [states, sums] = await Promise.all([
+    statesOf(trx, q.partnerId, license, until),
+    usageOf(trx, q.partnerId, usage, from, until),
+  ]);
+  const statesBy = groupBy(states, (s) => s.subscription_id);
+  const usageBy = groupBy(sums, (u) => u.subscription_id);
+  const lines: ChargeLine[] = [];
+  const periodDay = dayFromIso(from);
+  const untilDay = dayFromIso(until);
+  for (const sub of subs) {
+    if (sub.billing_type === 'license') {
+      const history = (statesBy.get(sub.id) ?? []).map((s) => ({
+        validFrom: s.valid_from,
+        quantity: s.quantity,
+        status: s.status,
+        unitPrice: s.unit_price,
+      }));
+      for (const c of licenseCharges(
+        { billingCycle: sub.billing_cycle, states: history },
+        periodDay,
+        untilDay,
+      )) {
+        lines.push({
+          ...names(sub),
+          provider: c.oneTime ? 'oneTime' : 'office',
+          lineItemType: 'billingLineItems',
+          chargeType: c.chargeType,
+          invoiceType: c.oneTime ? 'oneTime' : 'recurring',
+          meterId: null,
+          meterName: null,
+          unit: sub.unit_type,
+          quantity: String(c.quantity),
+          unitPrice: String(c.unitPrice),
+          days: c.days,
+          chargeStartDate: isoFromDay(c.startDay),
+          chargeEndDate: isoFromDay(c.endDay),
+          amount: c.amount,
+        });
+      }
+    } else {
+      for (const u of usageBy.get(sub.id) ?? []) {
+        lines.push({
+          ...names(sub),
+          currency: u.currency,
+          provider: 'azure',
+          lineItemType: 'usageLineItems',
+          chargeType: 'usage',
+          invoiceType: 'recurring',
+          meterId: u.meter_id,
+          meterName: u.meter_name,
+          unit: u.unit,
+          quantity: trimDecimal(u.quantity),
+          unitPrice: trimDecimal(u.unit_price),
+          days: null,
+          chargeStartDate: u.first_day,
+          chargeEndDate: u.last_day,
+          amount: roundLine(parseDecimal(u.amount)),
+        });
       }
     }
-    yield lines;
-    if (subs.length < pageSize) return;
-    const last = subs[subs.length - 1]!;
-    after = { customerName: last.customer_name, customerId: last.customer_id, id: last.id };
   }
+  if (subs.length < page.subscriptions) return { lines };
+  const last = subs[subs.length - 1]!;
+  return { lines, next: { customerName: last.customer_name, customerId: last.customer_id, id: last.id } };
 }
 
 /** Every charge line of the query, for views small enough to hold (one customer, or a page's worth). */
