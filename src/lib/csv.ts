@@ -11,11 +11,22 @@ export function safeCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * A decimal number written exactly as given ('-12.50' keeps its sign and its zeros, which a JavaScript number
+ * would not): a plain number is no formula, so it is not neutralised.
+ */
+export class CsvDecimal {
+  constructor(readonly text: string) {
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new Error(`not a decimal number: ${text}`);
+  }
+}
+
 /** Numbers are written as they are (a negative amount stays a number); text is neutralised. */
-export type CsvCell = string | number | null | undefined;
+export type CsvCell = string | number | CsvDecimal | null | undefined;
 
 function cellText(cell: CsvCell): string | number {
   if (cell === null || cell === undefined) return '';
+  if (cell instanceof CsvDecimal) return cell.text;
   return typeof cell === 'number' ? cell : safeCell(cell);
 }
 
