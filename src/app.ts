@@ -20,6 +20,8 @@ import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
+import { invoicesRoutes } from './modules/billing/invoices.routes.ts';
+import { createInvoicesService } from './modules/billing/invoices.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
 import { createCustomerUsersService } from './modules/customerUsers/customerUsers.service.ts';
@@ -181,6 +183,7 @@ export async function buildApp(deps: AppDeps) {
     onQueued: () => transferWorker.poke(),
     expireLapsed: (customerId, now) => expireTransfers(store.owner, now, customerId),
   });
+  const invoices = createInvoicesService({ db: store.app, clock, partners });
   if (deps.transferWorker ?? true) {
     app.addHook('onReady', async () => transferWorker.start());
     app.addHook('onClose', async () => transferWorker.stop());
@@ -228,6 +231,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(subscriptionsRoutes, { orders, subscriptions });
   await app.register(licensesRoutes, { licenses });
   await app.register(transfersRoutes, { transfers });
+  await app.register(invoicesRoutes, { invoices });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

@@ -9495,6 +9495,963 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices and credit notes
+         * @description Your invoices and credit notes, newest first, each with its total, period, currency and its lines per provider (`invoiceDetails`, with the link to read them). Filter by billing `period` (YYYY-MM), `documentType` and `currencyCode`. Amounts are whole minor units of the currency (`currencyDecimals` digits: 1234 USD is 12.34).
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description An ISO 4217 currency code, e.g. USD */
+                    currencyCode?: string;
+                    /** @description Invoices or credit notes only */
+                    documentType?: "invoice" | "creditNote";
+                    /** @description Only documents of this billing period, YYYY-MM */
+                    period?: string;
+                    /** @description Page size */
+                    size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                amendsOf: string | null;
+                                attributes: {
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "Invoice";
+                                };
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s last day (inclusive)
+                                 */
+                                billingPeriodEndDate: string;
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s first day
+                                 */
+                                billingPeriodStartDate: string;
+                                currencyCode: string;
+                                /** @description Digits after the decimal point: 2, or 0 for JPY, 3 for KWD */
+                                currencyDecimals: number;
+                                currencySymbol: string;
+                                /** @enum {unknown} */
+                                documentType: "invoice" | "creditNote";
+                                /** @description PD… for an invoice, CN… for a credit note */
+                                id: string;
+                                /** Format: date-time */
+                                invoiceDate: string;
+                                /** @description The lines per provider and line item type, with the link to read them */
+                                invoiceDetails: {
+                                    /** @enum {unknown} */
+                                    billingProvider: "office" | "azure" | "oneTime";
+                                    /** @enum {unknown} */
+                                    invoiceLineItemType: "billingLineItems" | "usageLineItems";
+                                    lineCount: number;
+                                    links: {
+                                        self: {
+                                            /** @enum {string} */
+                                            method: "GET";
+                                            uri: string;
+                                        };
+                                    };
+                                    /** @description The lines’ total, in minor units of the currency (cents; yen for JPY) */
+                                    totalCharges: number;
+                                }[];
+                                /**
+                                 * @description recurring: licences and usage; oneTime: software and reservations
+                                 * @enum {unknown}
+                                 */
+                                invoiceType: "recurring" | "oneTime";
+                                lineCount: number;
+                                links: {
+                                    reconciliation: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                    statement: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                /** @description Paid so far (Partnerdesk takes no payments: 0), in minor units of the currency (cents; yen for JPY) */
+                                paidAmount: number;
+                                reason: string | null;
+                                /** @description The sum of the lines (negative on a credit note), in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an invoice or credit note
+         * @description With its lines per provider, the credit notes issued against it (`amendments`), and its totals by customer and by offer. 404 invoiceNotFound for an id that is not one of yours.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An invoice or credit note id, e.g. PD0000000042 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The credit notes issued against this invoice */
+                            amendments: {
+                                id: string;
+                                /** Format: date-time */
+                                invoiceDate: string;
+                                /** @description Its total, in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                            amendsOf: string | null;
+                            attributes: {
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "Invoice";
+                            };
+                            /**
+                             * Format: date
+                             * @description The billing period’s last day (inclusive)
+                             */
+                            billingPeriodEndDate: string;
+                            /**
+                             * Format: date
+                             * @description The billing period’s first day
+                             */
+                            billingPeriodStartDate: string;
+                            currencyCode: string;
+                            /** @description Digits after the decimal point: 2, or 0 for JPY, 3 for KWD */
+                            currencyDecimals: number;
+                            currencySymbol: string;
+                            /** @enum {unknown} */
+                            documentType: "invoice" | "creditNote";
+                            /** @description PD… for an invoice, CN… for a credit note */
+                            id: string;
+                            /** Format: date-time */
+                            invoiceDate: string;
+                            /** @description The lines per provider and line item type, with the link to read them */
+                            invoiceDetails: {
+                                /** @enum {unknown} */
+                                billingProvider: "office" | "azure" | "oneTime";
+                                /** @enum {unknown} */
+                                invoiceLineItemType: "billingLineItems" | "usageLineItems";
+                                lineCount: number;
+                                links: {
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                /** @description The lines’ total, in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                            /**
+                             * @description recurring: licences and usage; oneTime: software and reservations
+                             * @enum {unknown}
+                             */
+                            invoiceType: "recurring" | "oneTime";
+                            lineCount: number;
+                            links: {
+                                reconciliation: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                statement: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            /** @description Paid so far (Partnerdesk takes no payments: 0), in minor units of the currency (cents; yen for JPY) */
+                            paidAmount: number;
+                            reason: string | null;
+                            /** @description The sum of the lines (negative on a credit note), in minor units of the currency (cents; yen for JPY) */
+                            totalCharges: number;
+                            totalsByCustomer: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                customerName: string;
+                                /** @description The customer’s total, in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                            totalsByOffer: {
+                                offerId: string;
+                                offerName: string;
+                                /** @description The offer’s total, in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/documents/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the reconciliation file (CSV)
+         * @description Every line of the invoice, streamed: `InvoiceNumber,LineNumber,CustomerId,CustomerName,SubscriptionId,SubscriptionName,OfferId,OfferName,MeterName,ChargeType,Quantity,UnitPrice,Days,ChargeStartDate,ChargeEndDate,BillingPeriodStart,BillingPeriodEnd,Amount,Currency`. UnitPrice and Amount are in major units (12.34, or 1234 for JPY); the Amount column adds up to the invoice’s total. Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An invoice or credit note id, e.g. PD0000000042 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/documents/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the invoice statement (PDF)
+         * @description An A4 statement: your name and country, the invoice’s number, type, dates, period and currency, the total, the charges per provider and per customer, and the lines (the first 500; the reconciliation file has them all). Pages are numbered; names print in any script.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An invoice or credit note id, e.g. PD0000000042 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/lineitems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an invoice’s lines
+         * @description In line number order, 100 a page by default, up to 2000. Filter by `provider` (office, azure, onetime) and `invoicelineitemtype` (billinglineitems, usagelineitems), in any case, and `customerId`. `quantity` and `unitPrice` are exact decimals (the unit price in minor units); `amount` is the line rounded once, half away from zero.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description A GUID */
+                    customerId?: string;
+                    /** @description billinglineitems or usagelineitems (any case) */
+                    invoicelineitemtype?: "billingLineItems" | "usageLineItems";
+                    /** @description office, azure or onetime (any case) */
+                    provider?: "office" | "azure" | "oneTime";
+                    /** @description Page size (1–2000) */
+                    size?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description An invoice or credit note id, e.g. PD0000000042 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                /** @description The line, rounded once half away from zero, in minor units of the currency (cents; yen for JPY) */
+                                amount: number;
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "InvoiceLineItem";
+                                };
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s last day
+                                 */
+                                billingPeriodEndDate: string;
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s first day
+                                 */
+                                billingPeriodStartDate: string;
+                                /**
+                                 * Format: date
+                                 * @description Last day charged (inclusive)
+                                 */
+                                chargeEndDate: string;
+                                /**
+                                 * Format: date
+                                 * @description First day charged
+                                 */
+                                chargeStartDate: string;
+                                /** @enum {unknown} */
+                                chargeType: "cycleCharge" | "prorateCharge" | "prorateCredit" | "usage" | "oneTime" | "creditNote";
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                customerName: string;
+                                days: number | null;
+                                /** @enum {unknown} */
+                                invoiceLineItemType: "billingLineItems" | "usageLineItems";
+                                invoiceNumber: string;
+                                lineNumber: number;
+                                meterId: string | null;
+                                meterName: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /** @enum {unknown} */
+                                provider: "office" | "azure" | "oneTime";
+                                /** @description Exact decimal */
+                                quantity: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                subscriptionName: string;
+                                unit: string;
+                                /** @description Exact decimal, in minor units per unit (may be fractional: 0.52 cents per hour) */
+                                unitPrice: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly totals of the last months
+         * @description Per currency, the total of each of the last `months` ended months (default 12), oldest first: invoices less the credit notes against them, with the documents’ ids; a month without any is 0.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many ended months (1–36) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                currencyCode: string;
+                                months: {
+                                    /**
+                                     * Format: date
+                                     * @description The month’s first day
+                                     */
+                                    billingPeriodStartDate: string;
+                                    invoiceIds: string[];
+                                    /** @description Invoices less credit notes, in minor units of the currency (cents; yen for JPY) */
+                                    totalCharges: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/unbilled/lineitems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charges of the current month so far (unbilled)
+         * @description What the current month (UTC) has cost so far, today included, as the lines its invoice would have if it closed now: licences prorated by day, usage as recorded. `totals` gives each currency’s sum over every matching line. Filter by `provider`, `invoicelineitemtype`, `customerId` and `currencyCode`; 100 lines a page by default, up to 2000.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description An ISO 4217 currency code, e.g. USD */
+                    currencyCode?: string;
+                    /** @description A GUID */
+                    customerId?: string;
+                    /** @description billinglineitems or usagelineitems (any case) */
+                    invoicelineitemtype?: "billingLineItems" | "usageLineItems";
+                    /** @description office, azure or onetime (any case) */
+                    provider?: "office" | "azure" | "oneTime";
+                    /** @description Page size (1–2000) */
+                    size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            /**
+                             * Format: date
+                             * @description The current month’s last day
+                             */
+                            billingPeriodEndDate: string;
+                            /**
+                             * Format: date
+                             * @description The current month’s first day (UTC)
+                             */
+                            billingPeriodStartDate: string;
+                            items: {
+                                /** @description The line, rounded once half away from zero, in minor units of the currency (cents; yen for JPY) */
+                                amount: number;
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "InvoiceLineItem";
+                                };
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s last day
+                                 */
+                                billingPeriodEndDate: string;
+                                /**
+                                 * Format: date
+                                 * @description The billing period’s first day
+                                 */
+                                billingPeriodStartDate: string;
+                                /**
+                                 * Format: date
+                                 * @description Last day charged (inclusive)
+                                 */
+                                chargeEndDate: string;
+                                /**
+                                 * Format: date
+                                 * @description First day charged
+                                 */
+                                chargeStartDate: string;
+                                /** @enum {unknown} */
+                                chargeType: "cycleCharge" | "prorateCharge" | "prorateCredit" | "usage" | "oneTime" | "creditNote";
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                customerName: string;
+                                days: number | null;
+                                /** @enum {unknown} */
+                                invoiceLineItemType: "billingLineItems" | "usageLineItems";
+                                meterId: string | null;
+                                meterName: string | null;
+                                offerId: string;
+                                offerName: string;
+                                /** @enum {unknown} */
+                                provider: "office" | "azure" | "oneTime";
+                                /** @description Exact decimal */
+                                quantity: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                subscriptionName: string;
+                                unit: string;
+                                /** @description Exact decimal, in minor units per unit (may be fractional: 0.52 cents per hour) */
+                                unitPrice: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                            /** @description Charges to date per currency, over every line that matches (not only this page) */
+                            totals: {
+                                currencyCode: string;
+                                /** @description Charges to date, in minor units of the currency (cents; yen for JPY) */
+                                totalCharges: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers": {
         parameters: {
             query?: never;
