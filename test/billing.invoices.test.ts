@@ -740,25 +740,64 @@ describe('from the invoice job', () => {
     expect(await ok(stranger.admin, '/v1/invoices/summaries')).toEqual({ items: [] });
   });
 
-  it('pages unbilled lines with a total over all of them', async () => {
+  it('pages unbilled lines, a page ending inside a subscription, with the month’s totals on every page', async () => {
     const catalog = await insertTestCatalog(t.store);
     const { partner, admin } = await createPartnerWithAdmin(t.store);
     clock.set(new Date('2027-03-01T08:00:00Z'));
+    const subs: Record<string, string> = {};
+    const customers: Record<string, string> = {};
     for (const name of ['Alpha', 'Beta', 'Gamma']) {
       const c = await insertReadyCustomer(t.store, partner.id, { name });
-      await subscribe(t.app, admin.token, c.id, catalog.suite, 1);
+      customers[name] = c.id;
+      subs[name] = await subscribe(t.app, admin.token, c.id, catalog.suite, 1);
     }
+    // Beta goes from 1 seat to 2 on 16 March: two lines for one subscription.
+    clock.set(new Date('2027-03-16T10:00:00Z'));
+    const url = `/v1/customers/${customers.Beta}/subscriptions/${subs.Beta}`;
+    const etag = (await ok(admin, url)).attributes.etag;
+    const patched = await injectAs(t.app, admin.token, 'PATCH', url, {
+      payload: { quantity: 2 },
+      headers: { 'if-match': etag },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+
     clock.set(new Date('2027-03-31T12:00:00Z'));
-    const names: string[] = [];
-    let next: string | undefined = '/v1/invoices/unbilled/lineitems?size=2';
-    while (next) {
-      const page = await ok(admin, next);
-      expect(page.totalCount).toBe(3);
-      // A whole month: 3 × 3600.
-      expect(page.totals).toEqual([{ currencyCode: 'USD', totalCharges: 10800 }]);
-      names.push(...page.items.map((l: { customerName: string }) => l.customerName));
-      next = page.links.next?.uri;
+    const all = await ok(admin, '/v1/invoices/unbilled/lineitems');
+    const key = (l: { customerName: string; quantity: string; amount: number }) =>
+      `${l.customerName} ${l.quantity} ${l.amount}`;
+    // Alpha and Gamma a whole month: 3600 each; Beta 1 × 3600 × 15/31 = 1741.94 → 1742 and
+    // 2 × 3600 × 16/31 = 3716.13 → 3716.
+    expect(all.items.map(key)).toEqual(['Alpha 1 3600', 'Beta 1 1742', 'Beta 2 3716', 'Gamma 1 3600']);
+    expect(all.totals).toEqual([{ currencyCode: 'USD', totalCharges: 12658 }]);
+    expect(all.links.next).toBeUndefined();
+
+    for (const size of [1, 2, 3]) {
+      const seen: string[] = [];
+      let next: string | undefined = `/v1/invoices/unbilled/lineitems?size=${size}`;
+      while (next) {
+        const page = await ok(admin, next);
+        expect(page.totalCount).toBe(4);
+        expect(page.totals).toEqual(all.totals);
+        expect(page.items.length).toBeLessThanOrEqual(size);
+        seen.push(...page.items.map(key));
+        next = page.links.next?.uri;
+      }
+      expect(seen, `size ${size}`).toEqual(all.items.map(key));
     }
-    expect(names).toEqual(['Alpha', 'Beta', 'Gamma']);
+    const office = await ok(admin, '/v1/invoices/unbilled/lineitems?size=1&provider=office');
+    const second = await ok(admin, office.links.next.uri);
+    expect(second.items.map(key)).toEqual(['Beta 1 1742']);
+
+    // A token of another query, or made up, is refused.
+    const token = office.links.next.headers[0].value;
+    for (const bad of [
+      token,
+      'eyJrIjpbXX0',
+      (await ok(admin, '/v1/invoices?size=1')).links.next?.headers[0].value ?? 'x',
+    ]) {
+      const r = await get(admin, `/v1/invoices/unbilled/lineitems?continuationToken=${bad}`);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().name).toBe('invalidContinuationToken');
+    }
   });
 });

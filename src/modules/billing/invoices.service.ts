@@ -22,14 +22,14 @@ import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, encodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import type { PartnersService } from '../partners/partners.service.ts';
 import { currencyExponent, currencySymbol, trimDecimal } from './billing.money.ts';
-import type { ChargeLine } from './charges.service.ts';
+import type { ChargeLine, ChargeQuery, ChargesCursor } from './charges.service.ts';
 import {
   dayAfter,
   parsePeriod,
   periodEnd,
   periodOf,
   previousPeriod,
-  streamCharges,
+  chargesPage,
 } from './charges.service.ts';
 import * as repo from './invoices.repository.ts';
 import type { DetailRow, InvoiceLineRow, InvoiceRow } from './invoices.repository.ts';
@@ -390,43 +390,30 @@ export function createInvoicesService(deps: {
       const periodStart = periodOf(now);
       const currency = filters.currencyCode?.toUpperCase();
       const scope = { list: 'unbilled', periodStart, ...filters, currency };
-      const key = decodeCursor(page.cursor, scope, 1);
-      if (key && !(Number.isSafeInteger(key[0]) && (key[0] as number) >= 0))
-        throw new AppError('invalidContinuationToken');
-      const skip = (key?.[0] as number | undefined) ?? 0;
-      // The month's charges come in pages of subscriptions: only the page asked for and the totals are kept,
-      // so a partner with very many subscriptions is not held in memory at once.
-      return inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        const items: ChargeLineView[] = [];
-        const totals = new Map<string, number>();
-        let count = 0;
-        for await (const chunk of streamCharges(trx, {
-          partnerId: ctx.partnerId,
-          periodStart,
-          upToDay: dayAfter(now),
-          customerId: filters.customerId?.toLowerCase(),
-        })) {
-          for (const line of chunk) {
-            if (filters.provider && line.provider !== filters.provider) continue;
-            if (filters.invoiceLineItemType && line.lineItemType !== filters.invoiceLineItemType) continue;
-            if (currency && line.currency !== currency) continue;
-            if (count >= skip && items.length <= page.size) items.push(chargeView(line, periodStart));
-            count++;
-            totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.amount);
-          }
-        }
-        const more = items.length > page.size;
-        return {
-          items: items.slice(0, page.size),
-          next: more ? encodeCursor([skip + page.size], scope) : undefined,
-          totalCount: count,
-          totals: [...totals]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([currencyCode, totalCharges]) => ({ currencyCode, totalCharges })),
-          billingPeriodStartDate: periodStart,
-          billingPeriodEndDate: periodEnd(periodStart),
-        };
-      });
+      const resume = decodeUnbilledCursor(page.cursor, scope);
+      const query: ChargeQuery = {
+        partnerId: ctx.partnerId,
+        periodStart,
+        upToDay: dayAfter(now),
+        customerId: filters.customerId?.toLowerCase(),
+      };
+      const matches = (line: ChargeLine) =>
+        (!filters.provider || line.provider === filters.provider) &&
+        (!filters.invoiceLineItemType || line.lineItemType === filters.invoiceLineItemType) &&
+        (!currency || line.currency === currency);
+      const found = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
+        unbilledLines(trx, query, matches, page.size, resume),
+      );
+      return {
+        items: found.lines.map((l) => chargeView(l, periodStart)),
+        next: found.next && encodeUnbilledCursor(found.next, scope),
+        totalCount: found.count,
+        totals: [...found.totals]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([currencyCode, totalCharges]) => ({ currencyCode, totalCharges })),
+        billingPeriodStartDate: periodStart,
+        billingPeriodEndDate: periodEnd(periodStart),
+      };
     },
 
     async summaries(ctx, months) {
@@ -563,5 +550,130 @@ export function createInvoicesService(deps: {
       );
       return { filename: `${invoice.id}-reconciliation.csv`, stream: reconciliationCsv(lines) };
     },
+  };
+}
+
+// ── unbilled charges, paged ──
+// Charges exist only as worked out (charges.service.ts), a page of subscriptions at a time. The first page
+// works out the whole month once, for the total count and the totals per currency (memory stays one page of
+// subscriptions); the continuation token then carries those figures and where the page ended, so every next
+// page works out only the subscriptions it shows. Later pages thus show the totals as of the first.
+
+/** How many subscriptions' charges are worked out per query. */
+const CHARGE_PAGE = 1000;
+
+/** Where a page of unbilled lines ended, and the figures of the whole month from the first page. */
+interface UnbilledPosition {
+  /** The last subscription whose lines were all shown (none: from the start). */
+  after?: ChargesCursor;
+  /** How many matching lines of the subscriptions after it were already shown. */
+  skip: number;
+  count: number;
+  totals: Map<string, number>;
+}
+
+function encodeUnbilledCursor(p: UnbilledPosition, scope: unknown): string {
+  const totals = [...p.totals].map(([c, v]) => `${c}:${v}`).join(';');
+  return encodeCursor(
+    [
+      p.after?.customerName ?? null,
+      p.after?.customerId ?? null,
+      p.after?.id ?? null,
+      p.skip,
+      p.count,
+      totals,
+    ],
+    scope,
+  );
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** A token made by encodeUnbilledCursor for this query; anything else is invalidContinuationToken. */
+function decodeUnbilledCursor(token: string | undefined, scope: unknown): UnbilledPosition | undefined {
+  const key = decodeCursor(token, scope, 6);
+  if (!key) return undefined;
+  const [name, customerId, id, skip, total, totals] = key;
+  const after =
+    name === null && customerId === null && id === null
+      ? undefined
+      : typeof name === 'string' &&
+          typeof customerId === 'string' &&
+          typeof id === 'string' &&
+          GUID.test(customerId) &&
+          GUID.test(id)
+        ? { customerName: name, customerId, id }
+        : null;
+  if (
+    after === null ||
+    !count(skip) ||
+    !count(total) ||
+    typeof totals !== 'string' ||
+    !/^([A-Z]{3}:-?\d{1,16}(;[A-Z]{3}:-?\d{1,16})*)?$/.test(totals)
+  )
+    throw new AppError('invalidContinuationToken');
+  const sums = new Map<string, number>();
+  for (const part of totals ? totals.split(';') : []) {
+    const [c, v] = part.split(':');
+    sums.set(c!, Number(v));
+  }
+  return { after, skip, count: total, totals: sums };
+}
+
+/**
+ * Up to `size` matching lines from `resume` (or the start), and where the next page starts. Without `resume`
+ * the whole month is worked out for the count and totals; with it, only as far as the page needs.
+ */
+async function unbilledLines(
+  trx: Trx,
+  query: ChargeQuery,
+  matches: (line: ChargeLine) => boolean,
+  size: number,
+  resume: UnbilledPosition | undefined,
+): Promise<{ lines: ChargeLine[]; next?: UnbilledPosition; count: number; totals: Map<string, number> }> {
+  const whole = resume === undefined;
+  const lines: ChargeLine[] = [];
+  const totals = resume?.totals ?? new Map<string, number>();
+  let matched = 0;
+  let toSkip = resume?.skip ?? 0;
+  // The position: the last subscription whose lines are all behind, and the lines of the current one behind.
+  let done: ChargesCursor | undefined = resume?.after;
+  let current: ChargesCursor | undefined;
+  let behind = 0;
+  let next: { after?: ChargesCursor; skip: number } | undefined;
+  let after = resume?.after;
+  for (;;) {
+    const page = await chargesPage(trx, query, { after, subscriptions: CHARGE_PAGE });
+    for (const line of page.lines) {
+      if (!matches(line)) continue;
+      if (current?.id !== line.subscriptionId) {
+        if (current) done = current;
+        current = { customerName: line.customerName, customerId: line.customerId, id: line.subscriptionId };
+        behind = 0;
+      }
+      if (whole) {
+        matched += 1;
+        totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.amount);
+      }
+      if (toSkip > 0) {
+        toSkip -= 1;
+        behind += 1;
+      } else if (lines.length < size) {
+        lines.push(line);
+        behind += 1;
+      } else if (!next) {
+        next = { after: done, skip: behind };
+        if (!whole) break;
+      }
+    }
+    if (!page.next || (next && !whole)) break;
+    after = page.next;
+  }
+  return {
+    lines,
+    next: next && { ...next, count: whole ? matched : resume.count, totals },
+    count: whole ? matched : resume.count,
+    totals,
   };
 }
