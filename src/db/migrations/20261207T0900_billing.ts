@@ -190,6 +190,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (invoice_id, line_number)
     );
     create index invoice_line_items_customer on invoice_line_items (partner_id, customer_id, invoice_id);
+    -- An invoice's lines of one provider and line type, in line order (the lineitems route's filter).
+    create index invoice_line_items_kind on invoice_line_items (invoice_id, provider, line_item_type, line_number);
     ${rls('invoice_line_items')}
 
     create function invoices_immutable() returns trigger language plpgsql as $$
