@@ -3,13 +3,22 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
-import type { CatalogMarketsTable, DB, OfferPricesTable, OffersTable } from '../../db/schema.ts';
+import type {
+  CatalogMarketsTable,
+  DB,
+  MeterPricesTable,
+  OfferMetersTable,
+  OfferPricesTable,
+  OffersTable,
+} from '../../db/schema.ts';
 import { escapeLike } from '../../lib/text.ts';
 
 export type OfferRow = Selectable<OffersTable>;
 export type OfferPriceRow = Selectable<OfferPricesTable>;
 export type MarketRow = Selectable<CatalogMarketsTable>;
 export type OfferWithPrices = OfferRow & { prices: OfferPriceRow[] };
+export type MeterRow = Selectable<OfferMetersTable>;
+export type MeterPriceRow = Selectable<MeterPricesTable>;
 
 /** The offers with these ids (available or retired: a subscription keeps its offer), with every price. */
 export async function findOffers(
@@ -170,7 +179,9 @@ export async function allOffers(db: Trx | Db): Promise<OfferWithPrices[]> {
 
 /** Serialises imports: a second one waits for the first to commit and then compares against its result. */
 export async function lockCatalog(trx: Trx): Promise<void> {
-  await sql`lock table catalog_markets, offers, offer_prices in share row exclusive mode`.execute(trx);
+  await sql`lock table catalog_markets, offers, offer_prices, offer_meters, meter_prices in share row exclusive mode`.execute(
+    trx,
+  );
 }
 
 export async function replaceMarkets(trx: Trx, markets: MarketRow[]): Promise<void> {
@@ -237,4 +248,85 @@ export async function replacePrices(
 
 export async function anyOffer(db: Trx | Db): Promise<boolean> {
   return (await db.selectFrom('offers').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+// ── usage meters and their dated prices ──
+
+/** The meters of these offers (every offer when none is named), by offer and meter id. */
+export function findMeters(db: Trx | Db, offerIds?: readonly string[]): Promise<MeterRow[]> {
+  if (offerIds && offerIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('offer_meters')
+    .selectAll()
+    .$if(offerIds !== undefined, (qb) => qb.where('offer_id', 'in', [...new Set(offerIds)]))
+    .orderBy('offer_id')
+    .orderBy(sql`meter_id collate "C"`)
+    .execute();
+}
+
+/** The meter prices of these offers (in these currencies when given), oldest first per meter and currency. */
+export function findMeterPrices(
+  db: Trx | Db,
+  offerIds?: readonly string[],
+  currencies?: readonly string[],
+): Promise<MeterPriceRow[]> {
+  if ((offerIds && offerIds.length === 0) || (currencies && currencies.length === 0))
+    return Promise.resolve([]);
+  return db
+    .selectFrom('meter_prices')
+    .selectAll()
+    .$if(offerIds !== undefined, (qb) => qb.where('offer_id', 'in', [...new Set(offerIds)]))
+    .$if(currencies !== undefined, (qb) => qb.where('currency', 'in', [...new Set(currencies)]))
+    .orderBy('offer_id')
+    .orderBy(sql`meter_id collate "C"`)
+    .orderBy('currency')
+    .orderBy('effective_from')
+    .execute();
+}
+
+/** Adds meters and updates the name, category and unit of those that exist; never deletes one. */
+export async function upsertMeters(trx: Trx, meters: readonly MeterRow[]): Promise<void> {
+  for (const chunk of chunks(meters))
+    await trx
+      .insertInto('offer_meters')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['offer_id', 'meter_id']).doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          category: eb.ref('excluded.category'),
+          unit: eb.ref('excluded.unit'),
+        })),
+      )
+      .execute();
+}
+
+/**
+ * Adds meter prices and updates those of the same meter, currency and date; never deletes one (usage already
+ * rated keeps the price it was rated with: it is stored on the record).
+ */
+export async function upsertMeterPrices(trx: Trx, prices: readonly MeterPriceRow[]): Promise<void> {
+  for (const chunk of chunks(prices))
+    await trx
+      .insertInto('meter_prices')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns(['offer_id', 'meter_id', 'currency', 'effective_from'])
+          .doUpdateSet((eb) => ({ unit_price: eb.ref('excluded.unit_price') })),
+      )
+      .execute();
+}
+
+/** An offer of the caller's instance, available or retired (its subscriptions are still rated). */
+export function offerInInstance(
+  db: Trx | Db,
+  offerId: string,
+  instance: string,
+): Promise<OfferRow | undefined> {
+  return db
+    .selectFrom('offers')
+    .selectAll()
+    .where('id', '=', offerId)
+    .where('instances', '@>', sql<InstanceList>`array[${instance}]::text[]`)
+    .executeTakeFirst();
 }

@@ -1,7 +1,16 @@
 // /v1/offers: the catalog a partner sells from, as its cloud instance offers it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { collection, pageRequest } from '../../http/schemas.ts';
-import { OfferList, OfferListQuery, OfferParams, OfferQuery, OfferSchema, errors } from './offers.schemas.ts';
+import {
+  MeterList,
+  MeterQuery,
+  OfferList,
+  OfferListQuery,
+  OfferParams,
+  OfferQuery,
+  OfferSchema,
+  errors,
+} from './offers.schemas.ts';
 import type { OffersService } from './offers.service.ts';
 
 const TAGS = ['Offers'];
@@ -48,5 +57,29 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService }> 
       },
     },
     async (request) => offers.get(request.ctx, request.params.offerId, request.query.country),
+  );
+
+  app.get(
+    '/v1/offers/:offerId/meters',
+    {
+      config: { operation: 'offers.view' },
+      schema: {
+        tags: TAGS,
+        summary: 'List the usage meters of an offer',
+        description:
+          'What usage of a usage-based offer (Azure, Azure plan) is measured in, with the meter prices: minor ' +
+          'units per unit, exact decimals, each valid from its `effectiveFrom` day until the next price in the ' +
+          'same currency. `currencyCode` keeps only that currency’s prices. Retired offers are found too (their ' +
+          'subscriptions are still rated); an offer not in your cloud instance is not. A licence-based offer ' +
+          'has no meters.',
+        params: OfferParams,
+        querystring: MeterQuery,
+        response: { 200: MeterList, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const items = await offers.meters(request.ctx, request.params.offerId, request.query.currencyCode);
+      return collection(request, { items, totalCount: items.length });
+    },
   );
 };

@@ -72,5 +72,32 @@ export const OfferListQuery = Type.Object({
 });
 
 export const OfferQuery = Type.Object({ country: CountryQuery });
+
+export const MeterSchema = Type.Object({
+  meterId: Type.String({ description: 'What usage records name in meterId' }),
+  name: Type.String(),
+  category: Type.String({ description: 'e.g. Virtual Machines, Storage, Bandwidth' }),
+  unit: Type.String({ description: 'What a unit of quantity is, e.g. 1 Hour, 1 GB/Month' }),
+  prices: Type.Array(
+    Type.Object({
+      currencyCode: Type.String({ description: 'ISO 4217 currency code' }),
+      effectiveFrom: Type.String({
+        format: 'date',
+        description: 'Usage of this day on is rated at this price, until the next price of the currency',
+      }),
+      unitPrice: Type.String({
+        description: 'Minor units of the currency per unit, an exact decimal (e.g. "0.52": half a cent)',
+      }),
+    }),
+    { description: 'Oldest first per currency; only `currencyCode`’s when given' },
+  ),
+  attributes: Type.Object({ objectType: Type.Literal('OfferMeter') }),
+});
+export const MeterQuery = Type.Object({
+  currencyCode: Type.Optional(
+    Type.String({ maxLength: 10, description: 'ISO 4217 currency code: only the prices in it' }),
+  ),
+});
+export const MeterList = Collection(MeterSchema);
 export const OfferParams = Type.Object({ offerId: Type.String({ minLength: 1, maxLength: 200 }) });
 export const OfferList = Collection(OfferSchema);

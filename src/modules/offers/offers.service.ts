@@ -14,7 +14,14 @@ import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { isCountry } from '../countries/countries.data.ts';
 import * as repo from './offers.repository.ts';
-import type { MarketRow, OfferPriceRow, OfferValues, OfferWithPrices } from './offers.repository.ts';
+import type {
+  MarketRow,
+  MeterPriceRow,
+  MeterRow,
+  OfferPriceRow,
+  OfferValues,
+  OfferWithPrices,
+} from './offers.repository.ts';
 
 export const PRODUCT_KINDS = ['onlineService', 'azure', 'azurePlan', 'reservation', 'software'] as const;
 export const BILLING_TYPES = ['license', 'usage'] as const;
@@ -34,6 +41,8 @@ export const MAX_QUANTITY = 1_000_000;
 /** In minor units: far above any real seat price, far below where a bigint sum could overflow. */
 export const MAX_UNIT_PRICE = 1_000_000_000_000;
 export const MAX_OFFERS = 10_000;
+export const MAX_METERS = 500;
+export const MAX_METER_PRICES = 1000;
 /** The kinds whose subscriptions are cancelled rather than suspended. */
 const CANCELLABLE_KINDS: readonly ProductKind[] = ['reservation', 'software'];
 const USAGE_KINDS: readonly ProductKind[] = ['azure', 'azurePlan'];
@@ -71,6 +80,16 @@ export interface OfferView {
 export interface CatalogOfferView extends OfferView {
   instances: string[];
   isAvailable: boolean;
+}
+
+/** A usage meter of an offer with its prices, each valid from its date until the next one's. */
+export interface MeterView {
+  meterId: string;
+  name: string;
+  category: string;
+  unit: string;
+  prices: { currencyCode: string; effectiveFrom: string; unitPrice: string }[];
+  attributes: { objectType: 'OfferMeter' };
 }
 
 export interface OfferFilters {
@@ -138,6 +157,11 @@ export interface OffersService {
   list(ctx: CallerContext, filters: OfferFilters, page: PageRequest): Promise<Page<OfferView>>;
   /** One offer of the caller's instance (sold in `country` when given), or offerNotFound. */
   get(ctx: CallerContext, offerId: string, country?: string): Promise<OfferView>;
+  /**
+   * The usage meters of an offer of the caller's instance (retired ones too: their subscriptions are still
+   * rated) with their dated prices, in `currencyCode` only when given; offerNotFound otherwise.
+   */
+  meters(ctx: CallerContext, offerId: string, currencyCode?: string): Promise<MeterView[]>;
 }
 
 export function createOffersService(deps: { db: Db }): OffersService {
@@ -188,6 +212,32 @@ export function createOffersService(deps: { db: Db }): OffersService {
       if (!found) throw new AppError('offerNotFound');
       return offerView(found, market?.currency ?? null);
     },
+
+    async meters(ctx, offerId, currencyCode) {
+      const currency = currencyCode?.trim().toUpperCase();
+      if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+        throw invalid({ field: 'currencyCode', reason: 'must be an ISO 4217 currency code, e.g. USD' });
+      if (!OFFER_ID.test(offerId)) throw new AppError('offerNotFound');
+      const offer = await repo.offerInInstance(db, offerId, ctx.instance);
+      if (!offer) throw new AppError('offerNotFound');
+      const [meters, prices] = await Promise.all([
+        repo.findMeters(db, [offer.id]),
+        repo.findMeterPrices(db, [offer.id], currency === undefined ? undefined : [currency]),
+      ]);
+      const byMeter = groupBy(prices, (p) => p.meter_id);
+      return meters.map((m) => ({
+        meterId: m.meter_id,
+        name: m.name,
+        category: m.category,
+        unit: m.unit,
+        prices: (byMeter.get(m.meter_id) ?? []).map((p) => ({
+          currencyCode: p.currency,
+          effectiveFrom: p.effective_from,
+          unitPrice: decimalText(p.unit_price) ?? p.unit_price,
+        })),
+        attributes: { objectType: 'OfferMeter' as const },
+      }));
+    },
   };
 }
 
@@ -235,6 +285,8 @@ export interface ValidCatalog {
   markets: MarketRow[];
   offers: OfferValues[];
   prices: OfferPriceRow[];
+  meters: MeterRow[];
+  meterPrices: MeterPriceRow[];
 }
 
 const OFFER_FIELDS = new Set([
@@ -253,7 +305,10 @@ const OFFER_FIELDS = new Set([
   'instances',
   'cancellable',
   'prices',
+  'meters',
 ]);
+const METER_FIELDS = new Set(['meterId', 'name', 'category', 'unit', 'prices']);
+const METER_PRICE_FIELDS = new Set(['currency', 'effectiveFrom', 'unitPrice']);
 const PRICE_FIELDS = new Set(['currency', 'term', 'billingCycle', 'unitPrice']);
 const MARKET_FIELDS = new Set(['country', 'currency']);
 const MONTHS: Record<Term, number> = { P1M: 1, P1Y: 12, P3Y: 36 };
@@ -274,6 +329,39 @@ export function cycleFitsTerm(cycle: BillingCycle, term: PriceTerm): boolean {
     case 'none':
       return term === 'none';
   }
+}
+
+/** An exact decimal as written: up to 14 digits before the point and 6 after (numeric(20, 6)). */
+const DECIMAL = /^(\d{1,14})(?:\.(\d{1,6}))?$/;
+
+/**
+ * A non-negative decimal (a JSON number or a string) with at most 6 decimals, in its shortest form ('0.520' →
+ * '0.52', '007' → '7'); undefined when it is not one. Binary fractions a number cannot hold exactly (0.1 + 0.2)
+ * show more than 6 decimals and are refused rather than silently rounded.
+ */
+export function decimalText(value: unknown): string | undefined {
+  const text =
+    typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : typeof value === 'string'
+        ? value.trim()
+        : '';
+  const m = DECIMAL.exec(text);
+  if (!m) return undefined;
+  const whole = m[1]!.replace(/^0+(?=\d)/, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : whole;
+}
+
+const DAY_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Is `value` a calendar day written YYYY-MM-DD that exists (no 2026-02-30)? */
+export function isDayText(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = DAY_TEXT.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value && value >= '2000-01-01';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -338,6 +426,8 @@ export function validateCatalog(input: unknown): ValidCatalog {
   });
   const offers: OfferValues[] = [];
   const prices: OfferPriceRow[] = [];
+  const meters: MeterRow[] = [];
+  const meterPrices: MeterPriceRow[] = [];
 
   rawOffers.slice(0, MAX_OFFERS).forEach((o, i) => {
     // Named by its id, unless it has none usable or repeats an earlier offer's (then by position).
@@ -542,6 +632,109 @@ export function validateCatalog(input: unknown): ValidCatalog {
                 issue(`${at}.prices`, `no price for ${currency}, term ${term}, ${cycle} billing`);
     }
 
+    // Meters: what a usage-based offer's usage is measured and rated in (none for licences). Each is priced in
+    // every currency of the offer's markets, each price valid from its date until the next one, so usage is
+    // rated with the price of its own day. An import adds and updates meters and prices, never deletes one.
+    const offerMeters: MeterRow[] = [];
+    const offerMeterPrices: MeterPriceRow[] = [];
+    if (o.meters !== undefined) {
+      if (!Array.isArray(o.meters)) issue(`${at}.meters`, 'must be a list of meters');
+      else if (billingType === 'license' && o.meters.length > 0)
+        issue(`${at}.meters`, 'must be empty: licence-based offers are charged per seat, not metered');
+      else if (o.meters.length > MAX_METERS) issue(`${at}.meters`, `must hold at most ${MAX_METERS} meters`);
+      else {
+        const meterIndex = new Map<string, number>();
+        o.meters.forEach((m: unknown, j: number) => {
+          const mat = `${at}.meters[${j}]`;
+          if (!isObject(m))
+            return issue(mat, 'must be an object { "meterId", "name", "category", "unit", "prices" }');
+          for (const key of Object.keys(m))
+            if (!METER_FIELDS.has(key)) issue(`${mat}.${key}`, 'is not a meter field');
+          const n0 = issues.length;
+          const meterId = typeof m.meterId === 'string' ? m.meterId : '';
+          if (!OFFER_ID.test(meterId))
+            issue(
+              `${mat}.meterId`,
+              'must be 1–80 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+            );
+          else if (meterIndex.has(meterId))
+            issue(`${mat}.meterId`, `${meterId} is already meters[${meterIndex.get(meterId)}]`);
+          else meterIndex.set(meterId, j);
+          const meterText = (field: string, max: number, required: boolean): string => {
+            const v = m[field];
+            if (v === undefined && !required) return '';
+            const t = typeof v === 'string' ? v.trim() : undefined;
+            if (t === undefined || (required && t === '') || t.length > max)
+              issue(
+                `${mat}.${field}`,
+                required
+                  ? `must be 1–${max} characters of text`
+                  : `must be text of at most ${max} characters`,
+              );
+            return t ?? '';
+          };
+          const name = meterText('name', 200, true);
+          const category = meterText('category', 100, false);
+          const unit = meterText('unit', 50, true);
+
+          const seen = new Set<string>();
+          const priced = new Set<string>();
+          const rows: MeterPriceRow[] = [];
+          if (!Array.isArray(m.prices) || m.prices.length === 0)
+            issue(
+              `${mat}.prices`,
+              'must be a non-empty list of { "currency", "effectiveFrom", "unitPrice" }',
+            );
+          else if (m.prices.length > MAX_METER_PRICES)
+            issue(`${mat}.prices`, `must hold at most ${MAX_METER_PRICES} prices`);
+          else
+            m.prices.forEach((p: unknown, k: number) => {
+              const pat = `${mat}.prices[${k}]`;
+              if (!isObject(p))
+                return issue(pat, 'must be an object { "currency", "effectiveFrom", "unitPrice" }');
+              for (const key of Object.keys(p))
+                if (!METER_PRICE_FIELDS.has(key)) issue(`${pat}.${key}`, 'is not a meter price field');
+              const p0 = issues.length;
+              const currency = typeof p.currency === 'string' ? p.currency.trim().toUpperCase() : '';
+              if (!currencies.includes(currency))
+                issue(
+                  `${pat}.currency`,
+                  currencies.length > 0
+                    ? `must be the currency of a market the offer is sold in: ${currencies.join(', ')}`
+                    : 'must be the currency of a market the offer is sold in',
+                );
+              if (!isDayText(p.effectiveFrom))
+                issue(`${pat}.effectiveFrom`, 'must be a date as YYYY-MM-DD, on or after 2000-01-01');
+              const unitPrice = decimalText(p.unitPrice);
+              if (unitPrice === undefined)
+                issue(
+                  `${pat}.unitPrice`,
+                  'must be minor units (cents) per unit, 0 or more, with at most 6 decimals (e.g. 0.52)',
+                );
+              if (issues.length > p0) return;
+              const key = `${currency}/${p.effectiveFrom as string}`;
+              if (seen.has(key))
+                return issue(pat, `a second price for ${currency} from ${p.effectiveFrom as string}`);
+              seen.add(key);
+              priced.add(currency);
+              rows.push({
+                offer_id: id,
+                meter_id: meterId,
+                currency,
+                effective_from: p.effectiveFrom as string,
+                unit_price: unitPrice!,
+              });
+            });
+          if (Array.isArray(m.prices) && m.prices.length > 0)
+            for (const currency of currencies)
+              if (!priced.has(currency)) issue(`${mat}.prices`, `no price for ${currency}`);
+          if (issues.length > n0) return;
+          offerMeters.push({ offer_id: id, meter_id: meterId, name, category, unit });
+          offerMeterPrices.push(...rows);
+        });
+      }
+    }
+
     if (issues.length > before || !productKind || !billingType || min === undefined || max === undefined)
       return;
     offers.push({
@@ -562,18 +755,57 @@ export function validateCatalog(input: unknown): ValidCatalog {
       search_key: foldForSearch(`${id} ${name}`),
     });
     prices.push(...offerPrices);
+    meters.push(...offerMeters);
+    meterPrices.push(...offerMeterPrices);
   });
 
   if (issues.length > 0) throw invalid(...issues);
-  return { markets, offers, prices };
+  return { markets, offers, prices, meters, meterPrices };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 const priceKey = (p: OfferPriceRow) => `${p.currency}/${p.term}/${p.billing_cycle}/${Number(p.unit_price)}`;
 
-function unchanged(row: OfferWithPrices, next: OfferValues, nextPrices: OfferPriceRow[]): boolean {
+/** The file's meters and meter prices of one offer, and what the store has of them. */
+interface OfferMeters {
+  meters: MeterRow[];
+  prices: MeterPriceRow[];
+}
+
+const meterKey = (m: MeterRow) => `${m.meter_id}\u0000${m.name}\u0000${m.category}\u0000${m.unit}`;
+const meterPriceKey = (p: MeterPriceRow) =>
+  `${p.meter_id}/${p.currency}/${p.effective_from}/${decimalText(p.unit_price) ?? p.unit_price}`;
+
+/** Does the store already hold every meter and meter price of the file, as the file has them? */
+function metersHeld(file: OfferMeters, stored: OfferMeters): boolean {
+  const meters = new Set(stored.meters.map(meterKey));
+  const prices = new Set(stored.prices.map(meterPriceKey));
   return (
+    file.meters.every((m) => meters.has(meterKey(m))) &&
+    file.prices.every((p) => prices.has(meterPriceKey(p)))
+  );
+}
+
+function unchanged(
+  row: OfferWithPrices,
+  next: OfferValues,
+  nextPrices: OfferPriceRow[],
+  nextMeters: OfferMeters,
+  storedMeters: OfferMeters,
+): boolean {
+  return (
+    metersHeld(nextMeters, storedMeters) &&
     row.is_available &&
     row.name === next.name &&
     row.description === next.description &&
@@ -610,19 +842,27 @@ export async function importCatalog(
     await repo.lockCatalog(trx);
     await repo.replaceMarkets(trx, catalog.markets);
     const existing = new Map((await repo.allOffers(trx)).map((o) => [o.id, o]));
-    const pricesOf = new Map<string, OfferPriceRow[]>();
-    for (const p of catalog.prices) {
-      const list = pricesOf.get(p.offer_id) ?? [];
-      list.push(p);
-      pricesOf.set(p.offer_id, list);
-    }
+    const pricesOf = groupBy(catalog.prices, (p) => p.offer_id);
+    const metersOf = (meters: MeterRow[], meterPrices: MeterPriceRow[]) => {
+      const byMeter = groupBy(meters, (m) => m.offer_id);
+      const byPrice = groupBy(meterPrices, (p) => p.offer_id);
+      return (offerId: string): OfferMeters => ({
+        meters: byMeter.get(offerId) ?? [],
+        prices: byPrice.get(offerId) ?? [],
+      });
+    };
+    const fileMeters = metersOf(catalog.meters, catalog.meterPrices);
+    const storedMeters = metersOf(await repo.findMeters(trx), await repo.findMeterPrices(trx));
     const added: OfferValues[] = [];
     const changed: OfferValues[] = [];
     let same = 0;
     for (const offer of catalog.offers) {
       const row = existing.get(offer.id);
       if (!row) added.push(offer);
-      else if (unchanged(row, offer, pricesOf.get(offer.id) ?? [])) same++;
+      else if (
+        unchanged(row, offer, pricesOf.get(offer.id) ?? [], fileMeters(offer.id), storedMeters(offer.id))
+      )
+        same++;
       else changed.push(offer);
     }
     const inFile = new Set(catalog.offers.map((o) => o.id));
@@ -638,6 +878,14 @@ export async function importCatalog(
       trx,
       [...written],
       catalog.prices.filter((p) => written.has(p.offer_id)),
+    );
+    await repo.upsertMeters(
+      trx,
+      catalog.meters.filter((m) => written.has(m.offer_id)),
+    );
+    await repo.upsertMeterPrices(
+      trx,
+      catalog.meterPrices.filter((p) => written.has(p.offer_id)),
     );
     return {
       markets: catalog.markets.length,
