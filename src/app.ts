@@ -22,6 +22,10 @@ import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { createActivityService } from './modules/activity/activity.service.ts';
 import { invoicesRoutes } from './modules/billing/invoices.routes.ts';
 import { createInvoicesService } from './modules/billing/invoices.service.ts';
+import { budgetsRoutes } from './modules/billing/budgets.routes.ts';
+import { createBudgetsService } from './modules/billing/budgets.service.ts';
+import { usageRoutes } from './modules/billing/usage.routes.ts';
+import { createUsageService } from './modules/billing/usage.service.ts';
 import { countriesRoutes } from './modules/countries/countries.routes.ts';
 import { createCountriesService } from './modules/countries/countries.service.ts';
 import { createCustomerUsersService } from './modules/customerUsers/customerUsers.service.ts';
@@ -142,6 +146,8 @@ export async function buildApp(deps: AppDeps) {
     licenses: { releaseUserLicenses, restoreUserLicenses },
   });
   const licenses = createLicensesService({ db: store.app, clock, customers, instances });
+  const budgets = createBudgetsService({ db: store.app, clock, customers });
+  const usage = createUsageService({ db: store.app, clock, customers, budgetAlerts: budgets.checkAlerts });
   const importPasswords = importPasswordsKey(store.ownerUrl);
   // Creates the users of stored imports; runs while the app is up (started on ready, stopped on close).
   const importWorker = createUserImportWorker({
@@ -232,6 +238,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(licensesRoutes, { licenses });
   await app.register(transfersRoutes, { transfers });
   await app.register(invoicesRoutes, { invoices });
+  await app.register(usageRoutes, { usage });
+  await app.register(budgetsRoutes, { budgets });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

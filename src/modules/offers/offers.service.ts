@@ -3,7 +3,7 @@
 // (`partnerdesk offers import`): every problem of the file reported at once, nothing written unless the whole
 // file is sound, then one transaction that adds, updates and retires offers. An offer is never deleted: one
 // absent from the file becomes unavailable, so the subscriptions sold from it keep their offer.
-import type { Db } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { systemClock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
@@ -148,6 +148,11 @@ async function marketFor(db: Db, raw: string | undefined): Promise<MarketRow | u
   const market = await repo.marketOf(db, country);
   if (!market) throw invalid({ field: 'country', reason: `${country} is not a market of the catalog` });
   return market;
+}
+
+/** The currency customers of a country buy in (its market's), or undefined where the catalog does not sell. */
+export async function marketCurrency(db: Db | Trx, country: string): Promise<string | undefined> {
+  return (await repo.marketOf(db, country))?.currency;
 }
 
 // ── the partner-facing catalog ──
@@ -706,10 +711,11 @@ export function validateCatalog(input: unknown): ValidCatalog {
               if (!isDayText(p.effectiveFrom))
                 issue(`${pat}.effectiveFrom`, 'must be a date as YYYY-MM-DD, on or after 2000-01-01');
               const unitPrice = decimalText(p.unitPrice);
-              if (unitPrice === undefined)
+              if (unitPrice === undefined || Number(unitPrice) > MAX_UNIT_PRICE)
                 issue(
                   `${pat}.unitPrice`,
-                  'must be minor units (cents) per unit, 0 or more, with at most 6 decimals (e.g. 0.52)',
+                  `must be minor units (cents) per unit, from 0 to ${MAX_UNIT_PRICE}, with at most 6 decimals ` +
+                    '(e.g. 0.52)',
                 );
               if (issues.length > p0) return;
               const key = `${currency}/${p.effectiveFrom as string}`;

@@ -2890,6 +2890,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer’s charges by month
+         * @description The last `months` months (default 12), oldest first, in the currency of the customer’s market: recurring (licences), usage and one-time charges and their total. Invoiced months (billed) are their invoices less credit notes; the others, this month so far included, are worked out from the subscriptions’ history and recorded usage as the invoice will be. `chargesToDate`: this month so far.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many months, ending with this one */
+                    months?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description This month so far, in minor units of currencyCode (cents; whole yen for JPY) */
+                            chargesToDate: number;
+                            currencyCode: string;
+                            /** @description Oldest first; the last is this month so far */
+                            items: {
+                                /** @description Invoiced (its period is closed); otherwise worked out from charges */
+                                billed: boolean;
+                                /** Format: date */
+                                billingPeriodStartDate: string;
+                                /** @description One-time purchases, in minor units of currencyCode (cents; whole yen for JPY) */
+                                oneTime: number;
+                                /** @description Licence charges (provider office), in minor units of currencyCode (cents; whole yen for JPY) */
+                                recurring: number;
+                                /** @description The sum of the three, in minor units of currencyCode (cents; whole yen for JPY) */
+                                totalCharges: number;
+                                /** @description Usage charges (provider azure), in minor units of currencyCode (cents; whole yen for JPY) */
+                                usage: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/directoryroles": {
         parameters: {
             query?: never;
@@ -7090,6 +7194,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/usagebudget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer’s spending budget
+         * @description The monthly budget for usage-based spend (amount null when none is set), this month’s usage spend so far and whether the alert has been raised this month. Alert: once the month’s usage spend reaches 80% of the budget, an alert is raised — once a month — with an activity record budget.thresholdReached. Customers you have no reseller relationship with answer 404.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertRaisedAt: string | null;
+                            /** @description The share of the budget that raises the alert */
+                            alertThresholdPercent: number;
+                            amount: number | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "UsageBudget";
+                            };
+                            /** @description The currency of the customer’s market */
+                            currencyCode: string;
+                            percentUsed: number | null;
+                            /**
+                             * Format: date
+                             * @description The month spend is counted for (UTC)
+                             */
+                            periodStartDate: string;
+                            /** @description Usage charges of the month so far, each line rounded once as on the invoice, in minor units of currencyCode (cents; whole yen for JPY) */
+                            spend: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set a customer’s spending budget
+         * @description In minor units of the currency of the customer’s market (another currency is a 400 budgetCurrencyMismatch). With If-Match, a stale ETag is a 412 carrying the budget as it is now. Setting it below what the month has already spent raises the alert at once. Refused with 403 once your reseller relationship has ended. Alert: once the month’s usage spend reaches 80% of the budget, an alert is raised — once a month — with an activity record budget.thresholdReached. Customers you have no reseller relationship with answer 404.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minor units, more than 0 */
+                        amount: number;
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        currencyCode?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertRaisedAt: string | null;
+                            /** @description The share of the budget that raises the alert */
+                            alertThresholdPercent: number;
+                            amount: number | null;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "UsageBudget";
+                            };
+                            /** @description The currency of the customer’s market */
+                            currencyCode: string;
+                            percentUsed: number | null;
+                            /**
+                             * Format: date
+                             * @description The month spend is counted for (UTC)
+                             */
+                            periodStartDate: string;
+                            /** @description Usage charges of the month so far, each line rounded once as on the invoice, in minor units of currencyCode (cents; whole yen for JPY) */
+                            spend: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove a customer’s spending budget
+         * @description No budget afterwards (removing none is no change). With If-Match, a stale ETag is a 412. Alerts already raised stay on record.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/users": {
         parameters: {
             query?: never;
@@ -10732,6 +11130,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{offerId}/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the usage meters of an offer
+         * @description What usage of a usage-based offer (Azure, Azure plan) is measured in, with the meter prices: minor units per unit, exact decimals, each valid from its `effectiveFrom` day until the next price in the same currency. `currencyCode` keeps only that currency’s prices. Retired offers are found too (their subscriptions are still rated); an offer not in your cloud instance is not. A licence-based offer has no meters.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent, Billing admin, User management admin (operation `offers.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 4217 currency code: only the prices in it */
+                    currencyCode?: string;
+                };
+                header?: never;
+                path: {
+                    offerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "OfferMeter";
+                                };
+                                /** @description e.g. Virtual Machines, Storage, Bandwidth */
+                                category: string;
+                                /** @description What usage records name in meterId */
+                                meterId: string;
+                                name: string;
+                                /** @description Oldest first per currency; only `currencyCode`’s when given */
+                                prices: {
+                                    /** @description ISO 4217 currency code */
+                                    currencyCode: string;
+                                    /**
+                                     * Format: date
+                                     * @description Usage of this day on is rated at this price, until the next price of the currency
+                                     */
+                                    effectiveFrom: string;
+                                    /** @description Minor units of the currency per unit, an exact decimal (e.g. "0.52": half a cent) */
+                                    unitPrice: string;
+                                }[];
+                                /** @description What a unit of quantity is, e.g. 1 Hour, 1 GB/Month */
+                                unit: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partnerusers": {
         parameters: {
             query?: never;
@@ -12724,6 +13253,265 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List usage records
+         * @description Your recorded usage, newest usage day first; filter by subscription, customer (one you do not see is a 404) and days (`from`, `to`, inclusive). Cursor paging with a total count.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description A GUID */
+                    customerId?: string;
+                    /** @description YYYY-MM-DD. Usage on or after this day */
+                    from?: string;
+                    /** @description Page size */
+                    size?: number;
+                    /** @description A GUID */
+                    subscriptionId?: string;
+                    /** @description YYYY-MM-DD. Usage on or before this day */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                /** @description An exact decimal, as a string. quantity × unitPrice in minor units, unrounded */
+                                amount: string;
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "UsageRecord";
+                                };
+                                clientRecordId: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description Who recorded it */
+                                createdBy: string;
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                meterId: string;
+                                offerId: string;
+                                /** @description An exact decimal, as a string. Units of the meter */
+                                quantity: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                subscriptionId: string;
+                                /** @description An exact decimal, as a string. Minor units per unit */
+                                unitPrice: string;
+                                /** Format: date */
+                                usageDate: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record usage
+         * @description 1–1000 records of usage-based subscriptions, all or nothing. Each is rated with the meter price of its usage day in the subscription’s currency (GET /v1/offers/{offerId}/meters) and kept exactly (quantity × unit price, unrounded; each invoice line rounds its sum once). Any bad record makes it a 400 usageRecordsRejected naming every problem (`items[3].usageDate`): a subscription that is not yours (“No such subscription”), not usage-based or not active on that day (UTC), a meter its offer lacks or has no price for that day, a future day, a negative or too precise quantity, a clientRecordId repeated in the batch. A clientRecordId recorded before with the same content is a duplicate (nothing written); with other content, 409 usageRecordConflict. Usage of a month already invoiced is a 409 billingPeriodClosed. Re-sending a batch is harmless.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Billing admin (operation `billing.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Your id of this record, 1–100 characters, unique among your records: sending it again with the same content records nothing (status duplicate); with other content it is a 409 */
+                            clientRecordId: string;
+                            /** @description If given, the subscription’s customer */
+                            customerId?: string | null;
+                            /** @description A meter of the subscription’s offer */
+                            meterId: string;
+                            /** @description Units of the meter used that day: 0 or more, at most 6 decimals (a string keeps them exact) */
+                            quantity: number | string;
+                            /** @description A usage-based subscription of yours */
+                            subscriptionId: string;
+                            /** @description YYYY-MM-DD. The UTC day of the usage; the subscription must have been active that day */
+                            usageDate: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Records written by this request */
+                            accepted: number;
+                            /** @description Records sent before with the same content */
+                            duplicates: number;
+                            /** @description In the order sent */
+                            items: {
+                                /** @description An exact decimal, as a string. quantity × unitPrice in minor units, unrounded: each invoice line rounds its sum once */
+                                amount: string;
+                                clientRecordId: string;
+                                currencyCode: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @enum {unknown} */
+                                status: "accepted" | "duplicate";
+                                /** @description An exact decimal, as a string. The meter price the record was rated with: minor units per unit */
+                                unitPrice: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -52,6 +52,10 @@ export const ACTIONS = [
   'transfer.subscriptionTransferred',
   'transfer.subscriptionFailed',
   'transfer.complete',
+  'usage.recorded',
+  'budget.updated',
+  'budget.removed',
+  'budget.thresholdReached',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -66,6 +70,8 @@ export const FAMILIES = [
   'subscription',
   'customerUser',
   'transfer',
+  'usage',
+  'budget',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {
