@@ -12,7 +12,7 @@ import type { ChargeLine } from './charges.service.ts';
 import { periodEnd, periodOf, previousPeriod, streamCharges } from './charges.service.ts';
 
 const SYSTEM = { kind: 'system', name: 'Partnerdesk billing' } as const;
-const INSERT_BATCH = 1000;
+const INSERT_BATCH = 5000;
 
 /** Formats a number from `invoice_numbers` as an invoice ('PD…') or credit note ('CN…') id. */
 export function documentId(prefix: 'PD' | 'CN', n: number | string): string {
@@ -62,13 +62,9 @@ export async function closePeriod(
       string,
       { id: string; line: number; total: number; currency: string; type: string }
     >();
-    let pending: Record<string, unknown>[] = [];
+    let pending: LineRow[] = [];
     const flush = async () => {
-      if (pending.length === 0) return;
-      await trx
-        .insertInto('invoice_line_items')
-        .values(pending as never)
-        .execute();
+      await insertLines(trx, pending);
       pending = [];
     };
     for await (const page of streamCharges(trx, { partnerId, periodStart: period })) {
@@ -146,36 +142,89 @@ export async function closePeriod(
   });
 }
 
-function lineRow(
-  invoiceId: string,
-  lineNumber: number,
-  partnerId: string,
-  l: ChargeLine,
-): Record<string, unknown> {
-  return {
-    invoice_id: invoiceId,
-    line_number: lineNumber,
-    partner_id: partnerId,
-    provider: l.provider,
-    line_item_type: l.lineItemType,
-    charge_type: l.chargeType,
-    customer_id: l.customerId,
-    customer_name: l.customerName,
-    subscription_id: l.subscriptionId,
-    subscription_name: l.subscriptionName,
-    offer_id: l.offerId,
-    offer_name: l.offerName,
-    meter_id: l.meterId,
-    meter_name: l.meterName,
-    unit: l.unit,
-    quantity: l.quantity,
-    unit_price: l.unitPrice,
-    days: l.days,
-    charge_start_date: l.chargeStartDate,
-    charge_end_date: l.chargeEndDate,
-    amount: l.amount,
-    amends_line: null,
-  };
+type LineRow = [
+  string,
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  number | null,
+  string,
+  string,
+  number,
+];
+
+function lineRow(invoiceId: string, lineNumber: number, partnerId: string, l: ChargeLine): LineRow {
+  return [
+    invoiceId,
+    lineNumber,
+    partnerId,
+    l.provider,
+    l.lineItemType,
+    l.chargeType,
+    l.customerId,
+    l.customerName,
+    l.subscriptionId,
+    l.subscriptionName,
+    l.offerId,
+    l.offerName,
+    l.meterId,
+    l.meterName,
+    l.unit,
+    l.quantity,
+    l.unitPrice,
+    l.days,
+    l.chargeStartDate,
+    l.chargeEndDate,
+    l.amount,
+  ];
+}
+
+const LINE_COLUMNS: [string, string][] = [
+  ['invoice_id', 'text'],
+  ['line_number', 'int'],
+  ['partner_id', 'uuid'],
+  ['provider', 'text'],
+  ['line_item_type', 'text'],
+  ['charge_type', 'text'],
+  ['customer_id', 'uuid'],
+  ['customer_name', 'text'],
+  ['subscription_id', 'uuid'],
+  ['subscription_name', 'text'],
+  ['offer_id', 'text'],
+  ['offer_name', 'text'],
+  ['meter_id', 'text'],
+  ['meter_name', 'text'],
+  ['unit', 'text'],
+  ['quantity', 'numeric'],
+  ['unit_price', 'numeric'],
+  ['days', 'int'],
+  ['charge_start_date', 'date'],
+  ['charge_end_date', 'date'],
+  ['amount', 'bigint'],
+];
+
+/**
+ * Writes lines as one column array per column (`insert … select from unnest(…)`): 21 parameters a batch
+ * rather than 21 a line, which is what makes a 100,000-line month quick to write.
+ */
+async function insertLines(trx: Trx, rows: readonly LineRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = LINE_COLUMNS.map(([, type], c) => sql`${rows.map((r) => r[c])}::${sql.raw(type)}[]`);
+  await sql`insert into invoice_line_items (${sql.raw(LINE_COLUMNS.map(([name]) => name).join(', '))})
+    select * from unnest(${sql.join(columns)})`.execute(trx);
 }
 
 /** Which (partner, month) pairs have ended and are not closed, from each partner's first subscription on. */
