@@ -3,8 +3,11 @@
 // published demo password, and a few customers of each partner, some with subscriptions and a directory of
 // users holding their licences; Northwind Cloud also has a reseller relationship with Demo Reseller's Contoso
 // Pharmacy, so that it can request the transfer of Contoso's Azure plan, whose customer Global admin signs in
-// with the demo password to consent. Idempotent: what exists (users matched by user name, customers by domain,
-// both unique across the installation, relationships by partner and customer) is left as it is.
+// with the demo password to consent. The customers' subscriptions are given a year of billing history (moved
+// back in time, with a mid-month seat increase and a suspension and reactivation, daily usage of the Azure
+// subscriptions, the ended months invoiced) and Contoso a spending budget already past its 80% alert.
+// Idempotent: what exists (users matched by user name, customers by domain, both unique across the
+// installation, relationships by partner and customer) is left as it is.
 import fs from 'node:fs';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/database.ts';
@@ -36,6 +39,16 @@ import {
   restoreUserLicenses,
 } from '../modules/licenses/licenses.service.ts';
 import type { SubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
+import type { BudgetsService } from '../modules/billing/budgets.service.ts';
+import { createBudgetsService } from '../modules/billing/budgets.service.ts';
+import { formatMinor } from '../modules/billing/billing.money.ts';
+import { nextPeriod } from '../modules/billing/charges.service.ts';
+import { closePeriod, duePeriods } from '../modules/billing/invoices.close.ts';
+import type { UsageService } from '../modules/billing/usage.service.ts';
+import { createUsageService } from '../modules/billing/usage.service.ts';
+import type { HistoryChange, SubscriptionHistory } from './billing.history.ts';
+import { dayMonthsAgo, meterIdsOf, rewriteHistory } from './billing.history.ts';
+import { generateUsage } from './usage.generator.ts';
 import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 import { resolveCustomerSession } from '../modules/relationships/portal.repository.ts';
 import type { PortalService } from '../modules/relationships/portal.service.ts';
@@ -99,6 +112,8 @@ interface DemoCustomer {
   subscriptions?: DemoSubscription[];
   /** People in the customer's directory (beside its first admin), at its primary domain. */
   directory?: DemoDirectoryUser[];
+  /** A monthly budget for usage-based spend, set just below this month's spend so far: its 80% alert shows. */
+  usageBudget?: boolean;
 }
 
 interface DemoDirectoryUser {
@@ -121,6 +136,12 @@ interface DemoSubscription {
   billingCycle?: 'monthly' | 'annual' | 'oneTime';
   /** Suspended after the order, with these reasons. */
   suspended?: ('partnerInitiated' | 'customerRequest' | 'nonPayment')[];
+  /** Billing history: ordered this many months before the current one, on this day of that month. */
+  since?: { monthsAgo: number; day: number };
+  /** The seats it was ordered with, when `quantity` came later (see `changes`). */
+  startQuantity?: number;
+  /** What changed since, each on a day of a month before the current one. */
+  changes?: { monthsAgo: number; day: number; quantity?: number; status?: 'active' | 'suspended' }[];
 }
 
 export const DEMO_PARTNERS: readonly DemoPartner[] = [
@@ -159,12 +180,28 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           addressLine1: '15010 NE 36th St',
           postalCode: '98052',
         },
-        agreementDaysAgo: 40,
+        agreementDaysAgo: 420,
+        // Twenty seats for a year, twenty-five since the middle of a month five months ago.
         subscriptions: [
-          { offerId: 'M365-BUSINESS-PREMIUM', quantity: 25, friendlyName: 'Pharmacy staff' },
-          { offerId: 'DEFENDER-O365-P2-ADDON', quantity: 25, friendlyName: 'Pharmacy staff – Defender' },
-          { offerId: 'AZURE-PLAN', friendlyName: 'Contoso Azure' },
+          {
+            offerId: 'M365-BUSINESS-PREMIUM',
+            quantity: 25,
+            friendlyName: 'Pharmacy staff',
+            since: { monthsAgo: 13, day: 5 },
+            startQuantity: 20,
+            changes: [{ monthsAgo: 5, day: 15, quantity: 25 }],
+          },
+          {
+            offerId: 'DEFENDER-O365-P2-ADDON',
+            quantity: 25,
+            friendlyName: 'Pharmacy staff – Defender',
+            since: { monthsAgo: 13, day: 5 },
+            startQuantity: 20,
+            changes: [{ monthsAgo: 5, day: 15, quantity: 25 }],
+          },
+          { offerId: 'AZURE-PLAN', friendlyName: 'Contoso Azure', since: { monthsAgo: 13, day: 5 } },
         ],
+        usageBudget: true,
         directory: [
           { first: 'Avery', last: 'Chen', local: 'avery.chen', licenses: [0, 1], roles: ['billingAdmin'] },
           { first: 'Priya', last: 'Raman', local: 'priya.raman', licenses: [0, 1], roles: ['helpdeskAdmin'] },
@@ -204,16 +241,30 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           addressLine1: '1701 Wynkoop St',
           postalCode: '80202',
         },
-        agreementDaysAgo: 12,
+        agreementDaysAgo: 440,
+        // The annual E3 renewed two months ago (a new year charged in advance).
         subscriptions: [
-          { offerId: 'M365-E3', quantity: 40, termDuration: 'P1Y', billingCycle: 'annual' },
-          { offerId: 'TEAMS-AUDIO-CONFERENCING', quantity: 10 },
-          { offerId: 'RI-VM-D2SV5', quantity: 2, friendlyName: 'Booking servers', termDuration: 'P1Y' },
+          {
+            offerId: 'M365-E3',
+            quantity: 40,
+            termDuration: 'P1Y',
+            billingCycle: 'annual',
+            since: { monthsAgo: 14, day: 10 },
+          },
+          { offerId: 'TEAMS-AUDIO-CONFERENCING', quantity: 10, since: { monthsAgo: 14, day: 10 } },
+          {
+            offerId: 'RI-VM-D2SV5',
+            quantity: 2,
+            friendlyName: 'Booking servers',
+            termDuration: 'P1Y',
+            since: { monthsAgo: 6, day: 3 },
+          },
           {
             offerId: 'EXCHANGE-ONLINE-P1',
             quantity: 15,
             friendlyName: 'Seasonal staff mail',
             suspended: ['customerRequest'],
+            since: { monthsAgo: 13, day: 10 },
           },
         ],
       },
@@ -246,10 +297,24 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           addressLine1: '100 Summer St',
           postalCode: '02110',
         },
-        agreementDaysAgo: 3,
+        agreementDaysAgo: 380,
+        // Suspended for a few weeks over a billing dispute, then reactivated.
         subscriptions: [
-          { offerId: 'M365-BUSINESS-BASIC', quantity: 12 },
-          { offerId: 'WINSRV-2025-STD-16C', quantity: 2, friendlyName: 'Office server licences' },
+          {
+            offerId: 'M365-BUSINESS-BASIC',
+            quantity: 12,
+            since: { monthsAgo: 12, day: 1 },
+            changes: [
+              { monthsAgo: 4, day: 10, status: 'suspended' },
+              { monthsAgo: 3, day: 2, status: 'active' },
+            ],
+          },
+          {
+            offerId: 'WINSRV-2025-STD-16C',
+            quantity: 2,
+            friendlyName: 'Office server licences',
+            since: { monthsAgo: 8, day: 20 },
+          },
         ],
       },
       {
@@ -275,8 +340,15 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
         email: 'rechnung@brauerei-mueller.example',
         contact: ['Jonas', 'Müller'],
         address: { country: 'DE', city: 'München', addressLine1: 'Leopoldstraße 12', postalCode: '80802' },
-        agreementDaysAgo: 25,
-        subscriptions: [{ offerId: 'M365-BUSINESS-STANDARD', quantity: 18, friendlyName: 'Brauerei Büro' }],
+        agreementDaysAgo: 350,
+        subscriptions: [
+          {
+            offerId: 'M365-BUSINESS-STANDARD',
+            quantity: 18,
+            friendlyName: 'Brauerei Büro',
+            since: { monthsAgo: 11, day: 1 },
+          },
+        ],
         directory: [
           { first: 'Jonas', last: 'Müller', local: 'jonas.mueller', licenses: [0], roles: ['billingAdmin'] },
           { first: 'Sophie', last: 'Wagner', local: 'sophie.wagner', licenses: [0] },
@@ -318,10 +390,15 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
           addressLine1: '233 S Wacker Dr',
           postalCode: '60606',
         },
-        agreementDaysAgo: 60,
+        agreementDaysAgo: 230,
         subscriptions: [
-          { offerId: 'M365-BUSINESS-STANDARD', quantity: 9, friendlyName: 'Dental practice' },
-          { offerId: 'AZURE-USAGE', friendlyName: 'Imaging archive' },
+          {
+            offerId: 'M365-BUSINESS-STANDARD',
+            quantity: 9,
+            friendlyName: 'Dental practice',
+            since: { monthsAgo: 7, day: 3 },
+          },
+          { offerId: 'AZURE-USAGE', friendlyName: 'Imaging archive', since: { monthsAgo: 7, day: 3 } },
         ],
         directory: [
           { first: 'Jamie', last: 'Novak', local: 'jamie.novak', licenses: [0] },
@@ -370,6 +447,16 @@ export interface SeedDeps {
     /** Has the partner ever had a relationship with the customer (active or removed)? */
     relationshipExists(partnerId: string, customerId: string): Promise<boolean>;
     customerUserId(customerId: string, userName: string): Promise<string | undefined>;
+  };
+  /** Usage recorded and budgets set as the partner would (the request path). */
+  usage: Pick<UsageService, 'record'>;
+  budgets: Pick<BudgetsService, 'get' | 'set'>;
+  /** The billing history's owner-side work: state history, the catalog's meters, the invoice job. */
+  billing: {
+    rewriteHistory(histories: readonly SubscriptionHistory[], now: Date): Promise<void>;
+    meterIds(offerId: string): Promise<string[]>;
+    /** Invoices each ended month of the partner not invoiced yet; answers how many invoices it wrote. */
+    closeMonths(partnerId: string, now: Date): Promise<number>;
   };
   /** Which of these offers the catalog sells (an operator's own catalog may lack the demo's offers). */
   availableOffers(ids: readonly string[]): Promise<Set<string>>;
@@ -429,7 +516,11 @@ function customerInput(
     ...(agreed ? { customerAgreement: { firstName, lastName, email: c.email, dateAgreed: agreed } } : {}),
     // Its subscriptions are ordered with it, in its own transaction: a customer is seeded whole or not at all.
     ...(agreed && subscriptions.length > 0
-      ? { lineItems: subscriptions.map(({ suspended: _s, ...line }) => line) }
+      ? {
+          lineItems: subscriptions.map(
+            ({ suspended: _s, since: _since, startQuantity: _q, changes: _c, ...line }) => line,
+          ),
+        }
       : {}),
   };
 }
@@ -529,6 +620,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
     // Customers through the customers service, as the partner's Global admin would add them (each one's first
     // admin gets a temporary password nobody sees: the demo is about the partner's side).
     const suffix = deps.instances.get(instance).domainSuffix;
+    const seeded: SeededCustomer[] = [];
     for (const customer of demo.customers) {
       const domain = `${customer.prefix}.${suffix}`;
       if (await customers.domainTaken(adminCtx, domain)) {
@@ -582,13 +674,102 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
           });
         if (person.deleted) await deps.users.remove(adminCtx, created.id, user.id, undefined);
       }
+      seeded.push({
+        customer,
+        id: created.id,
+        subscriptions: demoSubscriptions(customer).flatMap((line, i) =>
+          lines[i] ? [{ line, id: lines[i].subscriptionId }] : [],
+        ),
+      });
       const ordered = lines.length > 0 ? ` with ${lines.length} subscriptions` : '';
       const staffed = people.length > 0 ? ` and ${people.length} users` : '';
       result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}${staffed}`);
     }
+    await seedBillingHistory(deps, adminCtx, demo.name, seeded, result);
   }
   await seedTransferDemo(deps, admins, result);
   return result;
+}
+
+/** A customer this run made, with its subscriptions as ordered. */
+interface SeededCustomer {
+  customer: DemoCustomer;
+  id: string;
+  subscriptions: { line: DemoSubscription; id: string }[];
+}
+
+const USAGE_BATCH = 1000;
+
+/** A round budget (two significant figures, rounded down) that `spend` is 90–100% of: its alert is raised. */
+export function budgetAbove(spend: number): number {
+  const raw = Math.floor(spend / 0.9);
+  const step = 10 ** Math.max(0, String(raw).length - 2);
+  return Math.max(1, Math.floor(raw / step) * step);
+}
+
+/**
+ * A year of billing history for the customers this run made: their subscriptions moved back to when the demo
+ * says they were ordered (with the changes since), daily usage of the Azure ones recorded as the partner would
+ * upload it, every ended month invoiced (each invoice dated the night after its month), and a spending budget
+ * just below this month's usage spend where the demo wants its alert to show. Customers that existed before
+ * are left as they are.
+ */
+async function seedBillingHistory(
+  deps: SeedDeps,
+  ctx: CallerContext,
+  partnerName: string,
+  seeded: readonly SeededCustomer[],
+  result: SeedResult,
+): Promise<void> {
+  const now = deps.clock.now();
+  const today = now.toISOString().slice(0, 10);
+  const histories: SubscriptionHistory[] = [];
+  const usage: ReturnType<typeof generateUsage> = [];
+  for (const c of seeded)
+    for (const { line, id } of c.subscriptions) {
+      if (!line.since) continue;
+      const start = dayMonthsAgo(now, line.since.monthsAgo, line.since.day);
+      histories.push({
+        subscriptionId: id,
+        start,
+        ...(line.startQuantity ? { startQuantity: line.startQuantity } : {}),
+        changes: (line.changes ?? []).map((ch): HistoryChange => ({
+          at: dayMonthsAgo(now, ch.monthsAgo, ch.day),
+          ...(ch.quantity ? { quantity: ch.quantity } : {}),
+          ...(ch.status ? { status: ch.status } : {}),
+        })),
+      });
+      const meterIds = await deps.billing.meterIds(line.offerId);
+      if (meterIds.length > 0)
+        usage.push(
+          ...generateUsage({
+            id,
+            seed: `${c.customer.company}|${line.friendlyName ?? line.offerId}`,
+            meterIds,
+            from: start.toISOString().slice(0, 10),
+            to: today,
+          }),
+        );
+    }
+  if (histories.length === 0) return;
+  await deps.billing.rewriteHistory(histories, now);
+  for (let i = 0; i < usage.length; i += USAGE_BATCH)
+    await deps.usage.record(ctx, usage.slice(i, i + USAGE_BATCH));
+  const invoices = await deps.billing.closeMonths(ctx.partnerId, now);
+  const since = histories.map((h) => h.start.toISOString().slice(0, 7)).sort()[0];
+  result.created.push(
+    `billing history of ${partnerName} since ${since}: ${usage.length} usage records, ${invoices} invoices`,
+  );
+
+  for (const c of seeded.filter((x) => x.customer.usageBudget)) {
+    const { spend, currencyCode } = await deps.budgets.get(ctx, c.id);
+    if (spend <= 0) continue;
+    const budget = await deps.budgets.set(ctx, c.id, { amount: budgetAbove(spend) }, undefined);
+    result.created.push(
+      `spending budget of ${c.customer.company}: ${formatMinor(budget.amount ?? 0, currencyCode)} ` +
+        `${currencyCode} a month, ${budget.percentUsed}% used so far (its 80% alert raised)`,
+    );
+  }
 }
 
 /**
@@ -667,6 +848,21 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     licenses: { releaseUserLicenses, restoreUserLicenses },
   });
   const licenses = createLicensesService({ db: store.app, clock, customers, instances });
+  const budgets = createBudgetsService({ db: store.app, clock, customers });
+  const usage = createUsageService({ db: store.app, clock, customers, budgetAlerts: budgets.checkAlerts });
+  const billing: SeedDeps['billing'] = {
+    rewriteHistory: (histories, now) => rewriteHistory(store.owner, histories, now),
+    meterIds: (offerId) => meterIdsOf(store.owner, offerId),
+    async closeMonths(partnerId, now) {
+      let invoices = 0;
+      for (const due of await duePeriods(store.owner, now, { partnerId })) {
+        // Dated the night after the month, as the maintenance job would have issued it.
+        const issued = Math.min(now.getTime(), Date.parse(`${nextPeriod(due.period)}T02:00:00Z`));
+        invoices += (await closePeriod(store.owner, partnerId, due.period, new Date(issued))).invoices.length;
+      }
+      return invoices;
+    },
+  };
   const relationships = createRelationshipsService({
     db: store.app,
     clock,
@@ -739,6 +935,9 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     auth,
     customers,
     subscriptions,
+    usage,
+    budgets,
+    billing,
     users,
     licenses,
     relationships,
