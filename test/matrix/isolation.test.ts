@@ -17,7 +17,7 @@ let partnerBName: string;
 
 async function snapshotB() {
   const db = t.store.owner;
-  const [users, tokens, partner, customer, invitations, relationships, sales] = await Promise.all([
+  const [users, tokens, partner, customer, invitations, relationships, sales, billing] = await Promise.all([
     db
       .selectFrom('partner_users')
       .selectAll()
@@ -77,8 +77,23 @@ async function snapshotB() {
         .orderBy('id')
         .execute(),
     ]),
+    Promise.all([
+      db.selectFrom('invoices').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+      db
+        .selectFrom('usage_records')
+        .selectAll()
+        .where('partner_id', '=', fxB.partnerId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('customer_budgets')
+        .selectAll()
+        .where('partner_id', '=', fxB.partnerId)
+        .orderBy('customer_id')
+        .execute(),
+    ]),
   ]);
-  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships, sales });
+  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships, sales, billing });
 }
 
 beforeAll(async () => {
@@ -124,6 +139,7 @@ describe('isolation matrix', () => {
             invitations: unknown;
             relationships: unknown;
             sales: unknown;
+            billing: unknown;
           };
         expect(strip(after).users).toEqual(strip(before).users);
         expect(strip(after).invitations).toEqual(strip(before).invitations);
@@ -131,11 +147,15 @@ describe('isolation matrix', () => {
         expect(strip(after).partner).toEqual(strip(before).partner);
         expect(strip(after).customer).toEqual(strip(before).customer);
         expect(strip(after).sales).toEqual(strip(before).sales);
-        const stillLive = await t.store.owner
-          .selectFrom('api_tokens')
-          .select('revoked_at')
-          .where('id', '=', params.id!)
-          .executeTakeFirst();
+        expect(strip(after).billing).toEqual(strip(before).billing);
+        // An API token's id is a uuid (an invoice's is not, and names no token).
+        const stillLive = /^[0-9a-f-]{36}$/.test(params.id ?? '')
+          ? await t.store.owner
+              .selectFrom('api_tokens')
+              .select('revoked_at')
+              .where('id', '=', params.id!)
+              .executeTakeFirst()
+          : undefined;
         if (stillLive) expect(stillLive.revoked_at).toBeNull();
       });
     } else if (spec.isolation === 'list') {
@@ -152,6 +172,7 @@ describe('isolation matrix', () => {
           fxB.customer.id,
           fxB.customer.name,
           fxB.customer.domain,
+          fxB.invoice.id,
         ])
           expect(res.body).not.toContain(secret);
       });

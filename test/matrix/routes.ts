@@ -3,6 +3,7 @@
 // wrong entry in modules/partners/roles.ts is caught — and how partner B's resource is named in its path.
 // A feature that adds routes adds its rows here.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../../src/db/database.ts';
 import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
@@ -70,6 +71,11 @@ export interface Fixture {
     consent?: boolean;
     portal?: boolean;
   }): Promise<{ id: string }>;
+  /**
+   * Billing: an issued invoice of the partner (one line, for `customer`'s subscription), a usage record of an
+   * Azure plan subscription of `customer`, and `customer`'s spending budget.
+   */
+  invoice: { id: string };
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -81,6 +87,7 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   await confirmAgreement(store, customer.id, partnerId);
   const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
   const customerUser = await insertCustomerUser(store, customer.id, { roles: [] });
+  const invoice = await insertBilling(store, partnerId, customer, sub.subscriptionId);
   // The other party of the fixture's transfer requests, made on first use, related to both customers.
   let counterpart: Promise<string> | undefined;
   const other = () =>
@@ -123,6 +130,7 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
       id: (await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.reservation)).subscriptionId,
     }),
     customerUser: { id: customerUser.id },
+    invoice,
     newCustomerUser: async () => ({ id: (await insertCustomerUser(store, customer.id, { roles: [] })).id }),
     newRoleMember: async () => ({
       id: (await insertCustomerUser(store, customer.id, { roles: ['userAdmin'] })).id,
@@ -160,6 +168,119 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
       return row.id;
     },
   };
+}
+
+/** Billing as the invoice job and usage ingestion leave it (see Fixture.invoice), written as the owner. */
+async function insertBilling(
+  store: Store,
+  partnerId: string,
+  customer: { id: string; name: string },
+  subscriptionId: string,
+): Promise<{ id: string }> {
+  const db = store.owner;
+  const now = new Date();
+  await db
+    .insertInto('offer_meters')
+    .values({
+      offer_id: MATRIX_OFFERS.azurePlan,
+      meter_id: 'matrix-hours',
+      name: 'Matrix hours',
+      unit: 'Hours',
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const [azure] = await insertSubscriptions(store, partnerId, customer.id, MATRIX_OFFERS.azurePlan);
+  await db
+    .insertInto('usage_records')
+    .values({
+      id: randomUUID(),
+      partner_id: partnerId,
+      customer_id: customer.id,
+      subscription_id: azure!.id,
+      offer_id: MATRIX_OFFERS.azurePlan,
+      meter_id: 'matrix-hours',
+      usage_date: now.toISOString().slice(0, 10),
+      quantity: '2',
+      unit_price: '10',
+      currency: 'USD',
+      amount: '20',
+      client_record_id: `matrix-${randomUUID()}`,
+      created_by: 'matrix',
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('customer_budgets')
+    .values({
+      partner_id: partnerId,
+      customer_id: customer.id,
+      amount: 50000,
+      currency: 'USD',
+      updated_by: 'matrix',
+      updated_at: now,
+    })
+    .execute();
+  const n = await sql<{ n: string }>`select nextval('invoice_numbers')::text as n`.execute(db);
+  const id = `PD${n.rows[0]!.n.padStart(10, '0')}`;
+  // One invoice per partner, currency, type and month: a fixture made again for the partner takes the month
+  // before its last one.
+  const earlier = await db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirstOrThrow();
+  const start = new Date(Date.UTC(2026, 8 - Number(earlier.n), 1));
+  const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
+  const [periodStart, periodEnd] = [start, end].map((d) => d.toISOString().slice(0, 10)) as [string, string];
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('invoice_line_items')
+      .values({
+        invoice_id: id,
+        line_number: 1,
+        partner_id: partnerId,
+        provider: 'office',
+        line_item_type: 'billingLineItems',
+        charge_type: 'cycleCharge',
+        customer_id: customer.id,
+        customer_name: customer.name,
+        subscription_id: subscriptionId,
+        subscription_name: 'Matrix suite',
+        offer_id: MATRIX_OFFERS.suite,
+        offer_name: 'Matrix suite',
+        meter_id: null,
+        meter_name: null,
+        unit: 'Licenses',
+        quantity: '1',
+        unit_price: '1000',
+        days: end.getUTCDate(),
+        charge_start_date: periodStart,
+        charge_end_date: periodEnd,
+        amount: 1000,
+        amends_line: null,
+      })
+      .execute();
+    await trx
+      .insertInto('invoices')
+      .values({
+        id,
+        partner_id: partnerId,
+        document_type: 'invoice',
+        invoice_type: 'recurring',
+        currency: 'USD',
+        billing_period_start: periodStart,
+        billing_period_end: periodEnd,
+        invoice_date: now,
+        amends_of: null,
+        reason: null,
+        total_charges: 1000,
+        line_count: 1,
+        created_by: 'system',
+        created_at: now,
+      })
+      .execute();
+  });
+  return { id };
 }
 
 /** A completed import as the worker leaves one: one row, its user created, its sealed password kept. */
@@ -661,6 +782,76 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: [GA, AA, SA, BA],
     params: async (fx) => ({ transferId: (await fx.transfer()).id }),
     isolation: 'names',
+  },
+  // Billing (PRODUCT.md feature 10; "Partner roles": invoices, billing, spending budgets — Global admin, Admin
+  // agent, Billing admin). Invoices are the partner's own: another partner's id is a 404.
+  'POST /v1/usage-records': {
+    roles: [GA, AA, BA],
+    body: {
+      items: [
+        {
+          clientRecordId: 'matrix-1',
+          subscriptionId: '00000000-0000-4000-8000-000000000000',
+          meterId: 'matrix-hours',
+          usageDate: '2026-01-01',
+          quantity: 1,
+        },
+      ],
+    },
+    isolation: {
+      none: 'names subscriptions in its body: another partner’s is refused as "No such subscription" (tests: billing.usage)',
+    },
+  },
+  'GET /v1/usage-records': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/invoices': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/invoices/summaries': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/invoices/unbilled/lineitems': { roles: [GA, AA, BA], isolation: 'list' },
+  'GET /v1/invoices/:id': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ id: fx.invoice.id }),
+    isolation: 'names',
+  },
+  'GET /v1/invoices/:id/lineitems': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ id: fx.invoice.id }),
+    isolation: 'names',
+  },
+  'GET /v1/invoices/:id/documents/statement': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ id: fx.invoice.id }),
+    isolation: 'names',
+  },
+  'GET /v1/invoices/:id/documents/reconciliation': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ id: fx.invoice.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/usagebudget': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'PUT /v1/customers/:customerId/usagebudget': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: { amount: 60000 },
+    isolation: 'names',
+  },
+  'DELETE /v1/customers/:customerId/usagebudget': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/charges': {
+    roles: [GA, AA, BA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  // Meters and their prices are part of the catalog: offers.view, every role.
+  'GET /v1/offers/:offerId/meters': {
+    roles: EVERY_ROLE,
+    params: async () => ({ offerId: MATRIX_OFFERS.azurePlan }),
+    isolation: { none: 'the operator’s catalog, the same for every partner of a cloud instance' },
   },
   // The offer catalog (PRODUCT.md feature 9): the operator's, read by anyone working for a partner.
   'GET /v1/offers': { roles: EVERY_ROLE, isolation: 'list' },
