@@ -4,6 +4,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, unwrap } from '../../api/client.ts';
 import { csrfToken } from '../../api/csrf.ts';
+import { downloadFile, responseError } from '../../api/download.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import { directoryKey } from './customerUsers.queries.ts';
@@ -22,18 +23,6 @@ export const TEMPLATE_HREF = '/v1/users/import-template.csv';
 const POLL_MS = 1000;
 
 const importsKey = (customerId: string) => [...directoryKey(customerId), 'imports'] as const;
-
-/** An error envelope (or nothing readable) as ApiError, as `unwrap` makes them for JSON calls. */
-async function failure(response: Response): Promise<ApiError> {
-  let envelope: unknown;
-  try {
-    envelope = await response.json();
-  } catch {
-    envelope = undefined;
-  }
-  const ok = typeof envelope === 'object' && envelope !== null && 'code' in envelope && 'name' in envelope;
-  return new ApiError(response.status, ok ? (envelope as ConstructorParameters<typeof ApiError>[1]) : {});
-}
 
 /**
  * Sends the file as it is (text/csv): openapi-fetch would serialise a body as JSON. The server reads it as a
@@ -57,7 +46,7 @@ async function sendFile(
   } catch {
     throw new ApiError(0, { name: 'networkError' });
   }
-  if (!response.ok) throw await failure(response);
+  if (!response.ok) throw await responseError(response);
   return { status: response.status, body: await response.json() };
 }
 
@@ -125,35 +114,13 @@ export function resultsHref(customerId: string, importId: string): string {
   return `/v1/customers/${encodeURIComponent(customerId)}/users/imports/${encodeURIComponent(importId)}/results.csv`;
 }
 
-/** Saves a response's file under the name its Content-Disposition gives, else `fallback`. */
-async function save(response: Response, fallback: string): Promise<void> {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallback;
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // After the click has handed the file over.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /**
  * The temporary passwords, once: read through fetch rather than a plain link, so that the page knows the file
  * arrived (and says so) and can explain a refusal (410: downloaded already) instead of saving an error as a file.
  */
 export async function downloadPasswords(customerId: string, importId: string): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(
-      `/v1/customers/${encodeURIComponent(customerId)}/users/imports/${encodeURIComponent(importId)}/passwords.csv`,
-      { credentials: 'same-origin' },
-    );
-  } catch {
-    throw new ApiError(0, { name: 'networkError' });
-  }
-  if (!response.ok) throw await failure(response);
-  await save(response, 'passwords.csv');
+  await downloadFile(
+    `/v1/customers/${encodeURIComponent(customerId)}/users/imports/${encodeURIComponent(importId)}/passwords.csv`,
+    'passwords.csv',
+  );
 }
