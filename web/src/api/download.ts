@@ -2,6 +2,7 @@
 // gives them. Through fetch rather than a plain link, so the page can tell an error (an envelope) from a file
 // and say so, instead of saving the error as the file.
 import { ApiError } from './client.ts';
+import { fileNameOf } from './contentDisposition.ts';
 
 /** An error envelope (or nothing readable) as ApiError, as `unwrap` makes them for JSON calls. */
 export async function responseError(response: Response): Promise<ApiError> {
@@ -13,20 +14,6 @@ export async function responseError(response: Response): Promise<ApiError> {
   }
   const ok = typeof envelope === 'object' && envelope !== null && 'code' in envelope && 'name' in envelope;
   return new ApiError(response.status, ok ? (envelope as ConstructorParameters<typeof ApiError>[1]) : {});
-}
-
-/** The file name of a Content-Disposition header (filename*, else filename), or `fallback`. */
-export function fileNameOf(contentDisposition: string | null, fallback: string): string {
-  const header = contentDisposition ?? '';
-  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1]!.trim().replace(/^"|"$/g, ''));
-    } catch {
-      // not percent-encoded properly: the plain parameter below
-    }
-  }
-  return /filename="?([^";]+)"?/i.exec(header)?.[1] ?? fallback;
 }
 
 /** Saves a response's file under the name its Content-Disposition gives, else `fallback`. */
