@@ -1,6 +1,7 @@
 // Every console URL. Signed-in pages sit in the app shell; each page guarded by the roles that open it.
 import { Navigate, createBrowserRouter } from 'react-router';
 import { ActivityPage } from '../features/activity/ActivityPage.tsx';
+import { billingRoutes } from '../features/billing/routes.tsx';
 import { customerRoutes } from '../features/customers/routes.tsx';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
@@ -60,14 +61,7 @@ export function makeRouter() {
                 { path: ':transferId', element: <TransferPage /> },
               ],
             },
-            {
-              path: 'billing',
-              element: (
-                <RequirePage page="billing">
-                  <ComingSoonPage title="nav.billing" />
-                </RequirePage>
-              ),
-            },
+            billingRoutes,
             {
               path: 'service-requests',
               element: (

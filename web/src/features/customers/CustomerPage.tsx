@@ -1,15 +1,16 @@
 // /customers/:customerId: one customer under its company name, with its tabs (Account, Subscriptions, Users,
-// Service requests) as links, each tab its own URL. A customer that does not exist, or is not one of the
-// partner's (the API answers both alike), gets a page that says so.
+// Billing for the billing roles, Service requests) as links, each tab its own URL. A customer that does not
+// exist, or is not one of the partner's (the API answers both alike), gets a page that says so.
 import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
+import { useProfile } from '../../app/auth.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Customer } from './customers.queries.ts';
 import { useCustomer } from './customers.queries.ts';
-import { CUSTOMER_TABS } from './tabs.ts';
+import { customerTabs } from './tabs.ts';
 
 function CustomerNotFound() {
   const { t } = useI18n();
@@ -26,6 +27,7 @@ function CustomerNotFound() {
 
 export function CustomerPage() {
   const { t } = useI18n();
+  const profile = useProfile();
   const { customerId = '' } = useParams();
   const customer = useCustomer(customerId);
   if (customer.isPending) return <Loading />;
@@ -47,7 +49,7 @@ export function CustomerPage() {
         </p>
       </PageHeader>
       <nav aria-label={t('customer.tabs')} className="subnav">
-        {CUSTOMER_TABS.map((tab) => (
+        {customerTabs(profile.roles).map((tab) => (
           // A tab stays marked on the pages under it (a subscription under Subscriptions).
           <NavLink
             key={tab.id}

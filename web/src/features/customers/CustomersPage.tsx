@@ -22,7 +22,7 @@ import { useDate } from './display.tsx';
 import type { Customer, CustomerFilters, CustomerSort } from './customers.queries.ts';
 import { CUSTOMERS_KEY, CUSTOMER_SORTS, exportHref, fetchCustomers } from './customers.queries.ts';
 import { useDebounced } from './useDebounced.ts';
-import { CUSTOMER_TABS } from './tabs.ts';
+import { customerTabs } from './tabs.ts';
 
 const PAGE_SIZE = 25;
 const SEARCH_PAUSE_MS = 300;
@@ -34,6 +34,7 @@ const isOwnWrite = (state: unknown) =>
 
 function CustomerRows(props: { customer: Customer; open: boolean; onToggle: () => void }) {
   const { t } = useI18n();
+  const { roles } = useProfile();
   const date = useDate();
   const c = props.customer;
   const name = c.billingProfile.companyName;
@@ -79,7 +80,7 @@ function CustomerRows(props: { customer: Customer; open: boolean; onToggle: () =
               </dd>
             </dl>
             <ul className="quick-links" aria-label={t('customers.quickLinksOf', { name })}>
-              {CUSTOMER_TABS.map((tab) => (
+              {customerTabs(roles).map((tab) => (
                 <li key={tab.id}>
                   <Link to={tab.path ? `/customers/${c.id}/${tab.path}` : `/customers/${c.id}`}>
                     {t(tab.label)}

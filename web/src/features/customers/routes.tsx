@@ -6,6 +6,7 @@ import { AccountTab } from './AccountTab.tsx';
 import { AddCustomerPage } from './AddCustomerPage.tsx';
 import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
 import { CustomersPage } from './CustomersPage.tsx';
+import { CustomerBillingTab } from '../billing/CustomerBillingTab.tsx';
 import { SubscriptionPage } from '../subscriptions/SubscriptionPage.tsx';
 import { SubscriptionsTab } from '../subscriptions/SubscriptionsTab.tsx';
 import { NewTransferPage } from '../transfers/NewTransferPage.tsx';
@@ -58,6 +59,7 @@ export const customerRoutes: RouteObject = {
             { path: ':userId', element: <UserPage /> },
           ],
         },
+        { path: 'billing', element: <CustomerBillingTab /> },
         { path: 'service-requests', element: <ComingSoonTab /> },
       ],
     },
