@@ -46,8 +46,10 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** buildApp on a fresh database, listening on a free port of 127.0.0.1. */
-export async function startServer(opts: Pick<AppDeps, 'relationshipBlockers'> = {}): Promise<Server> {
+/** buildApp on a fresh database, listening on a free port of 127.0.0.1 (on `clock` when given). */
+export async function startServer(
+  opts: Pick<AppDeps, 'relationshipBlockers' | 'clock'> = {},
+): Promise<Server> {
   const t = await createTestStore();
   const app = await buildApp({ config: t.config, store: t.store, logger: false, ...opts });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
