@@ -217,6 +217,8 @@ function ChargesByMonth(props: { charges: CustomerCharges }) {
   const c = props.charges;
   const series = monthSeries(c.items, CHART_MONTHS);
   const newestFirst = [...c.items].reverse();
+  // The API's last month is this one, so far.
+  const current = c.items.at(-1);
   return (
     <section className="panel" aria-labelledby="charges-heading">
       <h2 id="charges-heading">{t('billing.charges.title')}</h2>
@@ -268,7 +270,11 @@ function ChargesByMonth(props: { charges: CustomerCharges }) {
                       {money(m.totalCharges, c.currencyCode)}
                     </td>
                     <td data-label={t('billing.column.state')}>
-                      {m.billed ? t('billing.charges.billed') : t('billing.charges.soFar')}
+                      {m.billed
+                        ? t('billing.charges.billed')
+                        : m === current
+                          ? t('billing.charges.soFar')
+                          : t('billing.charges.notBilled')}
                     </td>
                   </tr>
                 ))}

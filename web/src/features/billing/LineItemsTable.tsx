@@ -54,7 +54,8 @@ export function LineItemsTable(props: { items: readonly Line[]; label: string })
               </td>
               <td data-label={t('billing.column.chargeType')}>{label('chargeType', l.chargeType)}</td>
               <td data-label={t('billing.column.quantity')} className="money">
-                {`${formatQuantity(l.quantity, locale)} ${l.unit}`}
+                {formatQuantity(l.quantity, locale)}
+                <span className="block muted small">{l.unit}</span>
               </td>
               <td data-label={t('billing.column.unitPrice')} className="money">
                 {formatUnitPrice(l.unitPrice, l.currencyCode, locale)}

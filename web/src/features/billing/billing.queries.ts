@@ -166,8 +166,9 @@ export function useBudgetMutations(customerId: string) {
       mutationFn: (args: { amount: number; currencyCode: string; etag?: string }) =>
         unwrap(
           api.PUT('/v1/customers/{customerId}/usagebudget', {
-            params: { path, header: args.etag ? { 'If-Match': args.etag } : undefined },
+            params: { path },
             body: { amount: args.amount, currencyCode: args.currencyCode },
+            headers: args.etag ? { 'If-Match': args.etag } : undefined,
           }),
         ),
       onSuccess: (budget) => queryClient.setQueryData(budgetKey(customerId), budget),

@@ -1519,7 +1519,7 @@ export const de: Messages = {
   'billing.summary.lines': 'Positionen',
   'billing.summary.paid': 'Bezahlt',
   'billing.summary.detail': '{provider}: {type}',
-  'billing.summary.detailValue': '{total} in {count} Positionen',
+  'billing.summary.detailValue': '{total} (Positionen: {count})',
   'billing.documents.title': 'Dokumente',
   'billing.documents.statement': 'Abrechnung herunterladen (PDF)',
   'billing.documents.reconciliation': 'Abstimmungsdatei herunterladen (CSV)',
@@ -1534,7 +1534,7 @@ export const de: Messages = {
   'billing.lines.title': 'Positionen',
   'billing.lines.filter': 'Anzeigen',
   'billing.lines.all': 'Alle Positionen ({count})',
-  'billing.lines.option': '{provider}, {type}: {count} Positionen, {total}',
+  'billing.lines.option': '{provider}, {type}: {total} (Positionen: {count})',
   'billing.lines.total': 'Positionen: {count}',
   'billing.lines.none': 'Keine Position dieser Art.',
   'billing.lines.table': 'Positionen von {id}',
@@ -1588,4 +1588,5 @@ export const de: Messages = {
   'billing.charges.none': 'Noch keine Gebühren.',
   'billing.charges.billed': 'Abgerechnet',
   'billing.charges.soFar': 'Bisher, noch nicht abgerechnet',
+  'billing.charges.notBilled': 'Nicht abgerechnet',
 };

@@ -1485,7 +1485,7 @@ export const en = {
   'billing.summary.lines': 'Line items',
   'billing.summary.paid': 'Paid',
   'billing.summary.detail': '{provider}, {type}',
-  'billing.summary.detailValue': '{total} in {count} lines',
+  'billing.summary.detailValue': '{total} (line items: {count})',
   'billing.documents.title': 'Documents',
   'billing.documents.statement': 'Download statement (PDF)',
   'billing.documents.reconciliation': 'Download reconciliation file (CSV)',
@@ -1500,7 +1500,7 @@ export const en = {
   'billing.lines.title': 'Line items',
   'billing.lines.filter': 'Show',
   'billing.lines.all': 'Every line item ({count})',
-  'billing.lines.option': '{provider}, {type}: {count} lines, {total}',
+  'billing.lines.option': '{provider}, {type}: {total} (line items: {count})',
   'billing.lines.total': 'Line items: {count}',
   'billing.lines.none': 'No line item of this kind.',
   'billing.lines.table': 'Line items of {id}',
@@ -1552,6 +1552,7 @@ export const en = {
   'billing.charges.none': 'No charges yet.',
   'billing.charges.billed': 'Invoiced',
   'billing.charges.soFar': 'So far, not invoiced yet',
+  'billing.charges.notBilled': 'Not invoiced',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

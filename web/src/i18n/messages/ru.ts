@@ -1493,7 +1493,7 @@ export const ru: Messages = {
   'billing.summary.lines': 'Позиций',
   'billing.summary.paid': 'Оплачено',
   'billing.summary.detail': '{provider}: {type}',
-  'billing.summary.detailValue': '{total}, позиций: {count}',
+  'billing.summary.detailValue': '{total} (позиций: {count})',
   'billing.documents.title': 'Документы',
   'billing.documents.statement': 'Скачать выписку (PDF)',
   'billing.documents.reconciliation': 'Скачать файл сверки (CSV)',
@@ -1508,7 +1508,7 @@ export const ru: Messages = {
   'billing.lines.title': 'Позиции',
   'billing.lines.filter': 'Показать',
   'billing.lines.all': 'Все позиции ({count})',
-  'billing.lines.option': '{provider}, {type}: позиций {count}, {total}',
+  'billing.lines.option': '{provider}, {type}: {total} (позиций: {count})',
   'billing.lines.total': 'Позиций: {count}',
   'billing.lines.none': 'Позиций такого вида нет.',
   'billing.lines.table': 'Позиции документа {id}',
@@ -1561,4 +1561,5 @@ export const ru: Messages = {
   'billing.charges.none': 'Начислений пока нет.',
   'billing.charges.billed': 'Выставлено',
   'billing.charges.soFar': 'На сегодня, ещё не выставлено',
+  'billing.charges.notBilled': 'Не выставлено',
 };
