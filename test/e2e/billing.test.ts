@@ -3,7 +3,7 @@
 // recorded through the API on the 20th; today the invoice job closes last month in-process. A Billing admin
 // opens last month's invoice from the Billing page, sees its line items and the chart of the last 12 months,
 // downloads the statement PDF and the reconciliation CSV (named after the invoice; the CSV's amounts sum to the
-// total the page shows), goes on to the customer's billing, sets a usage budget of $100, and — once usage past
+// total the page shows), goes on to the customer's billing, sets a spending budget of $100, and — once usage past
 // 80% of it has been recorded through the API — sees the alert after a reload. A Global admin finds the same
 // on the customer page's Billing tab, with the partner's unbilled charges adding up to the customer's charges to
 // date; a Sales agent sees no billing anywhere. Every page visited is checked with axe and saved as
@@ -211,7 +211,7 @@ describeInBrowser('billing', () => {
       .click();
     await heading(p, 'Billing of Contoso Pharmacy');
     expect(new URL(p.url()).pathname).toBe(`/billing/customers/${customer.id}`);
-    const budget = p.getByRole('region', { name: 'Monthly usage budget' });
+    const budget = p.getByRole('region', { name: 'Monthly spending budget' });
     await budget.getByText('No budget set. Usage spend this month: $0.00.').waitFor();
 
     // A wrong amount is refused next to the field, before anything is sent.
@@ -232,7 +232,7 @@ describeInBrowser('billing', () => {
     await amount.fill('100');
     await budget.getByRole('button', { name: 'Set budget' }).click();
     await budget.getByText('Budget saved: $100.00 a month.').waitFor();
-    const bar = budget.getByRole('progressbar', { name: 'Usage budget used' });
+    const bar = budget.getByRole('progressbar', { name: 'Spending budget used' });
     expect(await bar.getAttribute('aria-valuenow')).toBe('0');
     expect(await p.getByRole('alert').count()).toBe(0);
     await checkPage(p, 'billing-customer-budget');
@@ -245,7 +245,7 @@ describeInBrowser('billing', () => {
     await p.reload();
     await heading(p, 'Billing of Contoso Pharmacy');
     const alert = p.getByRole('alert');
-    await alert.getByText('80% of the usage budget reached').waitFor();
+    await alert.getByText('80% of the spending budget reached').waitFor();
     const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(
       Math.floor(spend / 10) / 1000,
     );
@@ -267,7 +267,7 @@ describeInBrowser('billing', () => {
       .getByRole('navigation', { name: 'Customer sections' })
       .getByRole('link', { name: 'Billing' })
       .click();
-    await p.getByRole('alert').getByText('80% of the usage budget reached').waitFor();
+    await p.getByRole('alert').getByText('80% of the spending budget reached').waitFor();
     const charges = p.getByRole('region', { name: 'Charges by month, newest first' });
     await charges.waitFor();
     expect(await charges.locator('tbody tr').first().textContent()).toContain(monthName(thisMonth));

@@ -56,6 +56,8 @@ export const ACTIONS = [
   'budget.updated',
   'budget.removed',
   'budget.thresholdReached',
+  'invoice.issued',
+  'creditNote.issued',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -72,6 +74,8 @@ export const FAMILIES = [
   'transfer',
   'usage',
   'budget',
+  'invoice',
+  'creditNote',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {

@@ -1,8 +1,8 @@
 // One customer's billing, the same on the customer page's Billing tab and on the billing area's page of the
 // customer (for a Billing admin, who does not see customers): a clear banner once the month's usage spend has
-// reached 80% of the budget (or an alert was raised), this month's charges so far, the monthly usage budget
-// with a progress bar and its setting (typed in major units of the customer's currency, sent in minor units),
-// and the charges of the last 12 months as a chart and a table.
+// reached 80% of the budget (or an alert was raised), this month's charges so far, the monthly spending budget
+// for usage with a progress bar and its setting (typed in major units of the customer's currency, sent in minor
+// units), and the charges of the last 12 months as a chart and a table.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
