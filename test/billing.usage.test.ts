@@ -250,6 +250,71 @@ describe('validation', () => {
     expect(ok.statusCode, ok.body).toBe(200);
   });
 
+  it('splits a subscription transferred on the 10th: usage before that day is the source’s, from it the target’s', async () => {
+    const source = await world();
+    const target = await createPartnerWithAdmin(t.store);
+    // The target's relationship with the customer, and its new row of the subscription from 10:00 on the 10th.
+    await t.store.owner
+      .insertInto('customer_relationships')
+      .values({
+        partner_id: target.partner.id,
+        customer_id: source.customer.id,
+        delegated_admin: true,
+        removed_at: null,
+        company_name: source.customer.name,
+        name_key: source.customer.name.toLowerCase(),
+        primary_domain: source.customer.domain,
+        domain_key: source.customer.domain,
+        customer_created_at: new Date(),
+      })
+      .execute();
+    const at = new Date('2026-11-10T10:00:00Z');
+    const moved = await insertSubscriptionAt(t.store, target.partner.id, source.customer.id, cat.azure, at);
+    await t.store.owner
+      .updateTable('subscriptions')
+      .set({
+        status: 'transferred',
+        transferred_at: at,
+        transferred_to_subscription_id: moved,
+        updated_at: at,
+      })
+      .where('id', '=', source.sub)
+      .execute();
+
+    const before = await recordUsage(t.app, source.admin.token, [
+      item(source.sub, { usageDate: '2026-11-09' }),
+      item(source.sub, { usageDate: '2026-11-10' }),
+    ]);
+    expect(before.statusCode, before.body).toBe(400);
+    expect(before.json().details).toEqual([
+      {
+        field: 'items[1].usageDate',
+        reason: expect.stringMatching(/not active on 2026-11-10 \(it was transferred\)/),
+      },
+    ]);
+    const after = await recordUsage(t.app, target.admin.token, [
+      item(moved, { usageDate: '2026-11-09' }),
+      item(moved, { usageDate: '2026-11-10' }),
+    ]);
+    expect(after.json().details).toEqual([
+      { field: 'items[0].usageDate', reason: expect.stringMatching(/did not exist yet on 2026-11-09/) },
+    ]);
+    // Each side records its own days; neither sees the other's row.
+    expect(
+      (await recordUsage(t.app, source.admin.token, [item(source.sub, { usageDate: '2026-11-09' })]))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await recordUsage(t.app, target.admin.token, [item(moved, { usageDate: '2026-11-10' })])).statusCode,
+    ).toBe(200);
+    const stranger = await recordUsage(t.app, target.admin.token, [
+      item(source.sub, { usageDate: '2026-11-09' }),
+    ]);
+    expect(stranger.json().details).toEqual([
+      { field: 'items[0].subscriptionId', reason: 'No such subscription' },
+    ]);
+  });
+
   it('refuses a body that is not a batch of 1–1000 records', async () => {
     const w = await world();
     for (const payload of [{ items: [] }, {}, { items: [{ ...item(w.sub), extra: 1 }] }]) {
