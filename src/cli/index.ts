@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { configVariables } from '../config.ts';
 import type { StoreOptions } from './common.ts';
+import { registerBillingCommands } from './billing.commands.ts';
 import { configWith, fail, note, out, storeOptions, withCliStore } from './common.ts';
 import { registerCustomerCommands } from './customers.commands.ts';
 import { registerOfferCommands } from './offers.commands.ts';
@@ -117,6 +118,7 @@ export function buildProgram(): Command {
   registerSubscriptionCommands(program);
   registerUserCommands(program);
   registerTransferCommands(program);
+  registerBillingCommands(program);
   return program;
 }
 

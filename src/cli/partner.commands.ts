@@ -3,6 +3,8 @@
 // user. Every option can also come from the environment variable named in its help.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/database.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createInstanceService } from '../modules/instances/instances.ts';
 import type { PartnersService } from '../modules/partners/partners.service.ts';
@@ -12,20 +14,21 @@ import { fail, out, storeOptions, table, withCliStore } from './common.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The partners service on an open store, for the operator's commands. */
+export async function partnersService(store: Store, config: Config): Promise<PartnersService> {
+  const { createPartnersService } = await import('../modules/partners/partners.service.ts');
+  return createPartnersService({
+    db: store.app,
+    owner: store.owner,
+    config,
+    clock: systemClock,
+    instances: createInstanceService(config),
+  });
+}
+
 /** Runs `fn` with the partners service on the store the options name; failures are one line, exit 1. */
 function withPartners(opts: StoreOptions, fn: (partners: PartnersService) => Promise<void>): Promise<void> {
-  return withCliStore(opts, async (store, config) => {
-    const { createPartnersService } = await import('../modules/partners/partners.service.ts');
-    return fn(
-      createPartnersService({
-        db: store.app,
-        owner: store.owner,
-        config,
-        clock: systemClock,
-        instances: createInstanceService(config),
-      }),
-    );
-  });
+  return withCliStore(opts, async (store, config) => fn(await partnersService(store, config)));
 }
 
 function required(value: string | undefined, flag: string): string {
@@ -33,7 +36,8 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
-async function resolvePartner(partners: PartnersService, idOrName: string) {
+/** A partner named by its id or exact name. */
+export async function resolvePartner(partners: PartnersService, idOrName: string) {
   const byId = UUID.test(idOrName) ? await partners.findPartnerById(idOrName) : undefined;
   const partner = byId ?? (await partners.findPartnerByName(idOrName));
   if (!partner) throw new Error(`no partner with id or name "${idOrName}"`);
