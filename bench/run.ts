@@ -7,6 +7,7 @@
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_SCALE=1 npm run bench
 //   npm run bench -- customers          the customer list at scale (bench/customers.run.ts)
 //   npm run bench -- users-import       adding users from a file (bench/users-import.run.ts)
+//   npm run bench -- billing            the invoice job over 100,000 subscriptions (bench/billing.run.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,10 +112,11 @@ async function main() {
 if (process.argv[2] === 'customers') await (await import('./customers.run.ts')).runCustomersBench();
 else if (process.argv[2] === 'users-import')
   await (await import('./users-import.run.ts')).runUsersImportBench();
+else if (process.argv[2] === 'billing') await (await import('./billing.run.ts')).runBillingBench();
 else if (process.argv[2] === undefined) await main();
 else {
   process.stderr.write(
-    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers" or "users-import"\n`,
+    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers", "users-import" or "billing"\n`,
   );
   process.exit(2);
 }
