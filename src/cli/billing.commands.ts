@@ -20,54 +20,22 @@ import { printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import { saveCsvExport } from './export.ts';
 import type { UsageItem } from './usage.file.ts';
 import type { CreditNoteInput } from '../modules/billing/invoices.creditnotes.ts';
+import type {
+  ChargeLineView,
+  InvoiceSummaryView,
+  InvoiceView,
+  UnbilledPage,
+} from '../modules/billing/invoices.service.ts';
 import { formatMinor } from '../modules/billing/billing.money.ts';
 
-// ── API shapes the commands read (a subset of the API's) ──
+// ── API shapes the commands read (the service's views, as they travel in JSON) ──
 
-interface InvoiceDetail {
-  invoiceLineItemType: string;
-  billingProvider: string;
-  lineCount: number;
-  totalCharges: number;
-}
+type Invoice = InvoiceView;
+type InvoiceSummary = InvoiceSummaryView;
 
-interface Invoice {
-  id: string;
-  documentType: 'invoice' | 'creditNote';
-  invoiceType: 'recurring' | 'oneTime';
-  invoiceDate: string;
+interface UnbilledCollection extends Collection<ChargeLineView> {
   billingPeriodStartDate: string;
-  billingPeriodEndDate: string;
-  totalCharges: number;
-  paidAmount: number;
-  currencyCode: string;
-  amendsOf: string | null;
-  reason: string | null;
-  lineCount: number;
-  invoiceDetails: InvoiceDetail[];
-  amendments?: { id: string; invoiceDate: string; totalCharges: number }[];
-  totalsByCustomer?: { customerId: string; customerName: string; totalCharges: number }[];
-  totalsByOffer?: { offerId: string; offerName: string; totalCharges: number }[];
-}
-
-interface UnbilledLine {
-  chargeType: string;
-  customerName: string;
-  subscriptionName: string;
-  offerName: string;
-  meterName: string | null;
-  quantity: string;
-  unit: string;
-  days: number | null;
-  chargeStartDate: string;
-  chargeEndDate: string;
-  amount: number;
-  currencyCode: string;
-}
-
-interface UnbilledCollection extends Collection<UnbilledLine> {
-  billingPeriodStartDate: string;
-  totals: { currencyCode: string; totalCharges: number }[];
+  totals: UnbilledPage['totals'];
 }
 
 interface UsageAnswer {
@@ -106,7 +74,7 @@ function wholeNumber(raw: string, option: string, min: number, max = Number.MAX_
   return n;
 }
 
-function documentLabel(i: Invoice): string {
+function documentLabel(i: InvoiceSummary): string {
   return `${i.documentType === 'creditNote' ? 'credit note' : 'invoice'} (${i.invoiceType === 'oneTime' ? 'one-time' : 'recurring'})`;
 }
 
@@ -123,7 +91,7 @@ function printInvoice(i: Invoice): void {
   ];
   if (i.amendsOf) lines.push(['Amends', i.amendsOf]);
   if (i.reason) lines.push(['Reason', i.reason]);
-  for (const a of i.amendments ?? [])
+  for (const a of i.amendments)
     lines.push([
       'Credit note',
       `${a.id} of ${minute(a.invoiceDate)}: ${money(a.totalCharges, i.currencyCode)}`,
@@ -144,7 +112,7 @@ function printInvoice(i: Invoice): void {
       ]),
     ]);
   }
-  if (i.totalsByCustomer?.length) {
+  if (i.totalsByCustomer.length > 0) {
     out();
     out('Totals by customer:');
     table([
@@ -152,7 +120,7 @@ function printInvoice(i: Invoice): void {
       ...i.totalsByCustomer.map((c) => [`  ${c.customerName}`, c.customerId, amount(c.totalCharges)]),
     ]);
   }
-  if (i.totalsByOffer?.length) {
+  if (i.totalsByOffer.length > 0) {
     out();
     out('Totals by offer:');
     table([
@@ -328,7 +296,7 @@ export function registerBillingCommands(program: Command): void {
         fail(err);
       }
       await withApi(opts, async (api) => {
-        const list = await readList<Invoice>(api, '/v1/invoices', query, all);
+        const list = await readList<InvoiceSummary>(api, '/v1/invoices', query, all);
         if (json) {
           out(JSON.stringify(list.items, null, 2));
           return;
