@@ -192,6 +192,21 @@ function refusedLines(err: ApiError, batch: UsageItem[]): string[] {
   });
 }
 
+/**
+ * The API's refusal of a batch in a few words, with its code: its description without the per-record details
+ * (up to a thousand of them, printed per line already).
+ */
+function refusal(err: ApiError): string {
+  const body = (err.body && typeof err.body === 'object' ? err.body : {}) as {
+    description?: unknown;
+    name?: unknown;
+    code?: unknown;
+  };
+  const description = typeof body.description === 'string' ? body.description : err.message;
+  const code = [body.name, body.code].filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
+  return code ? `${description} [${code}]` : description;
+}
+
 async function uploadUsage(api: Api, file: string, total: number, batchSize: number): Promise<UsageRun> {
   const { usageBatches } = await import('./usage.file.ts');
   const run: UsageRun = { sent: 0, accepted: 0, duplicates: 0 };
@@ -223,13 +238,15 @@ async function uploadUsage(api: Api, file: string, total: number, batchSize: num
         for (const line of refusedLines(err, batch)) note(line);
         const first = batch[0]!.line;
         const last = batch.at(-1)!.line;
-        const before =
-          run.sent === 0
-            ? 'nothing was recorded'
-            : `the ${plural(run.sent, 'record')} before it were sent (${run.accepted.toLocaleString('en-US')} accepted, ` +
-              `${run.duplicates.toLocaleString('en-US')} duplicates); fix the file and run it again: those count as duplicates`;
+        if (run.sent > 0)
+          note(
+            `The ${plural(run.sent, 'record')} before line ${first} were sent (${run.accepted.toLocaleString('en-US')} ` +
+              `accepted, ${run.duplicates.toLocaleString('en-US')} duplicates): fix the file and run it again, ` +
+              'they will count as duplicates.',
+          );
         throw new Error(
-          `batch ${n} of ${batches} (lines ${first}–${last}) was refused, none of it recorded: ${err.message}; ${before}`,
+          `batch ${n} of ${batches} (${first === last ? `line ${first}` : `lines ${first}–${last}`}) was refused, ` +
+            `nothing of it recorded: ${refusal(err)}`,
           { cause: err },
         );
       }
