@@ -16,7 +16,7 @@ import { ApiError, apiOptions, flagValue } from './api.ts';
 import type { StoreOptions } from './common.ts';
 import { env, fail, note, out, storeOptions, table, withCliStore } from './common.ts';
 import type { Collection } from './customer.ts';
-import { printCount, readList, resolveCustomer, withApi } from './customer.ts';
+import { UUID, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import { saveCsvExport } from './export.ts';
 import type { UsageItem } from './usage.file.ts';
 import type { CreditNoteInput } from '../modules/billing/invoices.creditnotes.ts';
@@ -161,6 +161,25 @@ const collectWords = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(/[\s,]+/).filter((v) => v !== ''),
 ];
+
+/**
+ * The customer `--customer` names: an id as it is (a Billing admin may not look customers up, and the billing
+ * routes say themselves whether it is one of yours), a domain looked up among your customers.
+ */
+async function customerIdOf(api: Api, raw: string): Promise<string> {
+  const text = raw.trim();
+  if (UUID.test(text)) return text.toLowerCase();
+  try {
+    return (await resolveCustomer(api, text)).id;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403)
+      throw new Error(
+        `--customer: your roles cannot look customers up by domain; give the customer's id instead of ${text}`,
+        { cause: err },
+      );
+    throw err;
+  }
+}
 
 const outOption = (what: string, dflt: string, variable: string) =>
   new Option('-o, --out <file>', `where to write ${what} (default: ${dflt}; - : stdout)`).env(env(variable));
@@ -407,9 +426,9 @@ export function registerBillingCommands(program: Command): void {
   ).action(async (opts: ApiOptions & { customer?: string; currency?: string }, cmd: Command) => {
     const json = flagValue(cmd, 'json', env('JSON'));
     await withApi(opts, async (api) => {
-      const customer = opts.customer?.trim() ? await resolveCustomer(api, opts.customer) : undefined;
+      const customerId = opts.customer?.trim() ? await customerIdOf(api, opts.customer) : undefined;
       const first = await api.get<UnbilledCollection>('/v1/invoices/unbilled/lineitems', {
-        customerId: customer?.id,
+        customerId,
         currencyCode: opts.currency?.trim().toUpperCase() || undefined,
         size: 2000,
       });
