@@ -21,7 +21,7 @@ import { minorUnits, pdfText } from './helpers/billing.ts';
 import { runApiCli, runDatabaseCli } from './helpers/child.ts';
 import { createTestStore } from './helpers/db.ts';
 import type { TestPartner, TestUser } from './helpers/factories.ts';
-import { createPartnerWithAdmin } from './helpers/factories.ts';
+import { createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
 import { insertReadyCustomer, insertTestCatalog, subscribe } from './helpers/offers.ts';
 
@@ -269,6 +269,23 @@ describe('partnerdesk invoices, usage upload and billing (CLI)', () => {
     expect(json.code, json.stderr).toBe(0);
     const items = JSON.parse(json.stdout) as { amount: number }[];
     expect(items.reduce((s, i) => s + i.amount, 0)).toBe(seats + 123);
+
+    // A Billing admin may not look customers up: it names the customer by its id.
+    const billingAdmin = await createUser(t.store, partner.partner.id, { roles: ['billingAdmin'] });
+    const asBillingAdmin = (args: string[]) => runApiCli(args, { cwd: tmp, url, token: billingAdmin.token });
+    const byId = await asBillingAdmin(['invoices', 'unbilled', '--customer', customer.id]);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toContain(`Total USD: ${formatMinor(seats + 123, 'USD')}\n`);
+    const byDomain = await asBillingAdmin(['invoices', 'unbilled', '--customer', customer.domain]);
+    expect(byDomain.code).toBe(1);
+    expect(byDomain.stderr).toContain(
+      `--customer: your roles cannot look customers up by domain; give the customer's id instead of ${customer.domain}`,
+    );
+    // A Sales agent sees no billing.
+    const sales = await createUser(t.store, partner.partner.id, { roles: ['salesAgent'] });
+    const refused = await runApiCli(['invoices', 'unbilled'], { cwd: tmp, url, token: sales.token });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\(billing\.manage\)\. \[forbidden 100105\]\n$/);
   });
 
   it('billing close: the operator closes the ended month, once; usage can no longer be added to it', async () => {
