@@ -144,7 +144,13 @@ describe('partnerdesk CLI', () => {
     expect(first.stdout).toContain(
       'Created reseller relationship of Northwind Cloud with Contoso Pharmacy (accepted by its Global admin admin@contosopharmacy.onpartnerdesk.com)',
     );
-    expect(first.stdout).toMatch(/Demo data seeded: 18 created/);
+    expect(first.stdout).toMatch(
+      /Created billing history of Demo Reseller since \d{4}-\d{2}: \d+ usage records, \d+ invoices/,
+    );
+    expect(first.stdout).toMatch(
+      /Created spending budget of Contoso Pharmacy: .* used so far \(its 80% alert raised\)/,
+    );
+    expect(first.stdout).toMatch(/Demo data seeded: 21 created/);
 
     const partners = await client.query<{ name: string; instance: string; kind: string; country: string }>(
       'select name, instance, kind, country from partners order by name',
