@@ -189,7 +189,7 @@ export async function buildApp(deps: AppDeps) {
     onQueued: () => transferWorker.poke(),
     expireLapsed: (customerId, now) => expireTransfers(store.owner, now, customerId),
   });
-  const invoices = createInvoicesService({ db: store.app, clock, partners });
+  const invoices = createInvoicesService({ db: store.app, clock, partners, customers });
   if (deps.transferWorker ?? true) {
     app.addHook('onReady', async () => transferWorker.start());
     app.addHook('onClose', async () => transferWorker.stop());

@@ -115,6 +115,11 @@ export interface Config {
     /** How long a worker holds an accepted request between line items before another process may take it over. */
     leaseSeconds: number;
   };
+  /** Billing (PRODUCT.md feature 10). */
+  billing: {
+    /** How long after a month ends the maintenance job invoices it: late usage for the month is taken until then. */
+    closeDelayHours: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -163,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     transfers: {
       leaseSeconds: read(env, 'TRANSFER_LEASE_SECONDS', int(1, 3600), 60),
     },
+    billing: {
+      closeDelayHours: read(env, 'BILLING_CLOSE_DELAY_HOURS', int(0, 24 * 28), 72),
+    },
   };
 }
 
@@ -202,4 +210,5 @@ export const configVariables = [
   'USERS_IMPORT_BATCH_SIZE',
   'USERS_IMPORT_LEASE_SECONDS',
   'TRANSFER_LEASE_SECONDS',
+  'BILLING_CLOSE_DELAY_HOURS',
 ] as const;

@@ -38,6 +38,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<Ru
     ownerUrl: store.ownerUrl,
     owner: store.owner,
     clock,
+    billingCloseDelayHours: config.billing.closeDelayHours,
     log: {
       info: (o, m) => app?.log.info(o, m),
       warn: (o, m) => app?.log.warn(o, m),

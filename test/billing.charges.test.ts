@@ -131,5 +131,19 @@ describe('license charges', () => {
     const sub = { billingCycle: 'oneTime' as const, states: [active('2026-11-03T00:00:00Z', 2, 100490)] };
     expect(simple(licenseCharges(sub, NOV))).toEqual([{ type: 'oneTime', q: 2, days: null, amount: 200980 }]);
     expect(licenseCharges(sub, addMonths(NOV, 1))).toEqual([]);
+    // Cancelled the day it was bought: nothing to pay. Cancelled the next day: bought, charged in full.
+    const cancelled = (iso: string): StateChange => ({ ...active(iso, 2, 100490), status: 'cancelled' });
+    const sameDay = {
+      billingCycle: 'oneTime' as const,
+      states: [...sub.states, cancelled('2026-11-03T16:00:00Z')],
+    };
+    expect(licenseCharges(sameDay, NOV)).toEqual([]);
+    const nextDay = {
+      billingCycle: 'oneTime' as const,
+      states: [...sub.states, cancelled('2026-11-04T09:00:00Z')],
+    };
+    expect(simple(licenseCharges(nextDay, NOV))).toEqual([
+      { type: 'oneTime', q: 2, days: null, amount: 200980 },
+    ]);
   });
 });

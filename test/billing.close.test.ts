@@ -1,6 +1,7 @@
 // The invoice job on a real store: a month's license charges become one invoice, written once.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMaintenance } from '../src/jobs/maintenance.jobs.ts';
 import { closeDuePeriods } from '../src/modules/billing/invoices.close.ts';
 import { createCreditNote } from '../src/modules/billing/invoices.creditnotes.ts';
 import type { TestApp } from './helpers/app.ts';
@@ -106,5 +107,51 @@ describe('invoice job', () => {
       clock.now(),
     );
     expect(rest.totalCharges).toBe(-20000);
+  });
+
+  it('invoices a month only once late usage has had its time, and charges a change dated in a closed month from the next', async () => {
+    const catalog = await insertTestCatalog(t.store);
+    const p = await createPartnerWithAdmin(t.store);
+    const customer = await insertReadyCustomer(t.store, p.partner.id, { name: 'Fabrikam' });
+    clock.set(new Date('2027-03-01T09:00:00Z'));
+    const sub = await subscribe(t.app, p.admin.token, customer.id, catalog.suite, 2);
+    const invoicesOf = () =>
+      t.store.owner
+        .selectFrom('invoices')
+        .select(['billing_period_start', 'total_charges'])
+        .where('partner_id', '=', p.partner.id)
+        .orderBy('billing_period_start')
+        .execute();
+
+    // Four minutes into April, March is not invoiced yet (72 hours by default); three days later it is.
+    await runMaintenance(t.store.owner, new Date('2027-04-01T00:04:00Z'));
+    expect(await invoicesOf()).toEqual([]);
+    await runMaintenance(t.store.owner, new Date('2027-04-04T00:05:00Z'));
+    // 2 × 3600 for the whole of March.
+    expect(await invoicesOf()).toEqual([{ billing_period_start: '2027-03-01', total_charges: 7200 }]);
+
+    // A process whose clock lags writes a change dated 31 March, after March was invoiced: it counts from
+    // 1 April instead of being lost. April: 5 × 3600 (the new quantity from the 1st) = 18000.
+    // (written as the owner, the way the subscriptions service writes it, with its lagging clock's time)
+    await t.store.owner
+      .updateTable('subscriptions')
+      .set({ quantity: 5, updated_at: new Date('2027-03-31T23:59:00Z') })
+      .where('id', '=', sub)
+      .execute();
+    const states = await t.store.owner
+      .selectFrom('subscription_states')
+      .select(['valid_from', 'quantity'])
+      .where('subscription_id', '=', sub)
+      .orderBy('valid_from')
+      .execute();
+    expect(states).toEqual([
+      { valid_from: new Date('2027-03-01T09:00:00Z'), quantity: 2 },
+      { valid_from: new Date('2027-04-01T00:00:00Z'), quantity: 5 },
+    ]);
+    await closeDuePeriods(t.store.owner, new Date('2027-05-01T00:00:00Z'), { partnerId: p.partner.id });
+    expect(await invoicesOf()).toEqual([
+      { billing_period_start: '2027-03-01', total_charges: 7200 },
+      { billing_period_start: '2027-04-01', total_charges: 18000 },
+    ]);
   });
 });

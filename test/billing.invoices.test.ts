@@ -682,10 +682,15 @@ describe('from the invoice job', () => {
     expect(await none('invoicelineitemtype=USAGELINEITEMS')).toBe(0);
     expect(await none('currencyCode=eur')).toBe(0);
     expect(await none('currencyCode=usd&provider=OFFICE')).toBe(1);
-    expect(await none(`customerId=${CUSTOMER_A}`)).toBe(0);
     expect(await none(`customerId=${customer.id}`)).toBe(1);
-    // Another partner sees none of it.
+    // A customer the partner never had is not found, as on every customer route.
+    const unknown = await get(admin, `/v1/invoices/unbilled/lineitems?customerId=${CUSTOMER_A}`);
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    expect(unknown.json().name).toBe('customerNotFound');
+    // Another partner sees none of it, and not its customer either.
     const stranger = await createPartnerWithAdmin(t.store);
+    const theirs = await get(stranger.admin, `/v1/invoices/unbilled/lineitems?customerId=${customer.id}`);
+    expect(theirs.statusCode, theirs.body).toBe(404);
     expect(await ok(stranger.admin, '/v1/invoices/unbilled/lineitems')).toMatchObject({
       totalCount: 0,
       totals: [],

@@ -218,8 +218,15 @@ export function derivedRecordId(
   item: Omit<UsageItem, 'line' | 'clientRecordId'>,
   occurrence: number,
 ): string {
-  const key = [item.subscriptionId, item.meterId, item.usageDate, item.quantity, occurrence].join('|');
-  return `csv-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+  return `csv-${createHash('sha256')
+    .update(`${contentKey(item)}|${occurrence}`)
+    .digest('hex')
+    .slice(0, 40)}`;
+}
+
+/** What a row says, a GUID in any letter case the same (the quantity is already written one way only). */
+function contentKey(item: Omit<UsageItem, 'line' | 'clientRecordId'>): string {
+  return [item.subscriptionId.toLowerCase(), item.meterId, item.usageDate, item.quantity].join('|');
 }
 
 /** The file's rows as the API's items, `size` at a time (run checkUsageFile first: this assumes a good file). */
@@ -239,7 +246,7 @@ export async function* usageBatches(file: string, size: number): AsyncGenerator<
     const { item } = checkRow(cells, index, width, line, '9999-12-31');
     let clientRecordId = item.clientRecordId;
     if (!clientRecordId) {
-      const key = `${item.subscriptionId}|${item.meterId}|${item.usageDate}|${item.quantity}`;
+      const key = contentKey(item);
       const n = occurrences.get(key) ?? 0;
       occurrences.set(key, n + 1);
       clientRecordId = derivedRecordId(item, n);

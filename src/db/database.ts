@@ -119,7 +119,9 @@ export async function ensureAppRole(owner: Db, ownerUrl: string): Promise<void> 
        revoke insert, update, delete, truncate on catalog_markets, offers, offer_prices, offer_meters, meter_prices
          from ${APP_ROLE};
        revoke insert, update, delete, truncate on invoices, invoice_line_items from ${APP_ROLE};
-       revoke update, delete, truncate on subscription_states from ${APP_ROLE};
+       revoke insert, update, delete, truncate on subscription_states from ${APP_ROLE};
+       revoke update, delete, truncate on usage_records from ${APP_ROLE};
+       revoke delete, truncate on billing_periods, budget_alerts from ${APP_ROLE};
        revoke all on kysely_migration, kysely_migration_lock from ${APP_ROLE};`,
     )
     .execute(owner);

@@ -35,6 +35,8 @@ export interface JobRunnerDeps {
   owner: Db;
   clock: Clock;
   log: JobLog;
+  /** How long after a month ends the maintenance job invoices it (config `billing.closeDelayHours`). */
+  billingCloseDelayHours?: number;
   /** How often an idle worker looks for new jobs; low in tests. */
   pollingIntervalSeconds?: number;
 }
@@ -76,7 +78,9 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   handlers.set(MAINTENANCE_JOB, async () => {
-    const purged = await runMaintenance(deps.owner, deps.clock.now());
+    const purged = await runMaintenance(deps.owner, deps.clock.now(), {
+      billingCloseDelayHours: deps.billingCloseDelayHours,
+    });
     log.info(purged, 'expired sessions and idempotency keys purged');
   });
 

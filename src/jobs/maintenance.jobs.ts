@@ -2,7 +2,8 @@
 // expired idempotency records are deleted, so no table grows without bound and an expired token does not linger
 // in backups. Suspended subscriptions not reactivated within 90 days are deleted, and customer users not restored
 // within 30 days of their deletion are purged.
-// Transfer requests still pending 30 days after creation expire. Every partner's ended months are invoiced.
+// Transfer requests still pending 30 days after creation expire. Every partner's ended months are invoiced,
+// BILLING_CLOSE_DELAY_HOURS after they end.
 import type { Db } from '../db/database.ts';
 // The idempotency layer owns its table and its notion of "expired" (a lapsed claim lease included).
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.plugin.ts';
@@ -19,6 +20,7 @@ export const MAINTENANCE_CRON = '*/10 * * * *';
 export async function runMaintenance(
   owner: Db,
   now: Date,
+  opts: { billingCloseDelayHours?: number } = {},
 ): Promise<{
   sessions: number;
   customerSessions: number;
@@ -35,7 +37,7 @@ export async function runMaintenance(
   const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
   const purgedCustomerUsers = await purgeDeletedUsers(owner, now);
   const expiredTransfers = await expireTransfers(owner, now);
-  const billing = await closeDuePeriods(owner, now);
+  const billing = await closeDuePeriods(owner, now, undefined, opts.billingCloseDelayHours ?? 72);
   return {
     sessions,
     customerSessions,

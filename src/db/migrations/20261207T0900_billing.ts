@@ -47,11 +47,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ${rls('subscription_states')}
 
     -- A change takes effect at the row's updated_at (the application's clock); a new row at its effective start;
-    -- a transferred row at its transfer time. Two changes at one instant keep the later one.
+    -- a transferred row at its transfer time. Two changes at one instant keep the later one. A change dated in
+    -- a month already invoiced (committed just after the close, or by a process whose clock lags) takes effect
+    -- at the start of the next open month instead, so it is charged rather than lost; the period row is held
+    -- FOR SHARE, so a close running meanwhile either sees this change or is seen by it.
     create function subscriptions_record_state() returns trigger
     language plpgsql security definer set search_path = public, pg_temp as $$
     declare
       at timestamptz;
+      month date;
+      period_status text;
     begin
       if tg_op = 'UPDATE' and new.quantity = old.quantity and new.status = old.status
          and new.unit_price is not distinct from old.unit_price then
@@ -61,6 +66,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         when tg_op = 'INSERT' then new.effective_start_date
         when new.status = 'transferred' then coalesce(new.transferred_at, new.updated_at)
         else new.updated_at end;
+      loop
+        month := date_trunc('month', at at time zone 'UTC')::date;
+        select status into period_status from billing_periods
+         where partner_id = new.partner_id and period_start = month for share;
+        exit when period_status is distinct from 'closed';
+        at := (month + interval '1 month')::timestamp at time zone 'UTC';
+      end loop;
       insert into subscription_states (subscription_id, partner_id, customer_id, valid_from, quantity, status, unit_price)
       values (new.id, new.partner_id, new.customer_id, at, new.quantity, new.status, new.unit_price)
       on conflict (subscription_id, valid_from) do update
@@ -228,6 +240,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (partner_id, customer_id, period_start, threshold_percent)
     );
     ${rls('budget_alerts')}
+
+    -- An installation that sold subscriptions before billing existed: the months before this one were never
+    -- billed here and are not invoiced after the fact (their history above is only approximate).
+    insert into billing_periods (partner_id, period_start, status, closed_at)
+    select p.partner_id, m::date, 'closed', now()
+      from (select partner_id, min(effective_start_date) as first from subscriptions group by partner_id) p
+     cross join lateral generate_series(date_trunc('month', p.first at time zone 'UTC'),
+                                        date_trunc('month', now() at time zone 'UTC') - interval '1 month',
+                                        interval '1 month') m;
   `,
     )
     .execute(db);

@@ -9,7 +9,8 @@
 // - annual / triennial billing cycle: in advance. At each cycle start (the effective start day and its
 //   anniversaries) the whole cycle is charged; a change within the cycle is charged or credited for the days
 //   left: Δ(billable quantity × price) × days left / days in the cycle (billable quantity: 0 unless active).
-// - one-time: quantity × price once, in the month the subscription starts.
+// - one-time: quantity × price once, in the month the subscription starts (nothing if cancelled that same
+//   day; a later cancellation refunds nothing).
 // Each line is rounded once (billing.money.ts).
 import type { BillingCycle, ChargeType, SubscriptionStatus } from '../../db/schema.ts';
 import { roundLine } from './billing.money.ts';
@@ -226,8 +227,9 @@ function inAdvance(
 }
 
 function oneTime(states: DayState[], periodStart: number, until: number): LicenseCharge[] {
+  // dayStates keeps the start day's last state: a purchase cancelled on the day it was made is not charged.
   const first = states[0]!;
-  if (first.day < periodStart || first.day >= until) return [];
+  if (first.day < periodStart || first.day >= until || !first.active) return [];
   return [
     {
       chargeType: 'oneTime',

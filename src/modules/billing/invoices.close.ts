@@ -232,8 +232,10 @@ export async function duePeriods(
   owner: Db,
   now: Date,
   only?: { period?: string; partnerId?: string },
+  delayHours = 0,
 ): Promise<{ partnerId: string; period: string }[]> {
-  const lastEnded = previousPeriod(periodOf(now));
+  // A month is due once it ended `delayHours` ago.
+  const lastEnded = previousPeriod(periodOf(new Date(now.getTime() - delayHours * 3_600_000)));
   const r = await sql<{ partner_id: string; period: string }>`
     select p.partner_id, to_char(m, 'YYYY-MM-DD') as period
       from (select partner_id, min(effective_start_date) as first from subscriptions
@@ -249,17 +251,19 @@ export async function duePeriods(
 }
 
 /**
- * Closes every ended month not yet closed (the maintenance job runs it; `partnerdesk billing close` too),
- * one partner and month per transaction, oldest month first.
+ * Closes every ended month not yet closed, one partner and month per transaction, oldest month first. The
+ * maintenance job runs it `delayHours` after a month ends (BILLING_CLOSE_DELAY_HOURS), so usage reported late
+ * still lands in its month; `partnerdesk billing close` runs it at once.
  */
 export async function closeDuePeriods(
   owner: Db,
   now: Date,
   only?: { period?: string; partnerId?: string },
+  delayHours = 0,
 ): Promise<{ invoices: number; periods: number }> {
   let invoices = 0;
   let periods = 0;
-  for (const due of await duePeriods(owner, now, only)) {
+  for (const due of await duePeriods(owner, now, only, delayHours)) {
     const r = await closePeriod(owner, due.partnerId, due.period, now);
     if (r.closed) periods += 1;
     invoices += r.invoices.length;

@@ -20,6 +20,7 @@ import type { CallerContext } from '../../lib/context.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, encodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
 import type { PartnersService } from '../partners/partners.service.ts';
 import { currencyExponent, currencySymbol, trimDecimal } from './billing.money.ts';
 import type { ChargeLine, ChargeQuery, ChargesCursor } from './charges.service.ts';
@@ -285,8 +286,9 @@ export function createInvoicesService(deps: {
   db: Db;
   clock: Clock;
   partners: Pick<PartnersService, 'myPartner'>;
+  customers: Pick<CustomersService, 'relationshipState'>;
 }): InvoicesService {
-  const { db, clock, partners } = deps;
+  const { db, clock, partners, customers } = deps;
 
   /** Ids are 'PD…'/'CN…' in capitals; anything else names no invoice (404, not 400, like an unknown one). */
   const normaliseId = (id: string) => id.trim().toUpperCase();
@@ -401,9 +403,16 @@ export function createInvoicesService(deps: {
         (!filters.provider || line.provider === filters.provider) &&
         (!filters.invoiceLineItemType || line.lineItemType === filters.invoiceLineItemType) &&
         (!currency || line.currency === currency);
-      const found = await inPartnerTransaction(db, ctx.partnerId, (trx) =>
-        unbilledLines(trx, query, matches, page.size, resume),
-      );
+      const found = await inPartnerTransaction(db, ctx.partnerId, async (trx) => {
+        // A customer the partner never had is not found, as on every customer route.
+        if (
+          query.customerId &&
+          (await customers.relationshipState(trx, ctx, query.customerId)) === undefined
+        ) {
+          throw new AppError('customerNotFound');
+        }
+        return unbilledLines(trx, query, matches, page.size, resume);
+      });
       return {
         items: found.lines.map((l) => chargeView(l, periodStart)),
         next: found.next && encodeUnbilledCursor(found.next, scope),

@@ -136,9 +136,14 @@ export async function insertRecords(
   rows: readonly Insertable<UsageRecordsTable>[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  // In client record id order: two batches sharing ids in different orders would otherwise wait on each
+  // other's rows in opposite orders (a deadlock).
+  const ordered = [...rows].sort((a, b) =>
+    a.client_record_id < b.client_record_id ? -1 : a.client_record_id > b.client_record_id ? 1 : 0,
+  );
   const written = await trx
     .insertInto('usage_records')
-    .values([...rows])
+    .values(ordered)
     .onConflict((oc) => oc.columns(['partner_id', 'client_record_id']).doNothing())
     .returning('client_record_id')
     .execute();
