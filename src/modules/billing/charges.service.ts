@@ -3,6 +3,7 @@
 // into invoices; the unbilled and per-customer views show them before that.
 import type { Trx } from '../../db/database.ts';
 import type { BillingProvider, ChargeType, InvoiceLineItemType, InvoiceType } from '../../db/schema.ts';
+import { groupBy } from '../../lib/group.ts';
 import { dayFromIso, isoFromDay, addMonths, licenseCharges } from './billing.charges.ts';
 import { parseDecimal, roundLine, trimDecimal } from './billing.money.ts';
 import type { ChargeableSubscription } from './charges.repository.ts';
@@ -205,15 +206,4 @@ function names(sub: ChargeableSubscription) {
     offerName: sub.offer_name,
     currency: sub.currency,
   };
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  }
-  return m;
 }

@@ -16,6 +16,7 @@ import type { CallerContext } from '../../lib/context.ts';
 import { actorOf } from '../../lib/context.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
+import { groupBy } from '../../lib/group.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { recordAllAs } from '../activity/activity.record.ts';
@@ -135,16 +136,6 @@ function priceOn(prices: readonly MeterPriceRow[] | undefined, day: string): Met
     found = p;
   }
   return found;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
 
 export function usageRecordView(row: UsageRecordRow): UsageRecordView {

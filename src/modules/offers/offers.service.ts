@@ -9,6 +9,7 @@ import { systemClock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
 import type { FieldIssue } from '../../lib/errors.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
+import { groupBy } from '../../lib/group.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { foldForSearch } from '../../lib/text.ts';
@@ -767,16 +768,6 @@ export function validateCatalog(input: unknown): ValidCatalog {
 
   if (issues.length > 0) throw invalid(...issues);
   return { markets, offers, prices, meters, meterPrices };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
