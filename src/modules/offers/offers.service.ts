@@ -541,6 +541,18 @@ export function validateCatalog(input: unknown): ValidCatalog {
       : [
           ...new Set(countries.map((c) => currencyOf.get(c)).filter((c): c is string => c !== undefined)),
         ].sort();
+    // A price's currency, licence or meter price alike: one of the offer's markets' ('' when not text).
+    const priceCurrency = (p: Record<string, unknown>, pat: string): string => {
+      const currency = typeof p.currency === 'string' ? p.currency.trim().toUpperCase() : '';
+      if (!currencies.includes(currency))
+        issue(
+          `${pat}.currency`,
+          currencies.length > 0
+            ? `must be the currency of a market the offer is sold in: ${currencies.join(', ')}`
+            : 'must be the currency of a market the offer is sold in',
+        );
+      return currency;
+    };
 
     if (typeof o.cancellable !== 'boolean') issue(`${at}.cancellable`, 'must be true or false');
     else if (productKind && o.cancellable !== CANCELLABLE_KINDS.includes(productKind))
@@ -586,14 +598,7 @@ export function validateCatalog(input: unknown): ValidCatalog {
         for (const key of Object.keys(p))
           if (!PRICE_FIELDS.has(key)) issue(`${pat}.${key}`, 'is not a price field');
         const n0 = issues.length;
-        const currency = typeof p.currency === 'string' ? p.currency.trim().toUpperCase() : '';
-        if (!currencies.includes(currency))
-          issue(
-            `${pat}.currency`,
-            currencies.length > 0
-              ? `must be the currency of a market the offer is sold in: ${currencies.join(', ')}`
-              : 'must be the currency of a market the offer is sold in',
-          );
+        const currency = priceCurrency(p, pat);
         const term = p.term === undefined && terms.length === 0 ? 'none' : p.term;
         if (typeof term !== 'string' || !(priceTerms as string[]).includes(term))
           issue(`${pat}.term`, terms.length > 0 ? oneOf(terms) : 'must be "none": the offer has no terms');
@@ -701,14 +706,7 @@ export function validateCatalog(input: unknown): ValidCatalog {
               for (const key of Object.keys(p))
                 if (!METER_PRICE_FIELDS.has(key)) issue(`${pat}.${key}`, 'is not a meter price field');
               const p0 = issues.length;
-              const currency = typeof p.currency === 'string' ? p.currency.trim().toUpperCase() : '';
-              if (!currencies.includes(currency))
-                issue(
-                  `${pat}.currency`,
-                  currencies.length > 0
-                    ? `must be the currency of a market the offer is sold in: ${currencies.join(', ')}`
-                    : 'must be the currency of a market the offer is sold in',
-                );
+              const currency = priceCurrency(p, pat);
               if (!isDayText(p.effectiveFrom))
                 issue(`${pat}.effectiveFrom`, 'must be a date as YYYY-MM-DD, on or after 2000-01-01');
               const unitPrice = decimalText(p.unitPrice);
