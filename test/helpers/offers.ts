@@ -3,10 +3,10 @@
 // database never collide. Also: a confirmed customer agreement (and a customer with one), and placing an order
 // through the API.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
-import type { OffersTable } from '../../src/db/schema.ts';
+import type { OffersTable, SubscriptionsTable } from '../../src/db/schema.ts';
 import { foldForSearch } from '../../src/lib/text.ts';
 import { insertCustomer } from './customers.ts';
 import { bearer } from './factories.ts';
@@ -220,19 +220,33 @@ export async function subscribe(
   return order.lineItems[0]!.subscriptionId;
 }
 
+/** What a test may set of an inserted subscription: when it starts, its currency, and column values. */
+export interface SubscriptionFixture {
+  /** Its order's and its creation and start (now when absent). */
+  at?: Date;
+  currency?: string;
+  /** Column values over the defaults, from the offer and the new subscription's id. */
+  columns?: (
+    offer: Selectable<OffersTable>,
+    subscriptionId: string,
+  ) => Partial<Insertable<SubscriptionsTable>>;
+}
+
 /**
  * A one-line order and its active subscription written straight into the store (owner connection), for tests
- * that need one without the API (the matrices). The offer must exist.
+ * that need one without the API (the matrices, billing history). The offer must exist.
  */
 export async function insertSubscription(
   store: Store,
   partnerId: string,
   customerId: string,
   offerId: string,
+  fixture: SubscriptionFixture = {},
 ): Promise<{ orderId: string; subscriptionId: string }> {
   const orderId = randomUUID();
   const subscriptionId = randomUUID();
-  const now = new Date();
+  const now = fixture.at ?? new Date();
+  const currency = fixture.currency ?? 'USD';
   await store.owner.transaction().execute(async (trx) => {
     const offer = await trx
       .selectFrom('offers')
@@ -247,7 +261,7 @@ export async function insertSubscription(
         id: orderId,
         partner_id: partnerId,
         customer_id: customerId,
-        currency: 'USD',
+        currency,
         created_by: 'fixture',
         created_at: now,
         line_items: JSON.stringify([
@@ -282,7 +296,7 @@ export async function insertSubscription(
         term,
         billing_cycle: cycle,
         auto_renew: term !== null,
-        currency: 'USD',
+        currency,
         unit_price: offer.billing_type === 'usage' ? null : 100,
         parent_subscription_id: null,
         azure_subscription_id: null,
@@ -290,6 +304,7 @@ export async function insertSubscription(
         effective_start_date: now,
         commitment_end_date: null,
         updated_at: now,
+        ...fixture.columns?.(offer, subscriptionId),
       })
       .execute();
   });

@@ -6,6 +6,7 @@ import type { App } from '../../src/app.ts';
 import type { Store } from '../../src/db/database.ts';
 import { injectAs } from './app.ts';
 import { insertCustomer } from './customers.ts';
+import { insertSubscription } from './offers.ts';
 
 /**
  * The meters put on an offer: VM hours at 9.6 US cents (10.1 from 2026-10-01), 14.4 yen (15.15 from
@@ -80,69 +81,17 @@ export async function insertSubscriptionAt(
   start: Date,
   currency = 'USD',
 ): Promise<string> {
-  const id = randomUUID();
-  const orderId = randomUUID();
-  await store.owner.transaction().execute(async (trx) => {
-    const offer = await trx
-      .selectFrom('offers')
-      .selectAll()
-      .where('id', '=', offerId)
-      .executeTakeFirstOrThrow();
-    const term = offer.terms[0] ?? null;
-    const cycle = offer.billing_cycles[0]!;
-    await trx
-      .insertInto('orders')
-      .values({
-        id: orderId,
-        partner_id: partnerId,
-        customer_id: customerId,
-        currency,
-        created_by: 'fixture',
-        created_at: start,
-        line_items: JSON.stringify([
-          {
-            lineItemNumber: 0,
-            offerId,
-            subscriptionId: id,
-            parentSubscriptionId: null,
-            friendlyName: offer.name,
-            quantity: 1,
-            termDuration: term,
-            billingCycle: cycle,
-          },
-        ]),
-      })
-      .execute();
-    await trx
-      .insertInto('subscriptions')
-      .values({
-        id,
-        partner_id: partnerId,
-        customer_id: customerId,
-        order_id: orderId,
-        line_item_number: 0,
-        offer_id: offerId,
-        offer_name: offer.name,
-        product_kind: offer.product_kind,
-        billing_type: offer.billing_type,
-        unit_type: offer.unit_type,
-        friendly_name: `${offer.name} ${id.slice(0, 4)}`,
-        quantity: 1,
-        term,
-        billing_cycle: cycle,
-        auto_renew: false,
-        currency,
-        unit_price: offer.billing_type === 'usage' ? null : 3600,
-        parent_subscription_id: null,
-        azure_subscription_id: offer.billing_type === 'usage' ? randomUUID() : null,
-        creation_date: start,
-        effective_start_date: start,
-        commitment_end_date: null,
-        updated_at: start,
-      })
-      .execute();
+  const { subscriptionId } = await insertSubscription(store, partnerId, customerId, offerId, {
+    at: start,
+    currency,
+    columns: (offer, id) => ({
+      friendly_name: `${offer.name} ${id.slice(0, 4)}`,
+      auto_renew: false,
+      unit_price: offer.billing_type === 'usage' ? null : 3600,
+      azure_subscription_id: offer.billing_type === 'usage' ? randomUUID() : null,
+    }),
   });
-  return id;
+  return subscriptionId;
 }
 
 /** Changes a subscription's status at `at` (the state history records it from then on). */
