@@ -5,6 +5,7 @@
 // one provider and line type (in the URL: ?lines=azure.usageLineItems) — a page at a time.
 import { useMutation } from '@tanstack/react-query';
 import { Fragment } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { withParams } from '../../app/searchParams.ts';
@@ -136,63 +137,71 @@ function History(props: { invoice: Invoice }) {
   );
 }
 
-function Totals(props: { invoice: Invoice }) {
+/** One table of an invoice's totals: a row per customer or offer, its name and total charges. */
+function TotalsTable(props: {
+  id: string;
+  title: string;
+  column: string;
+  currencyCode: string;
+  rows: { key: string; name: ReactNode; totalCharges: number }[];
+}) {
   const { t, money } = useI18n();
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      <div className="table-wrap" role="region" aria-label={props.title} tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{props.column}</th>
+              <th scope="col" className="money">
+                {t('billing.column.total')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr key={r.key}>
+                <td data-label={props.column}>{r.name}</td>
+                <td data-label={t('billing.column.total')} className="money">
+                  {money(r.totalCharges, props.currencyCode)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Totals(props: { invoice: Invoice }) {
+  const { t } = useI18n();
   const x = props.invoice;
   return (
     <div className="totals">
-      <section aria-labelledby="invoice-by-customer">
-        <h2 id="invoice-by-customer">{t('billing.byCustomer.title')}</h2>
-        <div className="table-wrap" role="region" aria-label={t('billing.byCustomer.title')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('billing.column.customer')}</th>
-                <th scope="col" className="money">
-                  {t('billing.column.total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {x.totalsByCustomer.map((c) => (
-                <tr key={c.customerId}>
-                  <td data-label={t('billing.column.customer')}>
-                    <CustomerLink customerId={c.customerId} customerName={c.customerName} />
-                  </td>
-                  <td data-label={t('billing.column.total')} className="money">
-                    {money(c.totalCharges, x.currencyCode)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section aria-labelledby="invoice-by-offer">
-        <h2 id="invoice-by-offer">{t('billing.byOffer.title')}</h2>
-        <div className="table-wrap" role="region" aria-label={t('billing.byOffer.title')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('billing.column.offer')}</th>
-                <th scope="col" className="money">
-                  {t('billing.column.total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {x.totalsByOffer.map((o) => (
-                <tr key={o.offerId}>
-                  <td data-label={t('billing.column.offer')}>{o.offerName}</td>
-                  <td data-label={t('billing.column.total')} className="money">
-                    {money(o.totalCharges, x.currencyCode)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TotalsTable
+        id="invoice-by-customer"
+        title={t('billing.byCustomer.title')}
+        column={t('billing.column.customer')}
+        currencyCode={x.currencyCode}
+        rows={x.totalsByCustomer.map((c) => ({
+          key: c.customerId,
+          name: <CustomerLink customerId={c.customerId} customerName={c.customerName} />,
+          totalCharges: c.totalCharges,
+        }))}
+      />
+      <TotalsTable
+        id="invoice-by-offer"
+        title={t('billing.byOffer.title')}
+        column={t('billing.column.offer')}
+        currencyCode={x.currencyCode}
+        rows={x.totalsByOffer.map((o) => ({
+          key: o.offerId,
+          name: o.offerName,
+          totalCharges: o.totalCharges,
+        }))}
+      />
     </div>
   );
 }
