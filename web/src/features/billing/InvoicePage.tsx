@@ -10,6 +10,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { withParams } from '../../app/searchParams.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NotFoundNotice } from '../../components/NotFoundNotice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Loading, PagedList } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -265,13 +266,12 @@ export function InvoicePage() {
     const e = invoice.error;
     if (e instanceof ApiError && (e.status === 404 || e.status === 400))
       return (
-        <section className="notice">
-          <PageHeader title={t('billing.invoice.notFound.title')} />
-          <p>{t('billing.invoice.notFound.body')}</p>
-          <p>
-            <Link to="/billing">{t('billing.backToInvoices')}</Link>
-          </p>
-        </section>
+        <NotFoundNotice
+          title={t('billing.invoice.notFound.title')}
+          body={t('billing.invoice.notFound.body')}
+          backTo="/billing"
+          backLabel={t('billing.backToInvoices')}
+        />
       );
     return <ErrorAlert error={e} onRetry={() => void invoice.refetch()} />;
   }

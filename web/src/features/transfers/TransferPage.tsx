@@ -9,6 +9,7 @@ import { useId, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NotFoundNotice } from '../../components/NotFoundNotice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -235,13 +236,12 @@ export function TransferPage() {
     const e = transfer.error;
     if (e instanceof ApiError && (e.status === 404 || e.status === 400))
       return (
-        <section className="notice">
-          <PageHeader title={t('transfers.notFound.title')} />
-          <p>{t('transfers.notFound.body')}</p>
-          <p>
-            <Link to="/transfers">{t('transfers.backToList')}</Link>
-          </p>
-        </section>
+        <NotFoundNotice
+          title={t('transfers.notFound.title')}
+          body={t('transfers.notFound.body')}
+          backTo="/transfers"
+          backLabel={t('transfers.backToList')}
+        />
       );
     return <ErrorAlert error={e} onRetry={() => void transfer.refetch()} />;
   }
