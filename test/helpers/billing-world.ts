@@ -9,6 +9,7 @@ import type { Store } from '../../src/db/database.ts';
 import { closeDuePeriods } from '../../src/modules/billing/invoices.close.ts';
 import { injectAs } from './app.ts';
 import { insertOffer } from './offers.ts';
+import type { UsageItem } from './usage.ts';
 
 /**
  * Offers with the prices the examples use (minor units per billing cycle; meter prices in minor units per unit):
@@ -129,14 +130,6 @@ export async function insertBillingCatalog(store: Store): Promise<BillingCatalog
     ])
     .execute();
   return { seats, odd, software, azure };
-}
-
-export interface UsageItem {
-  clientRecordId: string;
-  subscriptionId: string;
-  meterId: string;
-  usageDate: string;
-  quantity: number | string;
 }
 
 /** One usage record per (day, quantity), each with its own client record id. */
