@@ -15,12 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
-import { ensureDatabase, openStore } from '../src/db/database.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { formatMinor } from '../src/modules/billing/billing.money.ts';
 import { closeDuePeriods } from '../src/modules/billing/invoices.close.ts';
 import { generateBilling } from './billing.generate.ts';
+import { openBenchStore } from './store.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const subscriptions = Number(process.env.BENCH_SUBSCRIPTIONS ?? 100_000);
@@ -100,22 +98,8 @@ export async function runBillingBench(): Promise<void> {
   const period = `${PERIOD}-01`;
   if (!/^\d{4}-(0[1-9]|1[0-2])-01$/.test(period))
     throw new Error(`BENCH_PERIOD must be YYYY-MM, not ${PERIOD}`);
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stopPg: (() => Promise<void>) | undefined;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'partnerdesk-bench-billing-'));
-  fs.chmodSync(tmp, 0o755);
-  if (!serverUrl) {
-    const server = await startEmbeddedPostgres({
-      dataDir: path.join(tmp, 'pg'),
-      log: () => undefined,
-      persistent: false,
-    });
-    serverUrl = server.url;
-    stopPg = server.stop;
-  }
-  const dbUrl = await ensureDatabase(serverUrl, `pd_bench_billing_${process.pid}`);
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', PARTNERDESK_DEMO: '0' });
-  const store = await openStore(config, () => undefined);
+  const bench = await openBenchStore('billing');
+  const { store } = bench;
   const db = store.owner;
   try {
     process.stdout.write(
@@ -210,8 +194,6 @@ export async function runBillingBench(): Promise<void> {
     fs.writeFileSync(file, report);
     process.stdout.write(`\n${report}\nwritten to ${file}\n`);
   } finally {
-    await store.close();
-    if (stopPg) await stopPg();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await bench.close();
   }
 }

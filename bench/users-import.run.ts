@@ -19,11 +19,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
-import { ensureDatabase, openStore } from '../src/db/database.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { hashGeneratedPassword, temporaryPassword } from '../src/lib/passwords.ts';
 import { generate } from './generate.ts';
+import { openBenchStore } from './store.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sizes = (process.env.BENCH_IMPORT_ROWS ?? '1000,10000,50000')
@@ -142,22 +140,8 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 export async function runUsersImportBench(): Promise<void> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stopPg: (() => Promise<void>) | undefined;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'partnerdesk-bench-users-'));
-  fs.chmodSync(tmp, 0o755);
-  if (!serverUrl) {
-    const server = await startEmbeddedPostgres({
-      dataDir: path.join(tmp, 'pg'),
-      log: () => undefined,
-      persistent: false,
-    });
-    serverUrl = server.url;
-    stopPg = server.stop;
-  }
-  const dbUrl = await ensureDatabase(serverUrl, `pd_bench_users_${process.pid}`);
-  const config = loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', PARTNERDESK_DEMO: '0' });
-  const store = await openStore(config, () => undefined);
+  const bench = await openBenchStore('users');
+  const { store, dbUrl, tmp } = bench;
   const biggest = Math.max(...sizes);
   let pd: Awaited<ReturnType<typeof serve>> | undefined;
   const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
@@ -312,8 +296,6 @@ export async function runUsersImportBench(): Promise<void> {
   } finally {
     await pd?.stop();
     await pool.end();
-    await store.close();
-    if (stopPg) await stopPg();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await bench.close();
   }
 }
