@@ -11,6 +11,7 @@
 // benched one is already closed, so the invoice job has exactly one month to do.
 import { sql } from 'kysely';
 import type { Store } from '../src/db/database.ts';
+import { timed } from './timed.ts';
 
 export interface BillingBenchData {
   /** The month the job closes, 'YYYY-MM-01'. */
@@ -22,15 +23,6 @@ export interface BillingBenchData {
   usageRecords: number;
   timings: [string, number][];
   summary: string;
-}
-
-async function timed<T>(timings: [string, number][], label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const r = await fn();
-  const s = (performance.now() - t0) / 1000;
-  timings.push([label, s]);
-  process.stdout.write(`  ${label}: ${s.toFixed(1)} s\n`);
-  return r;
 }
 
 /** Offer id, name, monthly price in USD cents (EUR about the same, JPY ×1.5 in yen). */

@@ -12,6 +12,7 @@ import type { Db, Store } from '../src/db/database.ts';
 import { hashSecret, newSecret } from '../src/lib/tokens.ts';
 import { foldForSearch } from '../src/lib/text.ts';
 import { hashPassword } from '../src/lib/passwords.ts';
+import { timed } from './timed.ts';
 
 const FIRST = [
   'Contoso',
@@ -175,15 +176,6 @@ const arr = (words: readonly string[]) =>
 /** The SQL twin of foldForSearch for the generated names (see the header). */
 const FOLD = (expr: string) =>
   `lower(regexp_replace(normalize(${expr}, NFKD), '[\\u0300-\\u036f]', '', 'g'))`;
-
-async function timed<T>(timings: [string, number][], label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const r = await fn();
-  const s = (performance.now() - t0) / 1000;
-  timings.push([label, s]);
-  process.stdout.write(`  ${label}: ${s.toFixed(1)} s\n`);
-  return r;
-}
 
 const TABLES = ['customers', 'customer_relationships', 'customer_domains'];
 
