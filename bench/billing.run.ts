@@ -11,16 +11,14 @@
 // Writes bench/results/billing-<time>.md.
 //
 //   BENCH_SUBSCRIPTIONS=20000 BENCH_PARTNERS=20 npm run bench -- billing
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { formatMinor } from '../src/modules/billing/billing.money.ts';
 import { closeDuePeriods } from '../src/modules/billing/invoices.close.ts';
 import { generateBilling } from './billing.generate.ts';
+import { writeReport } from './report.ts';
 import { openBenchStore } from './store.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const subscriptions = Number(process.env.BENCH_SUBSCRIPTIONS ?? 100_000);
 const partners = Number(process.env.BENCH_PARTNERS ?? 50);
 const PERIOD = process.env.BENCH_PERIOD ?? '2026-11';
@@ -185,14 +183,7 @@ export async function runBillingBench(): Promise<void> {
       ...totals,
       '',
     ].join('\n');
-    fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-    const file = path.join(
-      root,
-      'bench/results',
-      `billing-${new Date().toISOString().replace(/[:.]/g, '-')}.md`,
-    );
-    fs.writeFileSync(file, report);
-    process.stdout.write(`\n${report}\nwritten to ${file}\n`);
+    writeReport('billing', report);
   } finally {
     await bench.close();
   }

@@ -21,6 +21,7 @@ import { parse } from 'csv-parse';
 import pg from 'pg';
 import { hashGeneratedPassword, temporaryPassword } from '../src/lib/passwords.ts';
 import { generate } from './generate.ts';
+import { writeReport } from './report.ts';
 import { openBenchStore } from './store.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -285,14 +286,7 @@ export async function runUsersImportBench(): Promise<void> {
         `${failures.length} failed${failures.length ? ` (${String((failures[0] as PromiseRejectedResult).reason)})` : ''}`,
       '',
     ].join('\n');
-    fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-    const file = path.join(
-      root,
-      'bench/results',
-      `users-import-${new Date().toISOString().replace(/[:.]/g, '-')}.md`,
-    );
-    fs.writeFileSync(file, report);
-    process.stdout.write(`\n${report}\nwritten to ${file}\n`);
+    writeReport('users-import', report);
   } finally {
     await pd?.stop();
     await pool.end();
