@@ -5,7 +5,7 @@
 // the request path may not change it.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { SubscriptionStatus, Term } from '../db/schema.ts';
+import type { SubscriptionStatesTable, SubscriptionStatus, Term } from '../db/schema.ts';
 import { commitmentEnd } from '../modules/subscriptions/orders.service.ts';
 
 /** A state change of a demo subscription after its start. */
@@ -56,15 +56,7 @@ export async function rewriteHistory(
         s,
       ]),
     );
-    const states: {
-      subscription_id: string;
-      partner_id: string;
-      customer_id: string;
-      valid_from: Date;
-      quantity: number;
-      status: SubscriptionStatus;
-      unit_price: number | null;
-    }[] = [];
+    const states: SubscriptionStatesTable[] = [];
     for (const h of histories) {
       const sub = subs.get(h.subscriptionId);
       if (!sub) continue;
