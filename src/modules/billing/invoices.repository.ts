@@ -22,9 +22,9 @@ export type InvoiceLineRow = Selectable<InvoiceLineItemsTable>;
 
 const POSITION = sql<string>`to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-function invoices(trx: Trx) {
-  return trx
-    .selectFrom('invoices as i')
+/** Invoices with their list position and how many credit notes amend each. */
+function withColumns(qb: ReturnType<typeof filtered>) {
+  return qb
     .selectAll('i')
     .select([
       POSITION.as('position_at'),
@@ -42,12 +42,13 @@ export interface InvoiceQuery {
   currency?: string;
 }
 
-function whereQuery<T extends ReturnType<typeof invoices>>(qb: T, q: InvoiceQuery): T {
-  let out = qb.where('i.partner_id', '=', q.partnerId);
-  if (q.periodStart) out = out.where('i.billing_period_start', '=', q.periodStart);
-  if (q.documentType) out = out.where('i.document_type', '=', q.documentType);
-  if (q.currency) out = out.where('i.currency', '=', q.currency);
-  return out as T;
+/** The partner's documents the query names, before any selection (the list and its count share it). */
+function filtered(trx: Trx, q: InvoiceQuery) {
+  let qb = trx.selectFrom('invoices as i').where('i.partner_id', '=', q.partnerId);
+  if (q.periodStart) qb = qb.where('i.billing_period_start', '=', q.periodStart);
+  if (q.documentType) qb = qb.where('i.document_type', '=', q.documentType);
+  if (q.currency) qb = qb.where('i.currency', '=', q.currency);
+  return qb;
 }
 
 /** Where an invoice sits in the list: newest first. */
@@ -59,26 +60,21 @@ export function findInvoices(
   after: InvoicePosition | undefined,
   limit: number,
 ): Promise<InvoiceRow[]> {
-  let qb = whereQuery(invoices(trx), q);
+  let qb = withColumns(filtered(trx, q));
   if (after)
     qb = qb.where(sql<boolean>`(i.invoice_date, i.id) < (${after[0]}::timestamptz, ${after[1]}::text)`);
   return qb.orderBy('i.invoice_date', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
 }
 
 export async function countInvoices(trx: Trx, q: InvoiceQuery): Promise<number> {
-  let qb = trx
-    .selectFrom('invoices as i')
+  const r = await filtered(trx, q)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('i.partner_id', '=', q.partnerId);
-  if (q.periodStart) qb = qb.where('i.billing_period_start', '=', q.periodStart);
-  if (q.documentType) qb = qb.where('i.document_type', '=', q.documentType);
-  if (q.currency) qb = qb.where('i.currency', '=', q.currency);
-  const r = await qb.executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export function getInvoice(trx: Trx, partnerId: string, id: string): Promise<InvoiceRow | undefined> {
-  return invoices(trx).where('i.partner_id', '=', partnerId).where('i.id', '=', id).executeTakeFirst();
+  return withColumns(filtered(trx, { partnerId })).where('i.id', '=', id).executeTakeFirst();
 }
 
 export interface DetailRow {

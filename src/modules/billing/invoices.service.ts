@@ -18,9 +18,11 @@ import { etagOf } from '../../http/etag.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
 import { AppError } from '../../lib/errors.ts';
+import { groupBy } from '../../lib/group.ts';
 import type { Page, PageRequest } from '../../lib/paging.ts';
 import { decodeCursor, encodeCursor, isCursorInstant, keysetRows, pageOf } from '../../lib/paging.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
+import { countryName } from '../countries/countries.data.ts';
 import type { PartnersService } from '../partners/partners.service.ts';
 import { currencyExponent, currencySymbol, trimDecimal } from './billing.money.ts';
 import type { ChargeLine, ChargeQuery, ChargesCursor } from './charges.service.ts';
@@ -267,21 +269,6 @@ function chargeView(line: ChargeLine, periodStart: string): ChargeLineView {
   };
 }
 
-const groupDetails = (rows: DetailRow[]) => {
-  const by = new Map<string, DetailRow[]>();
-  for (const r of rows) by.set(r.invoice_id, [...(by.get(r.invoice_id) ?? []), r]);
-  return by;
-};
-
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
-function countryName(code: string): string {
-  try {
-    return countryNames.of(code.trim().toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 export function createInvoicesService(deps: {
   db: Db;
   clock: Clock;
@@ -321,12 +308,13 @@ export function createInvoicesService(deps: {
           (row) => row,
           () => repo.countInvoices(trx, query),
         );
-        const details = groupDetails(
+        const details = groupBy(
           await repo.invoiceDetails(
             trx,
             ctx.partnerId,
             result.items.map((r) => r.id),
           ),
+          (r) => r.invoice_id,
         );
         return { ...result, items: result.items.map((r) => summaryView(r, details.get(r.id) ?? [])) };
       });

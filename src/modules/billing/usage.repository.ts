@@ -39,23 +39,6 @@ export function subscriptionsOf(
     .execute();
 }
 
-/** The state history of these subscriptions: status from each `valid_from` on, oldest first. */
-export function statesOf(
-  trx: Trx,
-  partnerId: string,
-  subscriptionIds: readonly string[],
-): Promise<{ subscription_id: string; valid_from: Date; status: string }[]> {
-  if (subscriptionIds.length === 0) return Promise.resolve([]);
-  return trx
-    .selectFrom('subscription_states')
-    .select(['subscription_id', 'valid_from', 'status'])
-    .where('partner_id', '=', partnerId)
-    .where('subscription_id', 'in', [...new Set(subscriptionIds)])
-    .orderBy('subscription_id')
-    .orderBy('valid_from')
-    .execute();
-}
-
 export function metersOf(trx: Trx, offerIds: readonly string[]): Promise<MeterRow[]> {
   if (offerIds.length === 0) return Promise.resolve([]);
   return trx

@@ -23,6 +23,8 @@ import { recordAllAs } from '../activity/activity.record.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import { decimalText, isDayText } from '../offers/offers.service.ts';
 import { trimDecimal } from './billing.money.ts';
+import { statesOf } from './charges.repository.ts';
+import { dayAfter } from './charges.service.ts';
 import * as repo from './usage.repository.ts';
 import type { MeterPriceRow, UsageRecordRow, UsageSubscriptionRow } from './usage.repository.ts';
 
@@ -234,10 +236,12 @@ export function createUsageService(deps: {
     const usageSubs = [...subs.values()].filter((s) => s.billing_type === 'usage');
     const offerIds = [...new Set(usageSubs.map((s) => s.offer_id))];
     const [states, meters, prices] = await Promise.all([
-      repo.statesOf(
+      // Every state up to the end of today: usage is never dated later.
+      statesOf(
         trx,
         ctx.partnerId,
         usageSubs.map((s) => s.id),
+        dayAfter(clock.now()),
       ),
       repo.metersOf(trx, offerIds),
       repo.pricesOf(trx, offerIds, [...new Set(usageSubs.map((s) => s.currency))]),
