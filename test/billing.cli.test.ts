@@ -296,6 +296,8 @@ describe('partnerdesk invoices, usage upload and billing (CLI)', () => {
     const run = await operator(['billing', 'close'], { PARTNERDESK_BILLING_PERIOD: P });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`Closed 1 partner month (${P}): 1 invoice issued.\n`);
+    // Progress on stderr, one line per partner's month as it closes.
+    expect(run.stderr).toContain(`[1/1] ${P} of partner ${partner.partner.id}: 1 invoice`);
     const again = await operator(['billing', 'close']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe('Nothing to close: every ended month is already invoiced.\n');

@@ -566,7 +566,18 @@ export function registerBillingCommands(program: Command): void {
         partner = await resolvePartner(await partnersService(store, config), opts.partner.trim());
       }
       const { closeDuePeriods } = await import('../modules/billing/invoices.close.ts');
-      const r = await closeDuePeriods(store.owner, now, { period, partnerId: partner?.id });
+      // One line per partner's month on stderr as it closes: a first run can have many months to invoice.
+      const r = await closeDuePeriods(
+        store.owner,
+        now,
+        { period, partnerId: partner?.id },
+        {
+          onClosed: (done, total, due, issued) =>
+            note(
+              `[${done}/${total}] ${due.period.slice(0, 7)} of partner ${due.partnerId}: ${plural(issued, 'invoice')}`,
+            ),
+        },
+      );
       const scope = [period ? period.slice(0, 7) : '', partner ? `of ${partner.name}` : '']
         .filter(Boolean)
         .join(' ');

@@ -37,7 +37,9 @@ export async function runMaintenance(
   const deletedSubscriptions = await deleteDueSubscriptions(owner, now);
   const purgedCustomerUsers = await purgeDeletedUsers(owner, now);
   const expiredTransfers = await expireTransfers(owner, now);
-  const billing = await closeDuePeriods(owner, now, undefined, opts.billingCloseDelayHours ?? 72);
+  const billing = await closeDuePeriods(owner, now, undefined, {
+    delayHours: opts.billingCloseDelayHours ?? 72,
+  });
   return {
     sessions,
     customerSessions,

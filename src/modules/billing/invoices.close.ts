@@ -259,14 +259,25 @@ export async function closeDuePeriods(
   owner: Db,
   now: Date,
   only?: { period?: string; partnerId?: string },
-  delayHours = 0,
+  opts: {
+    delayHours?: number;
+    /** Called after each partner's month, for progress: how many of how many are done. */
+    onClosed?: (
+      done: number,
+      total: number,
+      due: { partnerId: string; period: string },
+      invoices: number,
+    ) => void;
+  } = {},
 ): Promise<{ invoices: number; periods: number }> {
   let invoices = 0;
   let periods = 0;
-  for (const due of await duePeriods(owner, now, only, delayHours)) {
-    const r = await closePeriod(owner, due.partnerId, due.period, now);
+  const due = await duePeriods(owner, now, only, opts.delayHours ?? 0);
+  for (const [i, d] of due.entries()) {
+    const r = await closePeriod(owner, d.partnerId, d.period, now);
     if (r.closed) periods += 1;
     invoices += r.invoices.length;
+    opts.onClosed?.(i + 1, due.length, d, r.invoices.length);
   }
   return { invoices, periods };
 }
