@@ -127,6 +127,28 @@ describe('license charges', () => {
     ).toEqual([{ type: 'cycleCharge', q: 6, days: 366, amount: 72000 }]);
   });
 
+  it('splits a subscription transferred on the 10th: the source up to the 9th, the target from the 10th', () => {
+    // Source row: 1 seat at 1001 from October, transferred 10 Nov 14:00; target row from that instant.
+    // Source: 1 × 1001 × 9/30 = 300.3 → 300; target: 1 × 1001 × 21/30 = 700.7 → 701; together 1001, the month.
+    const source = licenseCharges(
+      {
+        billingCycle: 'monthly',
+        states: [
+          active('2026-10-01T00:00:00Z', 1, 1001),
+          { ...active('2026-11-10T14:00:00Z', 1, 1001), status: 'transferred' },
+        ],
+      },
+      NOV,
+    );
+    const target = licenseCharges(
+      { billingCycle: 'monthly', states: [active('2026-11-10T14:00:00Z', 1, 1001)] },
+      NOV,
+    );
+    expect(simple(source)).toEqual([{ type: 'prorateCharge', q: 1, days: 9, amount: 300 }]);
+    expect(simple(target)).toEqual([{ type: 'prorateCharge', q: 1, days: 21, amount: 701 }]);
+    expect(source[0]!.amount + target[0]!.amount).toBe(1001);
+  });
+
   it('charges a one-time purchase once, in its month', () => {
     const sub = { billingCycle: 'oneTime' as const, states: [active('2026-11-03T00:00:00Z', 2, 100490)] };
     expect(simple(licenseCharges(sub, NOV))).toEqual([{ type: 'oneTime', q: 2, days: null, amount: 200980 }]);

@@ -287,7 +287,7 @@ describe('worked examples', () => {
       {
         subscriptionId: sub,
         chargeType: 'prorateCredit',
-        quantity: expect.any(Number), // 2 fewer seats (its sign: below)
+        quantity: -2, // 2 fewer seats
         unitPrice: 12000,
         days: 289,
         chargeStartDate: '2027-04-01',
@@ -296,7 +296,6 @@ describe('worked examples', () => {
         amount: -19003,
       },
     ]);
-    expect(Math.abs(Number(april.lines[0]!.quantity))).toBe(2);
     expect(april.invoice.totalCharges).toBe(-19003);
   });
 
@@ -402,8 +401,8 @@ describe('worked examples', () => {
       amount: 1980, // 49.5 × 40 = 1980
     });
     expect(s).toMatchObject({ provider: 'azure', invoiceLineItemType: 'usageLineItems', meterId: 'compute' });
-    // Its usage is dated 1st–9th: the line's dates lie in the source's part of the month.
-    expect(day(s.chargeStartDate) >= '2027-05-01' && day(s.chargeEndDate) <= '2027-05-09').toBe(true);
+    // Its usage is dated 1st–9th: the line runs over the source's part of the month.
+    expect([day(s.chargeStartDate), day(s.chargeEndDate)]).toEqual(['2027-05-01', '2027-05-09']);
 
     const targetInvoice = await theInvoice(targetApi, '2027-05');
     expect(targetInvoice.lines).toHaveLength(1);
@@ -416,7 +415,7 @@ describe('worked examples', () => {
       days: null,
       amount: 18480, // 462 × 40 = 18480
     });
-    expect(day(g.chargeStartDate) >= '2027-05-10' && day(g.chargeEndDate) <= '2027-05-31').toBe(true);
+    expect([day(g.chargeStartDate), day(g.chargeEndDate)]).toEqual(['2027-05-10', '2027-05-31']);
 
     // The two parts make the whole month: Σ (d + 0.5), d = 1…31 = 496 + 15.5 = 511.5 hours × 40 = 20460.
     expect(s.amount + g.amount).toBe(20460);

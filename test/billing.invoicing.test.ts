@@ -8,6 +8,7 @@ import { closePeriod } from '../src/modules/billing/invoices.close.ts';
 import { createCreditNote } from '../src/modules/billing/invoices.creditnotes.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, testClock } from './helpers/app.ts';
+import { minorUnits } from './helpers/billing.ts';
 import type { BillingCatalog, Invoice, LineItem } from './helpers/billing-world.ts';
 import {
   billingApi,
@@ -313,11 +314,6 @@ describe('the invoice job', () => {
   it('the reconciliation CSV has every line and adds up to the invoice total, in 2 and in 0 decimals', async () => {
     const HEADER =
       'InvoiceNumber,LineNumber,CustomerId,CustomerName,SubscriptionId,SubscriptionName,OfferId,OfferName,MeterName,ChargeType,Quantity,UnitPrice,Days,ChargeStartDate,ChargeEndDate,BillingPeriodStart,BillingPeriodEnd,Amount,Currency';
-    /** A major-unit amount as minor units, exactly (no floating point). */
-    const minor = (amount: string, decimals: number) => {
-      expect(amount).toMatch(decimals === 0 ? /^-?\d+$/ : new RegExp(`^-?\\d+\\.\\d{${decimals}}$`));
-      return Number(amount.replace('.', ''));
-    };
     for (const [doc, decimals, amounts] of [
       [usd, 2, { cycleCharge: '40.00', usage: '1.76' }], // 4000 and 176 cents
       [jpy, 0, { prorateCharge: '484' }], // ¥484
@@ -325,7 +321,7 @@ describe('the invoice job', () => {
       const csv = await api.reconciliation(doc.invoice.id);
       expect(csv.header.join(',')).toBe(HEADER);
       expect(csv.rows).toHaveLength(doc.invoice.lineCount);
-      const total = csv.rows.reduce((s, r) => s + minor(r.Amount!, decimals), 0);
+      const total = csv.rows.reduce((s, r) => s + minorUnits(r.Amount!, decimals), 0);
       expect(total).toBe(doc.invoice.totalCharges); // USD 40.00 + 1.76 = 41.76; JPY 484
       expect(Object.fromEntries(csv.rows.map((r) => [r.ChargeType, r.Amount]))).toEqual(amounts);
       for (const r of csv.rows) {
@@ -338,7 +334,7 @@ describe('the invoice job', () => {
         const line = doc.lines.find((l) => l.lineNumber === Number(r.LineNumber))!;
         expect(r.SubscriptionId).toBe(line.subscriptionId);
         expect(r.CustomerId).toBe(line.customerId);
-        expect(minor(r.Amount!, decimals)).toBe(line.amount);
+        expect(minorUnits(r.Amount!, decimals)).toBe(line.amount);
         // The unit price in major units too: USD 1000 → 10, 40 → 0.4; ¥1001 → 1001.
         expect(Number(r.UnitPrice) * 10 ** decimals).toBeCloseTo(Number(line.unitPrice), 6);
       }

@@ -12,6 +12,7 @@ import type { TestUser } from './helpers/factories.ts';
 import { createPartnerWithAdmin, createUser } from './helpers/factories.ts';
 import type { TestCatalog } from './helpers/offers.ts';
 import { insertTestCatalog } from './helpers/offers.ts';
+import { insertRelationship } from './helpers/relationships.ts';
 import type { UsageItem } from './helpers/usage.ts';
 import {
   addMeters,
@@ -254,20 +255,7 @@ describe('validation', () => {
     const source = await world();
     const target = await createPartnerWithAdmin(t.store);
     // The target's relationship with the customer, and its new row of the subscription from 10:00 on the 10th.
-    await t.store.owner
-      .insertInto('customer_relationships')
-      .values({
-        partner_id: target.partner.id,
-        customer_id: source.customer.id,
-        delegated_admin: true,
-        removed_at: null,
-        company_name: source.customer.name,
-        name_key: source.customer.name.toLowerCase(),
-        primary_domain: source.customer.domain,
-        domain_key: source.customer.domain,
-        customer_created_at: new Date(),
-      })
-      .execute();
+    await insertRelationship(t.store, target.partner.id, source.customer.id);
     const at = new Date('2026-11-10T10:00:00Z');
     const moved = await insertSubscriptionAt(t.store, target.partner.id, source.customer.id, cat.azure, at);
     await t.store.owner
