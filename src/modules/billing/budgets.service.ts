@@ -10,7 +10,9 @@ import type { CallerContext } from '../../lib/context.ts';
 import { actorOf } from '../../lib/context.ts';
 import { AppError } from '../../lib/errors.ts';
 import { recordAllAs } from '../activity/activity.record.ts';
-import type { CustomersService, CustomerView } from '../customers/customers.service.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
+import type { OrderCustomer } from '../subscriptions/subscriptions.access.ts';
+import { customerForRead, customerForWrite } from '../subscriptions/subscriptions.access.ts';
 import { marketCurrency } from '../offers/offers.service.ts';
 import { formatMinor } from './billing.money.ts';
 import { computeCharges, dayAfter, periodOf, previousPeriod } from './charges.service.ts';
@@ -96,25 +98,20 @@ export function createBudgetsService(deps: {
 }): BudgetsService {
   const { db, clock, customers } = deps;
 
-  /** The customer, seen by the caller; its market's currency (undefined where the catalog does not sell). */
-  async function customerOf(trx: Trx, ctx: CallerContext, customerId: string) {
-    const customer = await customers.getInTransaction(trx, ctx, customerId);
-    const country = customer.billingProfile.defaultAddress.country;
-    return { customer, country, currency: await marketCurrency(trx, country) };
-  }
-
-  /** Changing a budget needs an active relationship: 404 for a stranger, 403 once it has ended. */
-  async function customerForChange(trx: Trx, ctx: CallerContext, customerId: string) {
-    const state = await customers.relationshipState(trx, ctx, customerId);
-    if (state === undefined) throw new AppError('customerNotFound');
-    if (state !== 'active') throw new AppError('noResellerRelationship');
-    return customerOf(trx, ctx, customerId);
+  /**
+   * The customer and its market's currency (undefined where the catalog does not sell): reading needs it in the
+   * caller's list, changing a budget an active relationship (404 for a stranger, 403 once it has ended), as
+   * for orders and subscriptions.
+   */
+  async function customerOf(trx: Trx, ctx: CallerContext, customerId: string, forChange = false) {
+    const customer = await (forChange ? customerForWrite : customerForRead)(customers, trx, ctx, customerId);
+    return { customer, country: customer.country, currency: await marketCurrency(trx, customer.country) };
   }
 
   async function view(
     trx: Trx,
     ctx: CallerContext,
-    customer: CustomerView,
+    customer: OrderCustomer,
     currency: string | undefined,
     budget: BudgetRow | undefined,
   ): Promise<UsageBudgetView> {
@@ -206,7 +203,7 @@ export function createBudgetsService(deps: {
   function activity(
     trx: Trx,
     ctx: CallerContext,
-    customer: CustomerView,
+    customer: OrderCustomer,
     action: 'budget.updated' | 'budget.removed',
     details: Record<string, unknown>,
   ) {
@@ -220,7 +217,7 @@ export function createBudgetsService(deps: {
             action,
             resourceType: 'UsageBudget',
             resourceId: customer.id,
-            customer: { id: customer.id, name: customer.billingProfile.companyName },
+            customer: { id: customer.id, name: customer.name },
             details,
           },
         },
@@ -238,7 +235,7 @@ export function createBudgetsService(deps: {
 
     set: (ctx, customerId, input, expectedVersion) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        const { customer, country, currency } = await customerForChange(trx, ctx, customerId);
+        const { customer, country, currency } = await customerOf(trx, ctx, customerId, true);
         const current = await repo.lockBudget(trx, ctx.partnerId, customer.id);
         if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion)
           throw new AppError('preconditionFailed', {
@@ -288,7 +285,7 @@ export function createBudgetsService(deps: {
 
     remove: (ctx, customerId, expectedVersion) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        const { customer, currency } = await customerForChange(trx, ctx, customerId);
+        const { customer, currency } = await customerOf(trx, ctx, customerId, true);
         const current = await repo.lockBudget(trx, ctx.partnerId, customer.id);
         if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion)
           throw new AppError('preconditionFailed', {
