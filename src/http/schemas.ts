@@ -36,27 +36,36 @@ export const Collection = <T extends TSchema>(item: T) =>
     attributes: Type.Object({ objectType: Type.Literal('Collection') }),
   });
 
-/** `size` and `continuationToken` query parameters, shared by every list. */
-export const PageQuery = {
-  size: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: MAX_PAGE_SIZE,
-      default: DEFAULT_PAGE_SIZE,
-      description: 'Page size',
-    }),
-  ),
-  continuationToken: Type.Optional(
-    Type.String({ maxLength: 2000, description: 'From links.next; also accepted as MS-ContinuationToken' }),
-  ),
-};
+/** `size` and `continuationToken` query parameters of a list whose pages hold up to `max` items. */
+export function pageQuery(max = MAX_PAGE_SIZE) {
+  return {
+    size: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: max,
+        default: DEFAULT_PAGE_SIZE,
+        description: max === MAX_PAGE_SIZE ? 'Page size' : `Page size (1–${max})`,
+      }),
+    ),
+    continuationToken: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'From links.next; also accepted as MS-ContinuationToken' }),
+    ),
+  };
+}
 
-export function pageRequest(request: FastifyRequest, query: { size?: number; continuationToken?: string }) {
+/** `size` and `continuationToken` query parameters, shared by every list. */
+export const PageQuery = pageQuery();
+
+export function pageRequest(
+  request: FastifyRequest,
+  query: { size?: number; continuationToken?: string },
+  max = MAX_PAGE_SIZE,
+) {
   const header = request.headers['ms-continuationtoken'];
   const size = query.size ?? DEFAULT_PAGE_SIZE;
   // The schema's bounds let one value through: "1e309", which type coercion turns into Infinity.
-  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
-    throw invalid({ field: 'querystring.size', reason: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  if (!Number.isSafeInteger(size) || size < 1 || size > max)
+    throw invalid({ field: 'querystring.size', reason: `must be a whole number from 1 to ${max}` });
   return {
     size,
     cursor: query.continuationToken ?? (typeof header === 'string' ? header : undefined),

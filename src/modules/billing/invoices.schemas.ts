@@ -4,7 +4,7 @@
 // send them: canonicalQuery() turns them into the enum's spelling before validation.
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Collection, DateTime, PageQuery, Uuid } from '../../http/schemas.ts';
+import { Collection, DateTime, PageQuery, Uuid, pageQuery } from '../../http/schemas.ts';
 import { errors } from '../partners/partners.schemas.ts';
 
 export { errors };
@@ -73,12 +73,7 @@ export const InvoiceListQuery = Type.Object({
   currencyCode: Type.Optional(CurrencyCode),
 });
 
-const LinePageQuery = {
-  size: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: MAX_LINES_PAGE, default: 100, description: 'Page size (1–2000)' }),
-  ),
-  continuationToken: PageQuery.continuationToken,
-};
+const LinePageQuery = pageQuery(MAX_LINES_PAGE);
 const LineFilterQuery = {
   provider: Type.Optional(Type.Enum([...PROVIDERS], { description: 'office, azure or onetime (any case)' })),
   invoicelineitemtype: Type.Optional(
