@@ -4,10 +4,6 @@
 // like `offers import`): `partnerdesk billing close` (the invoice job, now) and `partnerdesk billing credit-note`.
 // Answers go to stdout; progress, notices and errors to stderr, an error as one line with the API's code.
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -17,7 +13,7 @@ import type { StoreOptions } from './common.ts';
 import { env, fail, note, out, storeOptions, table, withCliStore } from './common.ts';
 import type { Collection } from './customer.ts';
 import { UUID, printCount, readList, resolveCustomer, withApi } from './customer.ts';
-import { saveCsvExport } from './export.ts';
+import { saveCsvExport, saveDownload } from './export.ts';
 import type { UsageItem } from './usage.file.ts';
 import type { CreditNoteInput } from '../modules/billing/invoices.creditnotes.ts';
 import type {
@@ -128,32 +124,6 @@ function printInvoice(i: Invoice): void {
       ...i.totalsByOffer.map((o) => [`  ${o.offerName}`, o.offerId, amount(o.totalCharges)]),
     ]);
   }
-}
-
-/** A file the API streams, saved as `.<name>.partial` and renamed when whole; `-`: stdout. */
-async function saveDocument(
-  res: Response,
-  output: string | undefined,
-  fallback: string,
-): Promise<{ file?: string; bytes: number }> {
-  const suggested = /filename="([A-Za-z0-9._-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-  if (output === '-') {
-    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), process.stdout);
-    return { bytes: 0 };
-  }
-  const file = output?.trim() || suggested || fallback;
-  const partial = path.join(path.dirname(file), `.${path.basename(file)}.partial`);
-  try {
-    await pipeline(
-      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      fs.createWriteStream(partial),
-    );
-    fs.renameSync(partial, file);
-  } catch (err) {
-    fs.rmSync(partial, { force: true });
-    throw new Error(`the download was cut off: ${(err as Error).message}`, { cause: err });
-  }
-  return { file, bytes: fs.statSync(file).size };
 }
 
 /** Repeatable, and one value may hold several (from an environment variable): split on spaces and commas. */
@@ -407,8 +377,15 @@ export function registerBillingCommands(program: Command): void {
     await withApi(opts, async (api) => {
       const id = invoiceId(raw);
       const res = await api.stream(`/v1/invoices/${id}/documents/statement`);
-      const { file, bytes } = await saveDocument(res, opts.out, `${id}.pdf`);
-      if (file) out(`Statement of ${id} saved to ${file} (${Math.max(1, Math.round(bytes / 1024))} KB)`);
+      const file = await saveDownload(res, {
+        output: opts.out,
+        fallbackName: `${id}.pdf`,
+        extension: '.pdf',
+      });
+      if (file) {
+        const kb = Math.max(1, Math.round(fs.statSync(file).size / 1024));
+        out(`Statement of ${id} saved to ${file} (${kb} KB)`);
+      }
     });
   });
 

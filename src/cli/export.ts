@@ -1,6 +1,6 @@
-// Saving a CSV export the API streams: to a file (written beside it as `.<name>.partial` and renamed when
-// complete, so a cut-off export never looks like a whole one) or to stdout, with a live row count on a
-// terminal, never holding the file in memory.
+// Saving a file the API streams (a CSV export, a PDF): to a file (written beside it as `.<name>.partial` and
+// renamed when complete, so a cut-off download never looks like a whole one) or to stdout, never holding the
+// file in memory; a CSV export shows a live row count on a terminal.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -29,15 +29,48 @@ class RecordCounter extends Transform {
   }
 }
 
-/** A safe file name from the export's Content-Disposition, or `fallback`. */
-function exportFileName(disposition: string | null, fallback: string): string {
-  const m = /filename="([A-Za-z0-9._-]+\.csv)"/.exec(disposition ?? '');
-  return m?.[1] ?? fallback;
+/** A safe file name from the download's Content-Disposition with this extension, or `fallback`. */
+function suggestedName(disposition: string | null, extension: string, fallback: string): string {
+  const m = /filename="([A-Za-z0-9._-]+)"/.exec(disposition ?? '');
+  return m?.[1]?.endsWith(extension) ? m[1] : fallback;
 }
 
 /**
- * Writes the export `res` to `output` (`-`: stdout; unset: the name the API suggests, else `fallbackName`).
- * `what` names the rows on the progress line ("customers"). Answers the data rows written and where.
+ * Writes the download `res` to `output` (`-`: stdout; unset: the name the API suggests, else `fallbackName`),
+ * through `through` (a counter, say). Answers where it went (undefined: stdout).
+ */
+export async function saveDownload(
+  res: Response,
+  opts: {
+    output?: string;
+    fallbackName: string;
+    /** The file name's extension the suggested name must have ('.csv', '.pdf'). */
+    extension: string;
+    /** File mode, e.g. 0o600 for secrets. */ mode?: number;
+    through?: Transform;
+  },
+): Promise<string | undefined> {
+  const toStdout = opts.output === '-';
+  const file = toStdout
+    ? undefined
+    : opts.output?.trim() ||
+      suggestedName(res.headers.get('content-disposition'), opts.extension, opts.fallbackName);
+  const partial = file && path.join(path.dirname(file), `.${path.basename(file)}.partial`);
+  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  const sink = partial ? fs.createWriteStream(partial, { mode: opts.mode ?? 0o666 }) : process.stdout;
+  try {
+    await (opts.through ? pipeline(source, opts.through, sink) : pipeline(source, sink));
+    if (partial) fs.renameSync(partial, file!);
+  } catch (err) {
+    if (partial) fs.rmSync(partial, { force: true });
+    throw new Error(`the download was cut off: ${(err as Error).message}`, { cause: err });
+  }
+  return file;
+}
+
+/**
+ * Writes the CSV export `res` like saveDownload, with a live row count on a terminal. `what` names the rows on
+ * the progress line ("customers"). Answers the data rows written and where.
  */
 export async function saveCsvExport(
   res: Response,
@@ -48,11 +81,6 @@ export async function saveCsvExport(
     /** File mode, e.g. 0o600 for secrets. */ mode?: number;
   },
 ): Promise<{ rows: number; file: string | undefined }> {
-  const toStdout = opts.output === '-';
-  const file = toStdout
-    ? undefined
-    : opts.output?.trim() || exportFileName(res.headers.get('content-disposition'), opts.fallbackName);
-  const partial = file && path.join(path.dirname(file), `.${path.basename(file)}.partial`);
   const counter = new RecordCounter();
   const bar = process.stderr.isTTY
     ? new SingleBar({
@@ -65,18 +93,10 @@ export async function saveCsvExport(
   bar?.start(0, 0);
   const tick = bar && setInterval(() => bar.update(Math.max(counter.records - 1, 0)), 100);
   try {
-    await pipeline(
-      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      counter,
-      partial ? fs.createWriteStream(partial, { mode: opts.mode ?? 0o666 }) : process.stdout,
-    );
-    if (partial) fs.renameSync(partial, file!);
-  } catch (err) {
-    if (partial) fs.rmSync(partial, { force: true });
-    throw new Error(`the export was cut off: ${(err as Error).message}`, { cause: err });
+    const file = await saveDownload(res, { ...opts, extension: '.csv', through: counter });
+    return { rows: Math.max(counter.records - 1, 0), file };
   } finally {
     if (tick) clearInterval(tick);
     bar?.stop();
   }
-  return { rows: Math.max(counter.records - 1, 0), file };
 }
