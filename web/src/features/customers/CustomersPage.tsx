@@ -106,10 +106,16 @@ export function CustomersPage() {
   // router is still applying the previous one. Every keystroke is written to the URL (marked as ours), and
   // only a navigation from elsewhere (Back, a link, the Customers entry) puts the URL's search into the field.
   const [search, setSearch] = useState(() => params.get('q') ?? '');
+  // The "contains" box likewise: the router applies a URL change in a transition, and a box showing only the
+  // URL would spring back unticked until then (on a busy machine, long enough to be seen).
+  const [containsBox, setContainsBox] = useState(() => params.get('match') === 'contains');
   const [seen, setSeen] = useState(location.key);
   if (location.key !== seen) {
     setSeen(location.key);
-    if (!isOwnWrite(location.state)) setSearch(params.get('q') ?? '');
+    if (!isOwnWrite(location.state)) {
+      setSearch(params.get('q') ?? '');
+      setContainsBox(params.get('match') === 'contains');
+    }
   }
   const contains = params.get('match') === 'contains';
   const q = useDebounced(search.trim(), SEARCH_PAUSE_MS);
@@ -216,8 +222,11 @@ export function CustomersPage() {
             <label className="checkbox">
               <input
                 type="checkbox"
-                checked={contains}
-                onChange={(e) => setParam({ match: e.target.checked ? 'contains' : undefined })}
+                checked={containsBox}
+                onChange={(e) => {
+                  setContainsBox(e.target.checked);
+                  setParam({ match: e.target.checked ? 'contains' : undefined });
+                }}
               />
               {t('customers.contains')}
             </label>
