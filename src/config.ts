@@ -61,6 +61,26 @@ const postgresUrl: Parser<string> = (raw, name) => {
   return raw;
 };
 
+type Severity = 'critical' | 'moderate' | 'minimal';
+
+/** `critical=2h,moderate=4h,minimal=8h` (units m, h or d; every severity named once) → minutes. */
+const responseTargets: Parser<Record<Severity, number>> = (raw, name) => {
+  const out: Partial<Record<Severity, number>> = {};
+  const unit = { m: 1, h: 60, d: 1440 } as const;
+  for (const part of raw.split(',')) {
+    const m = /^\s*(critical|moderate|minimal)\s*=\s*(\d{1,5})\s*([mhd])\s*$/.exec(part);
+    if (!m) throw new ConfigError(name, `must read like critical=2h,moderate=4h,minimal=8h, got "${raw}"`);
+    const severity = m[1] as Severity;
+    if (out[severity] !== undefined) throw new ConfigError(name, `names ${severity} twice`);
+    const minutes = Number(m[2]) * unit[m[3] as keyof typeof unit];
+    if (minutes < 1 || minutes > 90 * 1440) throw new ConfigError(name, `${severity} must be 1m to 90d`);
+    out[severity] = minutes;
+  }
+  for (const severity of ['critical', 'moderate', 'minimal'] as const)
+    if (out[severity] === undefined) throw new ConfigError(name, `must give a target for ${severity}`);
+  return out as Record<Severity, number>;
+};
+
 function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>, fallback: T): T;
 function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>): T | undefined;
 function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>, fallback?: T): T | undefined {
@@ -120,6 +140,15 @@ export interface Config {
     /** How long after a month ends the maintenance job invoices it: late usage for the month is taken until then. */
     closeDelayHours: number;
   };
+  /** Support (PRODUCT.md feature 11). */
+  support: {
+    /** Time to first response per severity, in minutes. */
+    responseTargetMinutes: { critical: number; moderate: number; minimal: number };
+    /** The largest attachment accepted, in bytes. */
+    attachmentMaxBytes: number;
+    /** How many days after closing a request may still be reopened. */
+    reopenDays: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -171,6 +200,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billing: {
       closeDelayHours: read(env, 'BILLING_CLOSE_DELAY_HOURS', int(0, 24 * 28), 72),
     },
+    support: {
+      responseTargetMinutes: read(env, 'SUPPORT_RESPONSE_TARGETS', responseTargets, {
+        critical: 120,
+        moderate: 240,
+        minimal: 480,
+      }),
+      attachmentMaxBytes: read(env, 'SUPPORT_ATTACHMENT_MAX_BYTES', int(1024, 50 * 1024 * 1024), 5 * 1024 * 1024),
+      reopenDays: read(env, 'SUPPORT_REOPEN_DAYS', int(0, 3650), 30),
+    },
   };
 }
 
@@ -211,4 +249,7 @@ export const configVariables = [
   'USERS_IMPORT_LEASE_SECONDS',
   'TRANSFER_LEASE_SECONDS',
   'BILLING_CLOSE_DELAY_HOURS',
+  'SUPPORT_RESPONSE_TARGETS',
+  'SUPPORT_ATTACHMENT_MAX_BYTES',
+  'SUPPORT_REOPEN_DAYS',
 ] as const;

@@ -506,6 +506,93 @@ export interface TransferEventsTable {
   details: Generated<unknown>;
 }
 
+export interface SupportTopicsTable {
+  id: string;
+  name: string;
+  description: string;
+  sort_order: number;
+}
+
+export interface ServiceRequestCountersTable {
+  partner_id: string;
+  last_number: number;
+}
+
+export type ServiceRequestSeverity = 'critical' | 'moderate' | 'minimal';
+export type ServiceRequestStatus = 'open' | 'attentionNeeded' | 'closed';
+
+export interface ServiceRequestsTable {
+  id: string;
+  partner_id: string;
+  customer_id: string;
+  number: number;
+  title: string;
+  description: string;
+  severity: ServiceRequestSeverity;
+  support_topic_id: string;
+  subscription_id: string | null;
+  product_id: string | null;
+  product_name: string | null;
+  status: Generated<ServiceRequestStatus>;
+  contact_first_name: string;
+  contact_last_name: string;
+  contact_email: string;
+  contact_phone: string | null;
+  organization_name: string;
+  organization_phone: string | null;
+  country_code: string;
+  assigned_to_id: string | null;
+  created_by_id: string | null;
+  created_by_name: string;
+  last_updated_by_id: string | null;
+  last_updated_by_name: string;
+  created_at: Date;
+  updated_at: Date;
+  response_clock_started_at: Date;
+  response_due_at: Date;
+  first_response_at: Date | null;
+  closed_at: Date | null;
+  last_closed_at: Date | null;
+  reopen_count: Generated<number>;
+  version: Generated<number>;
+}
+
+export type ServiceRequestEventKind =
+  | 'created'
+  | 'note'
+  | 'statusChanged'
+  | 'severityChanged'
+  | 'reassigned'
+  | 'contactChanged'
+  | 'attachmentAdded';
+
+export interface ServiceRequestEventsTable {
+  id: Generated<string>;
+  request_id: string;
+  partner_id: string;
+  occurred_at: Date;
+  kind: ServiceRequestEventKind;
+  actor_kind: 'partnerUser' | 'apiToken' | 'operator' | 'system';
+  actor_id: string | null;
+  actor_name: string;
+  text: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface ServiceRequestAttachmentsTable {
+  id: string;
+  request_id: string;
+  partner_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_at: Date;
+  created_by_id: string | null;
+  created_by_name: string;
+}
+
 export interface DB {
   partners: PartnersTable;
   partner_users: PartnerUsersTable;
@@ -544,6 +631,11 @@ export interface DB {
   invoice_line_items: InvoiceLineItemsTable;
   customer_budgets: CustomerBudgetsTable;
   budget_alerts: BudgetAlertsTable;
+  support_topics: SupportTopicsTable;
+  service_request_counters: ServiceRequestCountersTable;
+  service_requests: ServiceRequestsTable;
+  service_request_events: ServiceRequestEventsTable;
+  service_request_attachments: ServiceRequestAttachmentsTable;
 }
 
 // ── billing (migration 20261207T0900_billing) ──

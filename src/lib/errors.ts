@@ -351,6 +351,43 @@ export const errorCatalog = {
     message: 'A credit note cannot credit more than what is left of the invoice line; see details.',
   },
   // 1009xx server
+  // 1014xx support
+  serviceRequestNotFound: {
+    code: 101401,
+    status: 404,
+    message: 'No service request with this id exists for your partner account.',
+  },
+  serviceRequestClosed: {
+    code: 101402,
+    status: 409,
+    message: 'This service request is closed: it can only be reopened (PATCH {"status":"open"}).',
+  },
+  serviceRequestReopenExpired: {
+    code: 101403,
+    status: 409,
+    message:
+      'This service request was closed too long ago to reopen; open a new request and mention this one in it.',
+  },
+  attachmentNotAllowed: {
+    code: 101404,
+    status: 400,
+    message: 'This file cannot be attached (its type, name or content is not allowed); see details.',
+  },
+  attachmentTooLarge: {
+    code: 101405,
+    status: 413,
+    message: 'The attachment is larger than allowed; see details.',
+  },
+  attachmentLimitReached: {
+    code: 101406,
+    status: 409,
+    message: 'This service request has as many attachments as it may have.',
+  },
+  attachmentNotFound: {
+    code: 101407,
+    status: 404,
+    message: 'No attachment with this id exists on this service request.',
+  },
   internal: {
     code: 100901,
     status: 500,

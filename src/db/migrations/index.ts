@@ -10,6 +10,7 @@ import * as customerUserLifecycle from './20261204T1100_customer_user_lifecycle.
 import * as licenseSeats from './20261204T1200_license_seats.ts';
 import * as transfers from './20261205T0900_transfers.ts';
 import * as billing from './20261207T0900_billing.ts';
+import * as support from './20261209T0900_support.ts';
 
 // Append new migrations here; names sort by time and are never renamed.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1200_license_seats': licenseSeats,
   '20261205T0900_transfers': transfers,
   '20261207T0900_billing': billing,
+  '20261209T0900_support': support,
 };
