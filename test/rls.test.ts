@@ -1,8 +1,14 @@
 // The second wall: with no partner context, the app role sees no partner rows; with one, only that partner's.
+// And what the app role may not write at all, whatever the partner (support's topics, timeline and files).
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trx } from '../src/db/database.ts';
 import { inPartnerTransaction } from '../src/db/database.ts';
+import { insertCustomer } from './helpers/customers.ts';
 import { createTestStore } from './helpers/db.ts';
+import type { ServiceRequestFixture } from './matrix/routes.ts';
+import { insertServiceRequest } from './matrix/routes.ts';
 
 describe('row-level security', () => {
   let t: Awaited<ReturnType<typeof createTestStore>>;
@@ -94,5 +100,183 @@ describe('row-level security', () => {
       t.store.app,
     );
     expect(r.rows[0]).toEqual({ super: false, bypass: false });
+  });
+
+  describe('support', () => {
+    const SUPPORT_TABLES = [
+      'service_requests',
+      'service_request_events',
+      'service_request_attachments',
+      'service_request_counters',
+    ] as const;
+    let srA: ServiceRequestFixture;
+    let srB: ServiceRequestFixture;
+    beforeAll(async () => {
+      const actor = { id: randomUUID(), name: 'Rls agent' };
+      srA = await insertServiceRequest(t.store, a, await insertCustomer(t.store, a), actor);
+      srB = await insertServiceRequest(t.store, b, await insertCustomer(t.store, b), actor);
+    });
+    const asA = <T>(fn: (trx: Trx) => Promise<T>) => inPartnerTransaction(t.store.app, a, fn);
+
+    it('shows a partner only its own service requests, their timeline, files and numbers', async () => {
+      for (const table of SUPPORT_TABLES) {
+        const none = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(
+          t.store.app,
+        );
+        expect(none.rows[0]!.n, table).toBe(0);
+        const seen = await asA((trx) =>
+          sql<{ partner_id: string }>`select distinct partner_id from ${sql.table(table)}`.execute(trx),
+        );
+        expect(seen.rows, table).toEqual([{ partner_id: a }]);
+      }
+      expect(await asA((trx) => trx.selectFrom('service_requests').select('id').execute())).toEqual([
+        { id: srA.id },
+      ]);
+    });
+
+    it("refuses changes to another partner's request and additions to its timeline or files", async () => {
+      const [changed] = await asA((trx) =>
+        trx.updateTable('service_requests').set({ title: 'hijacked' }).where('id', '=', srB.id).execute(),
+      );
+      expect(changed!.numUpdatedRows).toBe(0n);
+      await expect(
+        asA((trx) =>
+          trx
+            .insertInto('service_request_events')
+            .values({
+              request_id: srB.id,
+              partner_id: b,
+              occurred_at: new Date(),
+              kind: 'note',
+              actor_kind: 'partnerUser',
+              actor_id: null,
+              actor_name: 'A',
+              text: 'planted',
+            })
+            .execute(),
+        ),
+      ).rejects.toThrow(/row-level security/);
+      // A's own timeline under B's name is refused the same way.
+      await expect(
+        asA((trx) =>
+          trx
+            .insertInto('service_request_events')
+            .values({
+              request_id: srA.id,
+              partner_id: b,
+              occurred_at: new Date(),
+              kind: 'created',
+              actor_kind: 'partnerUser',
+              actor_id: null,
+              actor_name: 'A',
+              text: null,
+            })
+            .execute(),
+        ),
+      ).rejects.toThrow(/row-level security/);
+    });
+
+    it('lets the request path add to a timeline and files but never change or remove them, and only read topics', async () => {
+      // Appending is what the request path does: it works.
+      await asA((trx) =>
+        trx
+          .insertInto('service_request_events')
+          .values({
+            request_id: srA.id,
+            partner_id: a,
+            occurred_at: new Date(),
+            kind: 'note',
+            actor_kind: 'partnerUser',
+            actor_id: null,
+            actor_name: 'A',
+            text: 'appended',
+          })
+          .execute(),
+      );
+      const refused: [string, (trx: Trx) => Promise<unknown>][] = [
+        [
+          'update an event',
+          (trx) =>
+            trx
+              .updateTable('service_request_events')
+              .set({ text: 'rewritten' })
+              .where('request_id', '=', srA.id)
+              .execute(),
+        ],
+        [
+          'delete an event',
+          (trx) => trx.deleteFrom('service_request_events').where('request_id', '=', srA.id).execute(),
+        ],
+        [
+          'update a file',
+          (trx) =>
+            trx
+              .updateTable('service_request_attachments')
+              .set({ file_name: 'renamed.png' })
+              .where('id', '=', srA.attachmentId)
+              .execute(),
+        ],
+        [
+          'delete a file',
+          (trx) => trx.deleteFrom('service_request_attachments').where('id', '=', srA.attachmentId).execute(),
+        ],
+        ['delete a request', (trx) => trx.deleteFrom('service_requests').where('id', '=', srA.id).execute()],
+        ['delete a counter', (trx) => trx.deleteFrom('service_request_counters').execute()],
+        [
+          'add a topic',
+          (trx) =>
+            trx
+              .insertInto('support_topics')
+              .values({ id: 'planted', name: 'Planted', description: 'x', sort_order: 99 })
+              .execute(),
+        ],
+        [
+          'rename a topic',
+          (trx) =>
+            trx.updateTable('support_topics').set({ name: 'Renamed' }).where('id', '=', 'other').execute(),
+        ],
+        ['delete a topic', (trx) => trx.deleteFrom('support_topics').where('id', '=', 'other').execute()],
+        ['truncate the timeline', (trx) => sql`truncate service_request_events`.execute(trx)],
+      ];
+      for (const [what, fn] of refused) await expect(asA(fn), what).rejects.toThrow(/permission denied/);
+
+      const owner = t.store.owner;
+      expect(
+        await owner
+          .selectFrom('service_request_events')
+          .select(['kind', 'text'])
+          .where('request_id', '=', srA.id)
+          .orderBy('id')
+          .execute(),
+      ).toEqual([
+        { kind: 'created', text: null },
+        { kind: 'attachmentAdded', text: null },
+        { kind: 'note', text: srA.noteText },
+        { kind: 'statusChanged', text: null },
+        { kind: 'statusChanged', text: null },
+        { kind: 'note', text: 'appended' },
+      ]);
+      expect(
+        await owner
+          .selectFrom('service_request_attachments')
+          .select('file_name')
+          .where('id', '=', srA.attachmentId)
+          .execute(),
+      ).toEqual([{ file_name: srA.fileName }]);
+      const topics = await asA((trx) =>
+        trx.selectFrom('support_topics').select('id').orderBy('sort_order').execute(),
+      );
+      expect(topics.map((r) => r.id)).toEqual([
+        'billing',
+        'subscriptions',
+        'licensing',
+        'azure',
+        'microsoft365',
+        'identity',
+        'transfers',
+        'serviceHealth',
+        'other',
+      ]);
+    });
   });
 });

@@ -2,9 +2,10 @@
 // missing or extra), with the roles PRODUCT.md gives it — written out literally, not read from the code, so a
 // wrong entry in modules/partners/roles.ts is caught — and how partner B's resource is named in its path.
 // A feature that adds routes adds its rows here.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../../src/db/database.ts';
+import type { ServiceRequestEventKind } from '../../src/db/schema.ts';
 import type { Role } from '../../src/modules/partners/roles.ts';
 import { ROLES } from '../../src/modules/partners/roles.ts';
 import { customerBody, insertCustomer } from '../helpers/customers.ts';
@@ -76,6 +77,11 @@ export interface Fixture {
    * Azure plan subscription of `customer`, and `customer`'s spending budget.
    */
   invoice: { id: string };
+  /**
+   * Support: a service request of `customer` with a note and a PNG, closed and reopened since, so it waits for a
+   * response and is overdue (see insertServiceRequest).
+   */
+  serviceRequest: ServiceRequestFixture;
 }
 
 export async function makeFixture(store: Store, partnerId: string): Promise<Fixture> {
@@ -88,6 +94,10 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
   const sub = await insertSubscription(store, partnerId, customer.id, MATRIX_OFFERS.suite);
   const customerUser = await insertCustomerUser(store, customer.id, { roles: [] });
   const invoice = await insertBilling(store, partnerId, customer, sub.subscriptionId);
+  const serviceRequest = await insertServiceRequest(store, partnerId, customer, {
+    id: user.id,
+    name: user.userName,
+  });
   // The other party of the fixture's transfer requests, made on first use, related to both customers.
   let counterpart: Promise<string> | undefined;
   const other = () =>
@@ -131,6 +141,7 @@ export async function makeFixture(store: Store, partnerId: string): Promise<Fixt
     }),
     customerUser: { id: customerUser.id },
     invoice,
+    serviceRequest,
     newCustomerUser: async () => ({ id: (await insertCustomerUser(store, customer.id, { roles: [] })).id }),
     newRoleMember: async () => ({
       id: (await insertCustomerUser(store, customer.id, { roles: ['userAdmin'] })).id,
@@ -281,6 +292,141 @@ async function insertBilling(
       .execute();
   });
   return { id };
+}
+
+export interface ServiceRequestFixture {
+  id: string;
+  referenceNumber: string;
+  /** Its title, note text and file name, each unique to this request (so an answer can be searched for them). */
+  title: string;
+  noteText: string;
+  fileName: string;
+  attachmentId: string;
+}
+
+/** The smallest file the support routes take as a PNG: its eight-byte signature and a few bytes more. */
+export const MATRIX_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
+
+/**
+ * A service request as the API leaves one, written as the owner: the partner's next number, and its timeline.
+ * Made ten days ago (critical, 2 h target) with a PNG, answered by a note an hour later, closed the next day,
+ * and reopened a day ago: the reopen restarted the response clock, so it now waits for a response and is
+ * overdue — a summary or an overdue list that leaked it would show it.
+ */
+export async function insertServiceRequest(
+  store: Store,
+  partnerId: string,
+  customer: { id: string; name: string },
+  actor: { id: string; name: string },
+): Promise<ServiceRequestFixture> {
+  const tag = randomBytes(4).toString('hex');
+  const id = randomUUID();
+  const attachmentId = randomUUID();
+  const title = `Matrix request ${tag}`;
+  const noteText = `Matrix note ${tag}`;
+  const fileName = `matrix-${tag}.png`;
+  const hour = 3_600_000;
+  const made = new Date(Date.now() - 240 * hour);
+  const noted = new Date(made.getTime() + hour);
+  const closed = new Date(made.getTime() + 24 * hour);
+  const reopened = new Date(Date.now() - 24 * hour);
+  const by = { actor_kind: 'partnerUser' as const, actor_id: actor.id, actor_name: actor.name };
+  return store.owner.transaction().execute(async (trx) => {
+    const { last_number: number } = await trx
+      .insertInto('service_request_counters')
+      .values({ partner_id: partnerId, last_number: 1 })
+      .onConflict((oc) =>
+        oc.column('partner_id').doUpdateSet({ last_number: sql`service_request_counters.last_number + 1` }),
+      )
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('service_requests')
+      .values({
+        id,
+        partner_id: partnerId,
+        customer_id: customer.id,
+        number,
+        title,
+        description: 'Made by the matrix fixture.',
+        severity: 'critical',
+        support_topic_id: 'other',
+        subscription_id: null,
+        product_id: null,
+        product_name: null,
+        status: 'open',
+        contact_first_name: 'Casey',
+        contact_last_name: 'Contact',
+        contact_email: 'casey@matrix.example',
+        contact_phone: null,
+        organization_name: customer.name,
+        organization_phone: null,
+        country_code: 'US',
+        assigned_to_id: null,
+        created_by_id: actor.id,
+        created_by_name: actor.name,
+        last_updated_by_id: actor.id,
+        last_updated_by_name: actor.name,
+        created_at: made,
+        updated_at: reopened,
+        response_clock_started_at: reopened,
+        response_due_at: new Date(reopened.getTime() + 2 * hour),
+        first_response_at: null,
+        closed_at: null,
+        last_closed_at: closed,
+        reopen_count: 1,
+        version: 5,
+      })
+      .execute();
+    await trx
+      .insertInto('service_request_attachments')
+      .values({
+        id: attachmentId,
+        request_id: id,
+        partner_id: partnerId,
+        file_name: fileName,
+        content_type: 'image/png',
+        size_bytes: MATRIX_PNG.length,
+        sha256: createHash('sha256').update(MATRIX_PNG).digest('hex'),
+        content: MATRIX_PNG,
+        created_at: made,
+        created_by_id: actor.id,
+        created_by_name: actor.name,
+      })
+      .execute();
+    const event = (
+      occurred_at: Date,
+      kind: ServiceRequestEventKind,
+      details: object = {},
+      text?: string,
+    ) => ({
+      request_id: id,
+      partner_id: partnerId,
+      occurred_at,
+      kind,
+      ...by,
+      text: text ?? null,
+      details: JSON.stringify(details),
+    });
+    await trx
+      .insertInto('service_request_events')
+      .values([
+        event(made, 'created'),
+        event(made, 'attachmentAdded', { attachmentId, fileName }),
+        event(noted, 'note', {}, noteText),
+        event(closed, 'statusChanged', { from: 'open', to: 'closed' }),
+        event(reopened, 'statusChanged', { from: 'closed', to: 'open' }),
+      ])
+      .execute();
+    return {
+      id,
+      referenceNumber: `SR-${String(number).padStart(6, '0')}`,
+      title,
+      noteText,
+      fileName,
+      attachmentId,
+    };
+  });
 }
 
 /** A completed import as the worker leaves one: one row, its user created, its sealed password kept. */
