@@ -57,6 +57,9 @@ import {
   createSubscriptionsService,
   subscriptionBlockers,
 } from './modules/subscriptions/subscriptions.service.ts';
+import { attachmentsRoutes } from './modules/support/attachments.routes.ts';
+import { serviceRequestsRoutes } from './modules/support/serviceRequests.routes.ts';
+import { createServiceRequestsService } from './modules/support/serviceRequests.service.ts';
 import { transferBlockers } from './modules/transfers/transfers.blockers.ts';
 import { transfersRoutes } from './modules/transfers/transfers.routes.ts';
 import { createTransfersService, expireTransfers } from './modules/transfers/transfers.service.ts';
@@ -190,6 +193,13 @@ export async function buildApp(deps: AppDeps) {
     expireLapsed: (customerId, now) => expireTransfers(store.owner, now, customerId),
   });
   const invoices = createInvoicesService({ db: store.app, clock, partners, customers });
+  const serviceRequests = createServiceRequestsService({
+    db: store.app,
+    clock,
+    config: config.support,
+    customers,
+    idempotencyTtlHours: config.idempotencyTtlHours,
+  });
   if (deps.transferWorker ?? true) {
     app.addHook('onReady', async () => transferWorker.start());
     app.addHook('onClose', async () => transferWorker.stop());
@@ -240,6 +250,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(invoicesRoutes, { invoices });
   await app.register(usageRoutes, { usage });
   await app.register(budgetsRoutes, { budgets });
+  await app.register(serviceRequestsRoutes, { serviceRequests, config });
+  await app.register(attachmentsRoutes, { serviceRequests, config });
   // Last: its GET /* answers whatever GET no other route claims (console pages; the API's 404s stay JSON).
   await app.register(consoleRoutes, { root: deps.consoleDir ?? DEFAULT_CONSOLE_DIR });
 

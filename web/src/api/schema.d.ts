@@ -4585,6 +4585,462 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/servicerequests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer’s service requests
+         * @description Newest first. Filter by `status` and `severity` (repeated or comma-separated), `overdue`, `assignedTo` (`me`, `unassigned` or a partner user’s GUID) and `q` (text in the title or the organization’s name, or a reference number). `totalCount` counts every match. A bad filter value is a 400 naming the parameter. Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. A customer not in your list is a 404.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `me` (assigned to you), `unassigned`, or a partner user’s GUID */
+                    assignedTo?: string;
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description true: only overdue requests; false: only those that are not */
+                    overdue?: boolean;
+                    /** @description Text in the title or the organization’s name (any case), or a reference number (SR-42, SR-000042 or 42) */
+                    q?: string;
+                    /** @description critical, moderate, minimal: repeated or comma-separated */
+                    severity?: string[];
+                    /** @description Page size */
+                    size?: number;
+                    /** @description open, attentionNeeded, closed: repeated (status=open&status=closed) or comma-separated */
+                    status?: string[];
+                };
+                header?: never;
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                assignedTo: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                } | null;
+                                attachmentCount: number;
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "ServiceRequest";
+                                };
+                                countryCode: string;
+                                createdBy: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdDate: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                description: string;
+                                firstResponseDate: string | null;
+                                /** Format: date-time */
+                                firstResponseDueDate: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. */
+                                isOverdue: boolean;
+                                lastClosedDate: string | null;
+                                /** Format: date-time */
+                                lastModifiedDate: string;
+                                lastUpdatedBy: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                };
+                                noteCount: number;
+                                organization: {
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    id: string;
+                                    /** @description The customer’s name when the request was made */
+                                    name: string;
+                                    phoneNumber: string | null;
+                                };
+                                primaryContact: {
+                                    email: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    phoneNumber: string | null;
+                                };
+                                productId: string | null;
+                                productName: string | null;
+                                /** @description SR- and the partner’s number for it, e.g. SR-000042 */
+                                referenceNumber: string;
+                                reopenCount: number;
+                                /** @description The first response target this request is held to */
+                                responseTargetMinutes: number;
+                                /** @enum {unknown} */
+                                severity: "critical" | "moderate" | "minimal";
+                                /** @enum {unknown} */
+                                status: "open" | "attentionNeeded" | "closed";
+                                subscriptionId: string | null;
+                                supportTopicId: string;
+                                supportTopicName: string;
+                                title: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a service request for a customer
+         * @description The request is `open` and gets your next reference number (SR-000042). Needs an active reseller relationship with the customer (404 for a customer you never had one with, 403 code 20002 once it has ended). `title` must not be blank; `supportTopicId` one of GET /v1/servicerequests/supporttopics; `subscriptionId` one of the customer’s subscriptions with you, which sets `productId` and `productName`; `productId` alone an offer of the catalog; `assignedTo` an active partner user whose roles allow managing support requests. Each problem is a 400 naming its field. Up to 3 files may come inline, base64-encoded (refusals name `attachments[i].contentType`, `.fileName` or `.content`). First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours (as configured when the response clock started). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached).
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description A GUID */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignedTo?: string | null;
+                        /** @description Up to 3 files sent with the request; add more later one by one */
+                        attachments?: {
+                            /** @description The file, base64-encoded */
+                            content: string;
+                            /** @description One of the allowed types */
+                            contentType: string;
+                            /** @description With the extension its type requires */
+                            fileName: string;
+                        }[];
+                        /** @description Ignored */
+                        attributes?: unknown;
+                        /** @description 1–10000 characters */
+                        description: string;
+                        /** @description The customer’s contact for this request */
+                        primaryContact: {
+                            /** @description An e-mail address */
+                            email: string;
+                            firstName: string;
+                            lastName: string;
+                            phoneNumber?: string | null;
+                        };
+                        /** @description An offer of the catalog; with subscriptionId it must be that subscription’s offer */
+                        productId?: string;
+                        /**
+                         * @description Sets the first response target
+                         * @enum {unknown}
+                         */
+                        severity: "critical" | "moderate" | "minimal";
+                        /**
+                         * Format: uuid
+                         * @description One of the customer’s subscriptions with you (any status); sets productId and productName from it
+                         */
+                        subscriptionId?: string;
+                        /** @description One of GET /v1/servicerequests/supporttopics */
+                        supportTopicId: string;
+                        /** @description 1–200 characters, not blank */
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignedTo: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            } | null;
+                            attachmentCount: number;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "ServiceRequest";
+                            };
+                            countryCode: string;
+                            createdBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdDate: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            description: string;
+                            /** @description Oldest first */
+                            fileLinks: {
+                                /** @description As declared when uploaded */
+                                contentType: string;
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                fileName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                links: {
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                sizeBytes: number;
+                            }[];
+                            firstResponseDate: string | null;
+                            /** Format: date-time */
+                            firstResponseDueDate: string;
+                            /** @description Every change, oldest first */
+                            history: {
+                                actorName: string;
+                                attachmentId: string | null;
+                                /** Format: date-time */
+                                date: string;
+                                fileName: string | null;
+                                from: string | null;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "created" | "note" | "statusChanged" | "severityChanged" | "reassigned" | "contactChanged" | "attachmentAdded";
+                                text: string | null;
+                                to: string | null;
+                            }[];
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. */
+                            isOverdue: boolean;
+                            lastClosedDate: string | null;
+                            /** Format: date-time */
+                            lastModifiedDate: string;
+                            lastUpdatedBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            noteCount: number;
+                            /** @description Oldest first */
+                            notes: {
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            organization: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description The customer’s name when the request was made */
+                                name: string;
+                                phoneNumber: string | null;
+                            };
+                            primaryContact: {
+                                email: string;
+                                firstName: string;
+                                lastName: string;
+                                phoneNumber: string | null;
+                            };
+                            productId: string | null;
+                            productName: string | null;
+                            /** @description SR- and the partner’s number for it, e.g. SR-000042 */
+                            referenceNumber: string;
+                            reopenCount: number;
+                            /** @description The first response target this request is held to */
+                            responseTargetMinutes: number;
+                            /** @enum {unknown} */
+                            severity: "critical" | "moderate" | "minimal";
+                            /** @enum {unknown} */
+                            status: "open" | "attentionNeeded" | "closed";
+                            subscriptionId: string | null;
+                            supportTopicId: string;
+                            supportTopicName: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}/subscribedskus": {
         parameters: {
             query?: never;
@@ -12761,6 +13217,1032 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your service requests, every customer
+         * @description Newest first. Filter by `status` and `severity` (repeated or comma-separated), `overdue`, `assignedTo` (`me`, `unassigned` or a partner user’s GUID) and `q` (text in the title or the organization’s name, or a reference number). `totalCount` counts every match. A bad filter value is a 400 naming the parameter. Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. `customerId`: one customer’s.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `me` (assigned to you), `unassigned`, or a partner user’s GUID */
+                    assignedTo?: string;
+                    /** @description From links.next; also accepted as MS-ContinuationToken */
+                    continuationToken?: string;
+                    /** @description Only this customer’s requests */
+                    customerId?: string;
+                    /** @description true: only overdue requests; false: only those that are not */
+                    overdue?: boolean;
+                    /** @description Text in the title or the organization’s name (any case), or a reference number (SR-42, SR-000042 or 42) */
+                    q?: string;
+                    /** @description critical, moderate, minimal: repeated or comma-separated */
+                    severity?: string[];
+                    /** @description Page size */
+                    size?: number;
+                    /** @description open, attentionNeeded, closed: repeated (status=open&status=closed) or comma-separated */
+                    status?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                assignedTo: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                } | null;
+                                attachmentCount: number;
+                                attributes: {
+                                    /** @description Send back as If-Match to update */
+                                    etag: string;
+                                    /** @enum {string} */
+                                    objectType: "ServiceRequest";
+                                };
+                                countryCode: string;
+                                createdBy: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdDate: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                customerId: string;
+                                description: string;
+                                firstResponseDate: string | null;
+                                /** Format: date-time */
+                                firstResponseDueDate: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. */
+                                isOverdue: boolean;
+                                lastClosedDate: string | null;
+                                /** Format: date-time */
+                                lastModifiedDate: string;
+                                lastUpdatedBy: {
+                                    contactId: string | null;
+                                    email: string | null;
+                                    /** @description The partner user’s display name */
+                                    name: string;
+                                };
+                                noteCount: number;
+                                organization: {
+                                    /**
+                                     * Format: uuid
+                                     * @description A GUID
+                                     */
+                                    id: string;
+                                    /** @description The customer’s name when the request was made */
+                                    name: string;
+                                    phoneNumber: string | null;
+                                };
+                                primaryContact: {
+                                    email: string;
+                                    firstName: string;
+                                    lastName: string;
+                                    phoneNumber: string | null;
+                                };
+                                productId: string | null;
+                                productName: string | null;
+                                /** @description SR- and the partner’s number for it, e.g. SR-000042 */
+                                referenceNumber: string;
+                                reopenCount: number;
+                                /** @description The first response target this request is held to */
+                                responseTargetMinutes: number;
+                                /** @enum {unknown} */
+                                severity: "critical" | "moderate" | "minimal";
+                                /** @enum {unknown} */
+                                status: "open" | "attentionNeeded" | "closed";
+                                subscriptionId: string | null;
+                                supportTopicId: string;
+                                supportTopicName: string;
+                                title: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a service request with its notes, files and history
+         * @description The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound. Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The request’s GUID or its reference number (SR-000042 or sr-42) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignedTo: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            } | null;
+                            attachmentCount: number;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "ServiceRequest";
+                            };
+                            countryCode: string;
+                            createdBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdDate: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            description: string;
+                            /** @description Oldest first */
+                            fileLinks: {
+                                /** @description As declared when uploaded */
+                                contentType: string;
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                fileName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                links: {
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                sizeBytes: number;
+                            }[];
+                            firstResponseDate: string | null;
+                            /** Format: date-time */
+                            firstResponseDueDate: string;
+                            /** @description Every change, oldest first */
+                            history: {
+                                actorName: string;
+                                attachmentId: string | null;
+                                /** Format: date-time */
+                                date: string;
+                                fileName: string | null;
+                                from: string | null;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "created" | "note" | "statusChanged" | "severityChanged" | "reassigned" | "contactChanged" | "attachmentAdded";
+                                text: string | null;
+                                to: string | null;
+                            }[];
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. */
+                            isOverdue: boolean;
+                            lastClosedDate: string | null;
+                            /** Format: date-time */
+                            lastModifiedDate: string;
+                            lastUpdatedBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            noteCount: number;
+                            /** @description Oldest first */
+                            notes: {
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            organization: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description The customer’s name when the request was made */
+                                name: string;
+                                phoneNumber: string | null;
+                            };
+                            primaryContact: {
+                                email: string;
+                                firstName: string;
+                                lastName: string;
+                                phoneNumber: string | null;
+                            };
+                            productId: string | null;
+                            productName: string | null;
+                            /** @description SR- and the partner’s number for it, e.g. SR-000042 */
+                            referenceNumber: string;
+                            reopenCount: number;
+                            /** @description The first response target this request is held to */
+                            responseTargetMinutes: number;
+                            /** @enum {unknown} */
+                            severity: "critical" | "moderate" | "minimal";
+                            /** @enum {unknown} */
+                            status: "open" | "attentionNeeded" | "closed";
+                            subscriptionId: string | null;
+                            supportTopicId: string;
+                            supportTopicName: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a service request, add a note, close or reopen it
+         * @description Send only what changes (at least one property; others are a 400): `status` (open ↔ attentionNeeded, either → closed, closed → open), `severity`, `primaryContact`, `assignedTo` (an active partner user whose roles allow managing support requests, or null), `newNote`. Each change is added to the history; sending what the request already has changes nothing. With If-Match, a stale ETag is a 412 carrying the request as it is now. Notes, status changes and the rest work after your reseller relationship with the customer has ended, so that old requests can be wound down. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound. First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours (as configured when the response clock started). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. A request can be reopened within the reopen window (30 days after it was closed by default; 409 serviceRequestReopenExpired after) while you have an active reseller relationship with the customer (403, code 20002, otherwise). Reopening restarts the response clock; a note sent with the reopen does not count as its response.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description The request’s GUID or its reference number (SR-000042 or sr-42) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignedTo?: string | null;
+                        newNote?: {
+                            /** @description 1–5000 characters */
+                            text: string;
+                        };
+                        /** @description The customer’s contact for this request */
+                        primaryContact?: {
+                            /** @description An e-mail address */
+                            email: string;
+                            firstName: string;
+                            lastName: string;
+                            phoneNumber?: string | null;
+                        };
+                        /**
+                         * @description Before the first response it also moves the due time (from when the clock started)
+                         * @enum {unknown}
+                         */
+                        severity?: "critical" | "moderate" | "minimal";
+                        /**
+                         * @description open ↔ attentionNeeded (waiting on the customer); either → closed; closed → open reopens
+                         * @enum {unknown}
+                         */
+                        status?: "open" | "attentionNeeded" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignedTo: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            } | null;
+                            attachmentCount: number;
+                            attributes: {
+                                /** @description Send back as If-Match to update */
+                                etag: string;
+                                /** @enum {string} */
+                                objectType: "ServiceRequest";
+                            };
+                            countryCode: string;
+                            createdBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdDate: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            customerId: string;
+                            description: string;
+                            /** @description Oldest first */
+                            fileLinks: {
+                                /** @description As declared when uploaded */
+                                contentType: string;
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                fileName: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                links: {
+                                    self: {
+                                        /** @enum {string} */
+                                        method: "GET";
+                                        uri: string;
+                                    };
+                                };
+                                sizeBytes: number;
+                            }[];
+                            firstResponseDate: string | null;
+                            /** Format: date-time */
+                            firstResponseDueDate: string;
+                            /** @description Every change, oldest first */
+                            history: {
+                                actorName: string;
+                                attachmentId: string | null;
+                                /** Format: date-time */
+                                date: string;
+                                fileName: string | null;
+                                from: string | null;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "created" | "note" | "statusChanged" | "severityChanged" | "reassigned" | "contactChanged" | "attachmentAdded";
+                                text: string | null;
+                                to: string | null;
+                            }[];
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            /** @description Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored. */
+                            isOverdue: boolean;
+                            lastClosedDate: string | null;
+                            /** Format: date-time */
+                            lastModifiedDate: string;
+                            lastUpdatedBy: {
+                                contactId: string | null;
+                                email: string | null;
+                                /** @description The partner user’s display name */
+                                name: string;
+                            };
+                            noteCount: number;
+                            /** @description Oldest first */
+                            notes: {
+                                createdByName: string;
+                                /** Format: date-time */
+                                createdDate: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            organization: {
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                /** @description The customer’s name when the request was made */
+                                name: string;
+                                phoneNumber: string | null;
+                            };
+                            primaryContact: {
+                                email: string;
+                                firstName: string;
+                                lastName: string;
+                                phoneNumber: string | null;
+                            };
+                            productId: string | null;
+                            productName: string | null;
+                            /** @description SR- and the partner’s number for it, e.g. SR-000042 */
+                            referenceNumber: string;
+                            reopenCount: number;
+                            /** @description The first response target this request is held to */
+                            responseTargetMinutes: number;
+                            /** @enum {unknown} */
+                            severity: "critical" | "moderate" | "minimal";
+                            /** @enum {unknown} */
+                            status: "open" | "attentionNeeded" | "closed";
+                            subscriptionId: string | null;
+                            supportTopicId: string;
+                            supportTopicName: string;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/servicerequests/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a file to a service request
+         * @description The body is the file itself, sent with its Content-Type; its name comes from `fileName` or from Content-Disposition: attachment; filename=…. Answers 201 with the file’s link (Location). Added to the request’s history. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached). A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
+         *
+         *     Idempotent when MS-RequestId is sent; the same id with another request is a 409.
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file’s name, with the extension its type requires; else from Content-Disposition: attachment; filename=… */
+                    fileName?: string;
+                };
+                header?: {
+                    /** @description Makes this write idempotent for 24 hours (ids are per partner). */
+                    "MS-RequestId"?: components["parameters"]["MSRequestId"];
+                };
+                path: {
+                    /** @description The request’s GUID or its reference number (SR-000042 or sr-42) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "message/rfc822": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description As declared when uploaded */
+                            contentType: string;
+                            createdByName: string;
+                            /** Format: date-time */
+                            createdDate: string;
+                            fileName: string;
+                            /**
+                             * Format: uuid
+                             * @description A GUID
+                             */
+                            id: string;
+                            links: {
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            sizeBytes: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file of a service request
+         * @description Always as a download (Content-Disposition: attachment) with X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy. Images, PDF, ZIP and Office files come with their own type; every text type (plain text, CSV, JSON, e-mail messages) as text/plain; charset=utf-8. Nothing is ever served as HTML, SVG or script. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The attachment’s GUID */
+                    attachmentId: string;
+                    /** @description The request’s GUID or its reference number (SR-000042 or sr-42) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of your service requests
+         * @description `open` and `attentionNeeded`: requests with that status; `overdue` (also by severity) and the `oldestOverdue` one, whose first response was due longest ago; `closedLast30Days`. Overdue (isOverdue): not closed, no first response since the response clock started, and firstResponseDueDate has passed. Worked out when read, never stored.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Requests waiting on the customer */
+                            attentionNeeded: number;
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "ServiceRequestSummary";
+                            };
+                            closedLast30Days: number;
+                            oldestOverdue: {
+                                /** Format: date-time */
+                                firstResponseDueDate: string;
+                                /**
+                                 * Format: uuid
+                                 * @description A GUID
+                                 */
+                                id: string;
+                                referenceNumber: string;
+                                title: string;
+                            } | null;
+                            /** @description Requests with status open */
+                            open: number;
+                            overdue: number;
+                            overdueBySeverity: {
+                                critical: number;
+                                minimal: number;
+                                moderate: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests/supporttopics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the support topics
+         * @description What a service request can be about (its `supportTopicId`), in the order to offer them.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "Collection";
+                            };
+                            items: {
+                                attributes: {
+                                    /** @enum {string} */
+                                    objectType: "SupportTopic";
+                                };
+                                description: string;
+                                id: string;
+                                name: string;
+                            }[];
+                            links: {
+                                next?: {
+                                    headers: {
+                                        key: string;
+                                        value: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                                self: {
+                                    /** @enum {string} */
+                                    method: "GET";
+                                    uri: string;
+                                };
+                            };
+                            totalCount: number;
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
