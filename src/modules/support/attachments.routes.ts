@@ -25,8 +25,8 @@ const UPLOAD_BODY = Object.fromEntries(
 
 export const UploadQuery = Type.Object({
   fileName: Type.Optional(
+    // No length limit here: the attachment check refuses a long name as attachmentNotAllowed.
     Type.String({
-      maxLength: 1000,
       description:
         'The file’s name, with the extension its type requires; else from Content-Disposition: attachment; ' +
         'filename=…',

@@ -130,8 +130,9 @@ const AssignedToBody = Nullable(
 
 export const InlineAttachment = Type.Object(
   {
-    fileName: Type.String({ maxLength: 1000, description: 'With the extension its type requires' }),
-    contentType: Type.String({ maxLength: 200, description: 'One of the allowed types' }),
+    // No length limits here: the attachment check refuses a long name or an unknown type with its own code.
+    fileName: Type.String({ description: 'At most 255 characters, with the extension its type requires' }),
+    contentType: Type.String({ description: 'One of the allowed types' }),
     content: Type.String({ description: 'The file, base64-encoded' }),
   },
   { additionalProperties: false },

@@ -357,7 +357,7 @@ function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(compact, 'base64');
 }
 
-/** `values` repeated or comma-separated, each one of `allowed` (in any case). */
+/** The values `sent`, repeated or comma-separated, each one of `allowed` (in any case). */
 function oneOf<T extends string>(
   sent: readonly string[] | undefined,
   allowed: readonly T[],

@@ -4811,7 +4811,7 @@ export interface paths {
                             content: string;
                             /** @description One of the allowed types */
                             contentType: string;
-                            /** @description With the extension its type requires */
+                            /** @description At most 255 characters, with the extension its type requires */
                             fileName: string;
                         }[];
                         /** @description Ignored */
