@@ -206,7 +206,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         moderate: 240,
         minimal: 480,
       }),
-      attachmentMaxBytes: read(env, 'SUPPORT_ATTACHMENT_MAX_BYTES', int(1024, 50 * 1024 * 1024), 5 * 1024 * 1024),
+      attachmentMaxBytes: read(
+        env,
+        'SUPPORT_ATTACHMENT_MAX_BYTES',
+        int(1024, 50 * 1024 * 1024),
+        5 * 1024 * 1024,
+      ),
       reopenDays: read(env, 'SUPPORT_REOPEN_DAYS', int(0, 3650), 30),
     },
   };

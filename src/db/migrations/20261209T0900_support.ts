@@ -39,7 +39,11 @@ const TOPICS: readonly [string, string, string][] = [
     'Microsoft 365 and productivity',
     'Mail, Teams, SharePoint, OneDrive and the other productivity services.',
   ],
-  ['identity', 'Identity and access', 'Tenant administration, domains, delegated admin privileges, security.'],
+  [
+    'identity',
+    'Identity and access',
+    'Tenant administration, domains, delegated admin privileges, security.',
+  ],
   ['transfers', 'Transfers between partners', 'Moving Azure subscriptions to or from another partner.'],
   ['serviceHealth', 'Service availability', 'A service is down, degraded or slow for the customer.'],
   ['other', 'Something else', 'Anything that fits no other topic.'],
