@@ -9,9 +9,9 @@
 // against foldForSearch before anything is measured.
 import { sql } from 'kysely';
 import type { Db, Store } from '../src/db/database.ts';
-import { hashSecret, newSecret } from '../src/lib/tokens.ts';
 import { foldForSearch } from '../src/lib/text.ts';
 import { hashPassword } from '../src/lib/passwords.ts';
+import { benchSession } from './session.ts';
 import { timed } from './timed.ts';
 
 const FIRST = [
@@ -306,19 +306,7 @@ export async function generateCustomers(
             array['globalAdmin'], now())
     returning id`.execute(db);
   const userId = user.rows[0]!.id;
-  const token = newSecret('pds');
-  await db
-    .insertInto('auth_sessions')
-    .values({
-      token_hash: hashSecret(token),
-      partner_id: bigPartner,
-      user_id: userId,
-      kind: 'bearer',
-      csrf_hash: null,
-      expires_at: new Date(Date.now() + 24 * 3600_000),
-      last_used_at: null,
-    })
-    .execute();
+  const token = await benchSession(db, bigPartner, userId);
   const sample = await sql<{ id: string; domain: string; name: string }>`
     select customer_id as id, primary_domain as domain, company_name as name from customer_relationships
      where partner_id = ${bigPartner} order by customer_id offset ${Math.floor(bigCount / 2)} limit 1`.execute(

@@ -6,24 +6,23 @@
 // and customer creation. Writes bench/results/customers-<time>.md.
 //
 //   BENCH_CUSTOMERS=50000 BENCH_SECONDS=5 BENCH_CONNECTIONS=10 npm run bench -- customers
-import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import type autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import type { Store } from '../src/db/database.ts';
-import { appUrlFor, ensureDatabase, inPartnerTransaction, openStore } from '../src/db/database.ts';
+import { ensureDatabase, openStore } from '../src/db/database.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { encodeCursor } from '../src/lib/paging.ts';
 import type { CustomerPosition, CustomerQuery } from '../src/modules/customers/customers.repository.ts';
 import { countCustomers, findCustomers } from '../src/modules/customers/customers.repository.ts';
 import type { CustomerBenchData } from './customers.generate.ts';
 import { generateCustomers } from './customers.generate.ts';
+import { load, memoryOf, servePartnerdesk, startChild } from './http.ts';
+import { explainQueries, summarizePlan } from './plans.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -31,65 +30,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const total = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const createSeconds = Number(process.env.BENCH_CREATE_SECONDS ?? seconds);
 
-interface Load {
-  rps: number;
-  p50: number;
-  p97: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(opts: autocannon.Options): Promise<Load> {
-  const r = await autocannon({ connections, duration: seconds, ...opts });
-  if (r.errors + r.non2xx + r.timeouts > 0 && process.env.BENCH_DEBUG)
-    process.stderr.write(JSON.stringify(r.statusCodeStats));
-  return {
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p97: r.latency.p97_5,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx + r.timeouts,
-  };
-}
-
-/** A child process that prints `<pattern> <url>` when ready. */
-function startChild(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env } });
-  let outText = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      outText += String(d);
-      const m = ready.exec(outText);
-      if (m)
-        resolve({
-          child,
-          url: m[1]!,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (outText += String(d)));
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited (${code}): ${outText.slice(-2000)}`)),
-    );
-  });
-}
-
-/** VmRSS and VmHWM (peak) of a process, in MiB. */
-function memoryOf(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
+/** One autocannon run with the bench's connections and duration unless `opts` say otherwise. */
+const measure = (opts: autocannon.Options) => load({ connections, duration: seconds, ...opts });
 
 // ── query plans ──
 
@@ -100,75 +42,27 @@ interface PlanSummary {
   full: string;
 }
 
-function summarize(plan: string): string {
-  const lines = plan.split('\n');
-  const scans = lines
-    .map(
-      (l) =>
-        /((?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan|Bitmap Heap Scan)(?: Backward)?(?: using| on)? \S+)/.exec(
-          l,
-        )?.[1],
-    )
-    .filter((s): s is string => Boolean(s))
-    .filter((s) => !/customer_agreements|customer_domains/.test(s)) // per-row look-ups of the page's rows
-    .filter((s, i, all) => all.indexOf(s) === i);
-  const time = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
-  return `${scans.join(' + ')} — ${time} ms`;
-}
+/** The page's per-row look-ups of agreements and domains are left out of the summaries. */
+const PER_ROW = /customer_agreements|customer_domains/;
 
-/**
- * EXPLAIN ANALYZE of the exact SQL the repository sends (captured from Kysely, run as the app role under
- * row-level security in a partner transaction): the page query and the count.
- */
+/** The page query and the count of each case, as the repository sends them. */
 async function explainAll(
   store: Store,
   data: CustomerBenchData,
   cases: ExplainCase[],
 ): Promise<PlanSummary[]> {
-  const captured: RootOperationNode[] = [];
-  const capture: KyselyPlugin = {
-    transformQuery: (a) => {
-      captured.push(a.node);
-      return a.node;
-    },
-    transformResult: async (a) => a.result,
-  };
-  const app = store.app.withPlugin(capture);
-  const client = new pg.Client({ connectionString: appUrlFor(store.ownerUrl) });
-  await client.connect();
   const out: PlanSummary[] = [];
-  try {
-    for (const c of cases) {
-      const plans: string[] = [];
-      for (const run of <((trx: Parameters<typeof findCustomers>[0]) => Promise<unknown>)[]>[
-        (trx: Parameters<typeof findCustomers>[0]) =>
-          findCustomers(trx, c.query, 'name', 'asc', c.position, 101),
-        (trx: Parameters<typeof findCustomers>[0]) => countCustomers(trx, c.query),
-      ]) {
-        captured.length = 0;
-        await inPartnerTransaction(app, data.partnerId, run);
-        const compiled = store.app
-          .getExecutor()
-          .compileQuery(captured.at(-1)!, { queryId: 'explain' } as never);
-        await client.query('begin');
-        await client.query(`select set_config('app.partner_id', $1, true)`, [data.partnerId]);
-        await client.query(compiled.sql, compiled.parameters as unknown[]); // warm, as under load
-        const r = await client.query(
-          `explain (analyze, buffers) ${compiled.sql}`,
-          compiled.parameters as unknown[],
-        );
-        await client.query('commit');
-        plans.push((r.rows as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']).join('\n'));
-      }
-      out.push({
-        name: c.name,
-        find: summarize(plans[0]!),
-        count: summarize(plans[1]!),
-        full: `-- ${c.name}: page\n${plans[0]}\n\n-- ${c.name}: count\n${plans[1]}\n`,
-      });
-    }
-  } finally {
-    await client.end();
+  for (const c of cases) {
+    const [find, count] = await explainQueries(store, data.partnerId, [
+      (trx) => findCustomers(trx, c.query, 'name', 'asc', c.position, 101),
+      (trx) => countCustomers(trx, c.query),
+    ]);
+    out.push({
+      name: c.name,
+      find: summarizePlan(find!, PER_ROW),
+      count: summarizePlan(count!, PER_ROW),
+      full: `-- ${c.name}: page\n${find}\n\n-- ${c.name}: count\n${count}\n`,
+    });
   }
   return out;
 }
@@ -273,7 +167,7 @@ export async function runCustomersBench(): Promise<void> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '1000000',
     };
-    const pd = await startChild(['bin/partnerdesk.js', 'serve'], pdEnv, /Partnerdesk is ready on (\S+)/);
+    const pd = await servePartnerdesk(pdEnv);
     children.push(pd);
     const bare = await startChild(
       ['bin/run-ts.js', 'bench/customers.baseline.ts'],
@@ -336,14 +230,14 @@ export async function runCustomersBench(): Promise<void> {
         if (!res.ok) throw new Error(`${u}: ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       }
-      const base = await load({ url: `${bare.url}${s.base}` });
-      const ours = await load({ url: `${pd.url}${s.ours}`, headers: auth });
+      const base = await measure({ url: `${bare.url}${s.base}` });
+      const ours = await measure({ url: `${pd.url}${s.ours}`, headers: auth });
       rows.push(
         `| ${s.name} | ${ours.rps} | ${base.rps} | ${(base.rps / Math.max(ours.rps, 1)).toFixed(2)}× | ${ours.p50} / ${base.p50} | ${ours.p97} / ${base.p97} | ${ours.p99} / ${base.p99} | ${ours.errors + base.errors} |`,
       );
       // One client at a time: the latency a single user sees, without queueing behind the others.
-      const base1 = await load({ url: `${bare.url}${s.base}`, connections: 1 });
-      const ours1 = await load({ url: `${pd.url}${s.ours}`, headers: auth, connections: 1 });
+      const base1 = await measure({ url: `${bare.url}${s.base}`, connections: 1 });
+      const ours1 = await measure({ url: `${pd.url}${s.ours}`, headers: auth, connections: 1 });
       single.push(
         `| ${s.name} | ${ours1.p50} / ${base1.p50} | ${ours1.p97} / ${base1.p97} | ${ours1.p99} / ${base1.p99} | ${ours1.rps} / ${base1.rps} |`,
       );
@@ -354,11 +248,7 @@ export async function runCustomersBench(): Promise<void> {
     await pd.stop();
     children.splice(children.indexOf(pd), 1);
     // Its JavaScript heap capped well below the export's size: a server that held the rows would run out.
-    const exp = await startChild(
-      ['--max-old-space-size=128', 'bin/partnerdesk.js', 'serve'],
-      pdEnv,
-      /Partnerdesk is ready on (\S+)/,
-    );
+    const exp = await servePartnerdesk(pdEnv, ['--max-old-space-size=128']);
     children.push(exp);
     await (await fetch(`${exp.url}/v1/customers?size=100`, { headers: auth })).arrayBuffer();
     const idle = memoryOf(exp.child.pid!);
@@ -449,7 +339,7 @@ export async function runCustomersBench(): Promise<void> {
       });
     };
     const post = (url: string, headers: Record<string, string>) =>
-      load({
+      measure({
         url,
         duration: createSeconds,
         requests: [

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Store } from '../src/db/database.ts';
 import { hashPassword } from '../src/lib/passwords.ts';
-import { hashSecret, newSecret } from '../src/lib/tokens.ts';
+import { benchSession } from './session.ts';
 
 export interface BenchData {
   partnerId: string;
@@ -41,19 +41,7 @@ export async function generate(store: Store, scale: number): Promise<BenchData> 
            'partnerUser.update', 'PartnerUser', 'succeeded', '{"field":"displayName"}'::jsonb
       from generate_series(1, ${activity}) g`.execute(db);
   await sql`analyze`.execute(db);
-  const token = newSecret('pds');
-  await db
-    .insertInto('auth_sessions')
-    .values({
-      token_hash: hashSecret(token),
-      partner_id: big.partner_id,
-      user_id: big.id,
-      kind: 'bearer',
-      csrf_hash: null,
-      expires_at: new Date(Date.now() + 24 * 3600_000),
-      last_used_at: null,
-    })
-    .execute();
+  const token = await benchSession(db, big.partner_id, big.id);
   return {
     partnerId: big.partner_id,
     userId: big.id,

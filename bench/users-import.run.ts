@@ -10,8 +10,6 @@
 //
 //   BENCH_IMPORT_ROWS=10000 npm run bench -- users-import
 import { randomUUID } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,10 +19,11 @@ import { parse } from 'csv-parse';
 import pg from 'pg';
 import { hashGeneratedPassword, temporaryPassword } from '../src/lib/passwords.ts';
 import { generate } from './generate.ts';
+import type { Child } from './http.ts';
+import { memoryOf, servePartnerdesk } from './http.ts';
 import { writeReport } from './report.ts';
 import { openBenchStore } from './store.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const sizes = (process.env.BENCH_IMPORT_ROWS ?? '1000,10000,50000')
   .split(',')
   .map((s) => Number(s.trim()))
@@ -32,43 +31,6 @@ const sizes = (process.env.BENCH_IMPORT_ROWS ?? '1000,10000,50000')
 const concurrent = Number(process.env.BENCH_CONCURRENT ?? 100);
 /** The server's JavaScript heap cap: the import must stream, not hold the file. */
 const HEAP_MIB = 128;
-
-function memoryOf(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
-
-/** `partnerdesk serve` on a free port; resolves when it says it is ready. */
-function serve(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/partnerdesk.js', 'serve'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-  });
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      text += String(d);
-      const m = /Partnerdesk is ready on (\S+)/.exec(text);
-      if (m)
-        resolve({
-          child,
-          url: m[1]!,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (text += String(d)));
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${text.slice(-2000)}`)));
-  });
-}
 
 /** A users file of `rows` rows at `domain`, written to disk (the upload streams it from there). */
 function usersFile(dir: string, rows: number, domain: string, tag: string): string {
@@ -144,11 +106,11 @@ export async function runUsersImportBench(): Promise<void> {
   const bench = await openBenchStore('users');
   const { store, dbUrl, tmp } = bench;
   const biggest = Math.max(...sizes);
-  let pd: Awaited<ReturnType<typeof serve>> | undefined;
+  let pd: Child | undefined;
   const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
   try {
     const data = await generate(store, 0.01);
-    pd = await serve({
+    pd = await servePartnerdesk({
       DATABASE_URL: dbUrl,
       PORT: '0',
       HOST: '127.0.0.1',
