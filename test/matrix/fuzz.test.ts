@@ -5,12 +5,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalog } from '../../src/lib/errors.ts';
+import { ALLOWED_ATTACHMENT_TYPES } from '../../src/modules/support/attachments.check.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { insertCustomer } from '../helpers/customers.ts';
 import { createPartnerWithAdmin, issueToken } from '../helpers/factories.ts';
 import { insertCustomerUser, issueCustomerToken } from '../helpers/relationships.ts';
-import { ROUTES, fillPath, makeFixture } from './routes.ts';
+import { ROUTES, fillPath, insertServiceRequest, makeFixture } from './routes.ts';
 
 const CODES = new Set<number>(Object.values(errorCatalog).map((e) => e.code));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -84,6 +85,15 @@ const jsonish = fc.oneof(
       'relationshipToPartner',
       'customerAgreement',
       'dateAgreed',
+      'title',
+      'description',
+      'severity',
+      'status',
+      'supportTopicId',
+      'primaryContact',
+      'assignedTo',
+      'newNote',
+      'attachments',
       '__proto__',
       'constructor',
     ),
@@ -126,6 +136,10 @@ const query = fc.dictionary(
     'order',
     'Size',
     'includeDelegatedAdminPrivileges',
+    'severity',
+    'overdue',
+    'assignedTo',
+    'fileName',
   ),
   weirdString,
   { maxKeys: 4 },
@@ -139,6 +153,7 @@ const headers = fc.record(
     'ms-continuationtoken': weirdString,
     'x-csrf-token': weirdString,
     'accept-language': weirdString,
+    'content-disposition': weirdString,
   },
   { requiredKeys: [] },
 );
@@ -146,6 +161,17 @@ const headers = fc.record(
 function printable(h: Record<string, string>): Record<string, string> {
   // Header values a client can actually send (no control characters).
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '?')]));
+}
+
+/** No 500: a success, or a 4xx whose body is the error envelope with a code from the catalog. */
+function expectHandled(res: { statusCode: number; body: string; json(): unknown }, what: string) {
+  expect(res.statusCode, `${what} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
+  if (res.statusCode >= 400) {
+    const envelope = res.json() as { code: number; requestId: string; details: unknown[] };
+    expect(CODES.has(envelope.code), res.body).toBe(true);
+    expect(typeof envelope.requestId).toBe('string');
+    expect(Array.isArray(envelope.details)).toBe(true);
+  }
 }
 
 describe('bad input never gives a 500', () => {
@@ -168,19 +194,260 @@ describe('bad input never gives a 500', () => {
               headers: { ...printable(h), authorization: `Bearer ${token}`, 'content-type': body.type },
               payload: method === 'GET' ? undefined : body.payload,
             });
-            expect(res.statusCode, `${method} ${path} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
-            if (res.statusCode >= 400) {
-              const envelope = res.json() as { code: number; requestId: string; details: unknown[] };
-              expect(CODES.has(envelope.code), res.body).toBe(true);
-              expect(typeof envelope.requestId).toBe('string');
-              expect(Array.isArray(envelope.details)).toBe(true);
-            }
+            expectHandled(res, `${method} ${path}`);
           },
         ),
         { numRuns: RUNS, seed: SEED },
       );
     });
   }
+});
+
+// The generated calls above rarely name a request that exists. These do: a service request is named in every
+// spelling of a reference number (numbers past the integer range, signs, exponents, other digits), and real
+// requests get files of any declared type, name and content, and any change.
+describe('service requests: any spelling of a reference number, any file, any change — never a 500', () => {
+  const referenceish = fc.oneof(
+    weirdString,
+    fc
+      .tuple(
+        fc.constantFrom('SR-', 'sr-', 'Sr-', 'SR', 'SR--', 'SR-+', 'SR- ', ' SR-', ''),
+        fc.oneof(
+          fc.nat().map(String),
+          fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String),
+          fc.stringMatching(/^[0-9]{1,25}$/),
+          fc.constantFrom(
+            '0',
+            '000000',
+            '-1',
+            '+1',
+            '1e3',
+            '0x10',
+            '1.0',
+            '１',
+            '٣',
+            ' 1',
+            '1 ',
+            '2147483648',
+          ),
+        ),
+      )
+      .map(([prefix, n]) => prefix + n),
+  );
+  /** The first bytes a file of each kind starts with (text: any UTF-8). */
+  const SIGNATURES: Record<string, Buffer> = {
+    png: Buffer.from('89504e470d0a1a0a', 'hex'),
+    jpeg: Buffer.from('ffd8ff', 'hex'),
+    gif: Buffer.from('GIF89a'),
+    pdf: Buffer.from('%PDF-'),
+    zip: Buffer.from('504b0304', 'hex'),
+    text: Buffer.alloc(0),
+  };
+  const fileBase = fc.oneof(
+    weirdString,
+    fc.constantFrom('report', 'a', '.', '..', ' ', 'x'.repeat(300), 'résumé', '../etc/passwd', 'a\u0001b'),
+  );
+  /** How the file's name is sent: the query, a Content-Disposition header (plain or RFC 5987), or not at all. */
+  const naming = (fileName: fc.Arbitrary<string>) =>
+    fc.oneof(
+      fileName.map((n) => ({ query: { fileName: n }, headers: {} })),
+      fileName.map((n) => ({ query: {}, headers: { 'content-disposition': `attachment; filename="${n}"` } })),
+      fileName.map((n) => ({
+        query: {},
+        headers: { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(n)}` },
+      })),
+      fc
+        .constantFrom(
+          "attachment; filename*=UTF-8''%E0%A4%A",
+          "attachment; filename*=UTF-8''%",
+          "attachment; filename*=ISO-8859-1''caf%E9.txt",
+          'attachment; filename=',
+          'attachment; filename="',
+          'inline',
+          'attachment; filename="a.png"; filename="b.png"',
+        )
+        .map((h) => ({ query: {}, headers: { 'content-disposition': h } })),
+      fc.constant({ query: {}, headers: {} }),
+    );
+  /** A file as a client sends one: an allowed type, a name with its extension, content that starts right. */
+  const plausibleFile = fc.constantFrom(...ALLOWED_ATTACHMENT_TYPES).chain((t) =>
+    fc.record({
+      type: fc.constantFrom(t.contentType, t.contentType.toUpperCase(), `${t.contentType}; charset=utf-8`),
+      named: naming(fc.tuple(fileBase, fc.constantFrom(...t.extensions)).map(([b, e]) => b + e)),
+      bytes: fc
+        .oneof(
+          fc.uint8Array({ maxLength: 64 }).map((tail) => Buffer.from(tail)),
+          fc.string({ unit: 'grapheme', maxLength: 64 }).map((text) => Buffer.from(text)),
+        )
+        .map((tail) => Buffer.concat([SIGNATURES[t.kind]!, tail])),
+    }),
+  );
+  /** Anything: any declared type, any name, any bytes. */
+  const anyFile = fc.record({
+    type: fc.oneof(
+      fc.constantFrom(
+        ...ALLOWED_ATTACHMENT_TYPES.map((t) => t.contentType),
+        'text/html',
+        'image/svg+xml',
+        'application/javascript',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        ';',
+        '*/*',
+      ),
+      weirdString,
+    ),
+    named: naming(
+      fc.oneof(
+        weirdString,
+        fc
+          .tuple(
+            fileBase,
+            fc.constantFrom('.png', '.PNG', '.jpg', '.txt', '.html', '.svg', '', '.png.html', '.'),
+          )
+          .map(([b, e]) => b + e),
+      ),
+    ),
+    bytes: fc
+      .tuple(fc.constantFrom(...Object.values(SIGNATURES)), fc.uint8Array({ maxLength: 64 }))
+      .map(([head, tail]) => Buffer.concat([head, Buffer.from(tail)])),
+  });
+  const changes = fc.oneof(
+    jsonish,
+    fc.record(
+      {
+        status: fc.oneof(fc.constantFrom('open', 'attentionNeeded', 'closed', 'Closed', ''), weirdString),
+        severity: fc.oneof(fc.constantFrom('critical', 'moderate', 'minimal'), weirdString),
+        assignedTo: fc.oneof(fc.constant(null), fc.uuid(), weirdString),
+        primaryContact: fc.oneof(
+          fc.record(
+            { firstName: weirdString, lastName: weirdString, email: weirdString, phoneNumber: weirdString },
+            { requiredKeys: [] },
+          ),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        newNote: fc.oneof(
+          fc.record({ text: weirdString }, { requiredKeys: [] }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  const newRequest = async () =>
+    insertServiceRequest(t.store, partnerId, await insertCustomer(t.store, partnerId), {
+      id: adminId,
+      name: 'Fuzz admin',
+    });
+  const as = async () => `Bearer ${await issueToken(t.store, partnerId, adminId)}`;
+
+  it('GET, PATCH and the attachment routes with any reference', async () => {
+    const sr = await newRequest();
+    await fc.assert(
+      fc.asyncProperty(referenceish, async (ref) => {
+        const id = encodeURIComponent(ref);
+        for (const [method, url, payload] of [
+          ['GET', `/v1/servicerequests/${id}`, undefined],
+          ['PATCH', `/v1/servicerequests/${id}`, { severity: 'minimal' }],
+          ['GET', `/v1/servicerequests/${id}/attachments/${sr.attachmentId}`, undefined],
+          ['POST', `/v1/servicerequests/${id}/attachments?fileName=x.txt`, 'plain text'],
+        ] as const) {
+          const res = await t.app.inject({
+            method,
+            url,
+            headers: {
+              authorization: await as(),
+              'content-type': method === 'POST' ? 'text/plain' : 'application/json',
+            },
+            payload:
+              payload === undefined
+                ? undefined
+                : typeof payload === 'string'
+                  ? payload
+                  : JSON.stringify(payload),
+          });
+          expectHandled(res, `${method} ${url}`);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('lists searched and filtered with anything', async () => {
+    await newRequest();
+    const filters = fc.record(
+      {
+        q: referenceish,
+        status: fc.oneof(
+          fc.constantFrom('open', 'open,closed', 'attentionNeeded,', ',', 'OPEN'),
+          weirdString,
+        ),
+        severity: fc.oneof(fc.constantFrom('critical', 'minimal,moderate'), weirdString),
+        overdue: fc.oneof(fc.constantFrom('true', 'false', 'TRUE', '1', 'yes'), weirdString),
+        assignedTo: fc.oneof(fc.constantFrom('me', 'unassigned', 'ME'), fc.uuid(), weirdString),
+        customerId: fc.oneof(fc.uuid(), weirdString),
+        size: fc.oneof(fc.constantFrom('1', '1000', '1001', '0'), weirdString),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(filters, async (query) => {
+        const res = await t.app.inject({
+          url: '/v1/servicerequests',
+          query,
+          headers: { authorization: await as() },
+        });
+        expectHandled(res, `GET /v1/servicerequests?${new URLSearchParams(query)}`);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('uploads of any declared type, name and content', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(plausibleFile, anyFile), async ({ type, named, bytes }) => {
+        const sr = await newRequest();
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/v1/servicerequests/${sr.id}/attachments`,
+          query: named.query,
+          headers: { ...printable({ ...named.headers, 'content-type': type }), authorization: await as() },
+          payload: bytes,
+        });
+        expectHandled(res, `upload ${type} ${JSON.stringify(named)} (${bytes.length} bytes)`);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('any change to a request, open or closed', async () => {
+    await fc.assert(
+      fc.asyncProperty(changes, fc.boolean(), async (body, closeFirst) => {
+        const sr = await newRequest();
+        if (closeFirst)
+          expect(
+            (
+              await t.app.inject({
+                method: 'PATCH',
+                url: `/v1/servicerequests/${sr.id}`,
+                headers: { authorization: await as() },
+                payload: { status: 'closed' },
+              })
+            ).statusCode,
+          ).toBe(200);
+        const res = await t.app.inject({
+          method: 'PATCH',
+          url: `/v1/servicerequests/${sr.id}`,
+          headers: { authorization: await as(), 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
+        expectHandled(res, `PATCH ${JSON.stringify(body).slice(0, 200)}`);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
 });
 
 /** Every string in `value` with its path (`['roles', 0]`: array items by number). */
@@ -220,21 +487,29 @@ describe('U+0000 in any field of a plausible request is a 400 naming the field, 
     const leaves = stringLeaves(spec.body);
     const queries: Record<string, string>[] =
       method === 'GET' ? [{ q: 'x\u0000' }, { continuationToken: '\u0000' }] : [];
-    if (leaves.length === 0 && queries.length === 0) continue;
+    if (leaves.length === 0 && queries.length === 0 && !spec.query) continue;
     it(key, async () => {
       const fx = await makeFixture(t.store, partnerId);
       const path = fillPath(url, spec.params ? await spec.params(fx, adminId) : {});
-      const send = async (payload: unknown, query: Record<string, string> = {}) =>
+      const send = async (payload: unknown, query: Record<string, string> = spec.query ?? {}) =>
         t.app.inject({
           method: method as 'GET',
           url: path,
           query,
-          headers: { authorization: `Bearer ${await tokenFor(key)}` },
+          headers: { ...spec.headers, authorization: `Bearer ${await tokenFor(key)}` },
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
       for (const leaf of leaves) {
         const field = fieldName(leaf.path);
         const res = await send(withLeaf(spec.body, leaf.path, `${String(leaf.at)}\u0000`));
+        expect(res.statusCode, `${key} ${field} → ${res.body.slice(0, 300)}`).toBe(400);
+        expect(res.json()).toMatchObject({ name: 'validationFailed' });
+        expect(res.json().details).toContainEqual({ field, reason: expect.stringContaining('NUL') });
+      }
+      // A plausible query's values too (an upload's file name).
+      for (const [name, value] of Object.entries(spec.query ?? {})) {
+        const field = `querystring.${name}`;
+        const res = await send(spec.body, { ...spec.query, [name]: `${value}\u0000` });
         expect(res.statusCode, `${key} ${field} → ${res.body.slice(0, 300)}`).toBe(400);
         expect(res.json()).toMatchObject({ name: 'validationFailed' });
         expect(res.json().details).toContainEqual({ field, reason: expect.stringContaining('NUL') });
@@ -258,6 +533,7 @@ describe('a page size the lists cannot serve is a 400 on size, never a 500', () 
     'GET /v1/auditrecords',
     'GET /v1/auditrecords/export.csv',
     'GET /v1/relationshipinvitations',
+    'GET /v1/servicerequests',
   ];
   for (const key of lists) {
     const url = key.split(' ')[1]!;

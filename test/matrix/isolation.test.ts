@@ -4,97 +4,173 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
 import { createTestApp } from '../helpers/app.ts';
+import { insertCustomer } from '../helpers/customers.ts';
 import type { TestUser } from '../helpers/factories.ts';
 import { bearer, createPartnerWithAdmin, issueToken } from '../helpers/factories.ts';
-import type { Fixture } from './routes.ts';
-import { ROUTES, fillPath, makeFixture } from './routes.ts';
+import type { Fixture, ServiceRequestFixture } from './routes.ts';
+import { ROUTES, fillPath, insertServiceRequest, makeFixture } from './routes.ts';
 
 let t: TestApp;
 let adminA: TestUser;
 let adminB: TestUser;
 let fxB: Fixture;
 let partnerBName: string;
+let srA: ServiceRequestFixture;
 
 async function snapshotB() {
   const db = t.store.owner;
-  const [users, tokens, partner, customer, invitations, relationships, sales, billing] = await Promise.all([
-    db
-      .selectFrom('partner_users')
-      .selectAll()
-      .where('partner_id', '=', fxB.partnerId)
-      .orderBy('id')
-      .execute(),
-    db.selectFrom('api_tokens').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
-    db.selectFrom('partners').selectAll().where('id', '=', fxB.partnerId).execute(),
-    db
-      .selectFrom('customers')
-      .selectAll()
-      .where('id', '=', fxB.customer.id)
-      .execute()
-      .then(async (rows) => ({
-        rows,
-        agreements: await db
-          .selectFrom('customer_agreements')
-          .selectAll()
-          .where('customer_id', '=', fxB.customer.id)
-          .execute(),
-        relationships: await db
-          .selectFrom('customer_relationships')
-          .selectAll()
-          .where('customer_id', '=', fxB.customer.id)
-          .execute(),
-        users: await db
-          .selectFrom('customer_users')
-          .selectAll()
-          .where('customer_id', '=', fxB.customer.id)
-          .orderBy('id')
-          .execute(),
-      })),
-    db
-      .selectFrom('relationship_invitations')
-      .selectAll()
-      .where('partner_id', '=', fxB.partnerId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('customer_relationships')
-      .selectAll()
-      .where('partner_id', '=', fxB.partnerId)
-      .orderBy('customer_id')
-      .execute(),
-    Promise.all([
-      db.selectFrom('orders').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+  const [users, tokens, partner, customer, invitations, relationships, sales, billing, support] =
+    await Promise.all([
       db
-        .selectFrom('subscriptions')
+        .selectFrom('partner_users')
+        .selectAll()
+        .where('partner_id', '=', fxB.partnerId)
+        .orderBy('id')
+        .execute(),
+      db.selectFrom('api_tokens').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+      db.selectFrom('partners').selectAll().where('id', '=', fxB.partnerId).execute(),
+      db
+        .selectFrom('customers')
+        .selectAll()
+        .where('id', '=', fxB.customer.id)
+        .execute()
+        .then(async (rows) => ({
+          rows,
+          agreements: await db
+            .selectFrom('customer_agreements')
+            .selectAll()
+            .where('customer_id', '=', fxB.customer.id)
+            .execute(),
+          relationships: await db
+            .selectFrom('customer_relationships')
+            .selectAll()
+            .where('customer_id', '=', fxB.customer.id)
+            .execute(),
+          users: await db
+            .selectFrom('customer_users')
+            .selectAll()
+            .where('customer_id', '=', fxB.customer.id)
+            .orderBy('id')
+            .execute(),
+        })),
+      db
+        .selectFrom('relationship_invitations')
         .selectAll()
         .where('partner_id', '=', fxB.partnerId)
         .orderBy('id')
         .execute(),
       db
-        .selectFrom('license_assignments')
-        .selectAll()
-        .where('customer_id', '=', fxB.customer.id)
-        .orderBy('id')
-        .execute(),
-    ]),
-    Promise.all([
-      db.selectFrom('invoices').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
-      db
-        .selectFrom('usage_records')
-        .selectAll()
-        .where('partner_id', '=', fxB.partnerId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('customer_budgets')
+        .selectFrom('customer_relationships')
         .selectAll()
         .where('partner_id', '=', fxB.partnerId)
         .orderBy('customer_id')
         .execute(),
-    ]),
-  ]);
-  return JSON.stringify({ users, tokens, partner, customer, invitations, relationships, sales, billing });
+      Promise.all([
+        db.selectFrom('orders').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+        db
+          .selectFrom('subscriptions')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('license_assignments')
+          .selectAll()
+          .where('customer_id', '=', fxB.customer.id)
+          .orderBy('id')
+          .execute(),
+      ]),
+      Promise.all([
+        db.selectFrom('invoices').selectAll().where('partner_id', '=', fxB.partnerId).orderBy('id').execute(),
+        db
+          .selectFrom('usage_records')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('customer_budgets')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('customer_id')
+          .execute(),
+      ]),
+      Promise.all([
+        db
+          .selectFrom('service_requests')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('service_request_events')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('service_request_attachments')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('service_request_counters')
+          .selectAll()
+          .where('partner_id', '=', fxB.partnerId)
+          .execute(),
+      ]),
+    ]);
+  return JSON.stringify({
+    users,
+    tokens,
+    partner,
+    customer,
+    invitations,
+    relationships,
+    sales,
+    billing,
+    support,
+  });
 }
+
+/**
+ * Partner A's Global admin calls `method url` with `params` naming partner B's resources; B's rows are compared
+ * before and after (all but its API tokens, which the fixture makes per call and checks apart).
+ */
+async function callAsA(
+  method: string,
+  url: string,
+  spec: (typeof ROUTES)[string],
+  params: Record<string, string>,
+) {
+  const before = await snapshotB();
+  const token = await issueToken(t.store, adminA.partnerId, adminA.id);
+  const res = await t.app.inject({
+    method: method as 'GET',
+    url: fillPath(url, params),
+    query: spec.query,
+    headers: { ...spec.headers, ...bearer(token) },
+    payload: spec.body as object,
+  });
+  const { tokens: _before, ...rowsBefore } = JSON.parse(before) as Record<string, unknown>;
+  const { tokens: _after, ...rowsAfter } = JSON.parse(await snapshotB()) as Record<string, unknown>;
+  for (const [rows, was] of Object.entries(rowsBefore)) expect(rowsAfter[rows], rows).toEqual(was);
+  return res;
+}
+
+/** What of partner B's support data an answer to partner A must never contain. */
+const secretsOfB = () => [
+  fxB.partnerId,
+  partnerBName,
+  fxB.customer.id,
+  fxB.customer.name,
+  fxB.serviceRequest.id,
+  fxB.serviceRequest.title,
+  fxB.serviceRequest.noteText,
+  fxB.serviceRequest.fileName,
+  fxB.serviceRequest.attachmentId,
+];
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -104,8 +180,71 @@ beforeAll(async () => {
   partnerBName = b.partner.name;
   fxB = await makeFixture(t.store, b.partner.id);
   await fxB.apiToken(adminB.id);
+  // A's own first service request: SR-000001, like B's.
+  const customerA = await insertCustomer(t.store, adminA.partnerId);
+  srA = await insertServiceRequest(t.store, adminA.partnerId, customerA, {
+    id: adminA.id,
+    name: adminA.userName,
+  });
 });
 afterAll(() => t.close());
+
+// Before the matrix: its calls by reference number reach A's own SR-000001 (a note answers it, so it is no longer
+// overdue).
+describe('service requests: every partner numbers its own', () => {
+  const as = async (url: string) =>
+    t.app.inject({ url, headers: bearer(await issueToken(t.store, adminA.partnerId, adminA.id)) });
+
+  it("A asking for SR-000001 gets its own SR-000001, never B's", async () => {
+    expect([srA.referenceNumber, fxB.serviceRequest.referenceNumber]).toEqual(['SR-000001', 'SR-000001']);
+    for (const ref of ['SR-000001', 'sr-1', 'Sr-000001']) {
+      const res = await as(`/v1/servicerequests/${ref}`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ id: srA.id, referenceNumber: 'SR-000001', title: srA.title });
+      for (const secret of secretsOfB()) expect(res.body).not.toContain(secret);
+    }
+    const file = await as(`/v1/servicerequests/SR-000001/attachments/${srA.attachmentId}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toContain(srA.fileName);
+  });
+
+  it("A's lists and searches find A's request only, whatever names B's", async () => {
+    // The items only: links.self repeats the query, which may be B's title.
+    const own = (res: { statusCode: number; body: string; json(): unknown }) => {
+      expect(res.statusCode, res.body).toBe(200);
+      const { items, totalCount } = res.json() as { items: { id: string }[]; totalCount: number };
+      for (const secret of secretsOfB()) expect(JSON.stringify(items)).not.toContain(secret);
+      expect(totalCount).toBe(items.length);
+      return items.map((i) => i.id);
+    };
+    expect(own(await as('/v1/servicerequests'))).toEqual([srA.id]);
+    expect(own(await as('/v1/servicerequests?overdue=true'))).toEqual([srA.id]);
+    expect(own(await as('/v1/servicerequests?q=SR-000001'))).toEqual([srA.id]);
+    expect(own(await as('/v1/servicerequests?q=1'))).toEqual([srA.id]);
+    expect(own(await as(`/v1/servicerequests?q=${encodeURIComponent(fxB.serviceRequest.title)}`))).toEqual(
+      [],
+    );
+    expect(own(await as(`/v1/servicerequests?q=${encodeURIComponent(fxB.customer.name)}`))).toEqual([]);
+    // B's customer as a filter: nothing of B's, whether answered as an empty list or refused.
+    const byCustomer = await as(`/v1/servicerequests?customerId=${fxB.customer.id}`);
+    expect(byCustomer.statusCode, byCustomer.body).toBeLessThan(500);
+    if (byCustomer.statusCode === 200) expect(own(byCustomer)).toEqual([]);
+    else expect(byCustomer.body).not.toContain(fxB.serviceRequest.title);
+  });
+
+  it("A's summary counts A's request only (B's is overdue too)", async () => {
+    const res = await as('/v1/servicerequests/summary');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      open: 1,
+      attentionNeeded: 0,
+      overdue: 1,
+      overdueBySeverity: { critical: 1, moderate: 0, minimal: 0 },
+      oldestOverdue: { id: srA.id, referenceNumber: 'SR-000001', title: srA.title },
+    });
+    for (const secret of secretsOfB()) expect(res.body).not.toContain(secret);
+  });
+});
 
 describe('isolation matrix', () => {
   it('covers every registered route', () => {
@@ -119,35 +258,9 @@ describe('isolation matrix', () => {
       it(`${key} with partner B's resource → 404, nothing changed`, async () => {
         // Params first: a resource the fixture makes for this call is in the snapshot too.
         const params = await spec.params!(fxB, adminB.id);
-        const before = await snapshotB();
-        const token = await issueToken(t.store, adminA.partnerId, adminA.id);
-        const res = await t.app.inject({
-          method: method as 'GET',
-          url: fillPath(url, params),
-          headers: bearer(token),
-          payload: spec.body as object,
-        });
+        const res = await callAsA(method, url, spec, params);
         expect(res.statusCode, res.body).toBe(404);
         expect(res.body).not.toContain(partnerBName);
-        // The fixture made a fresh token for this call; drop it from the comparison by re-reading after.
-        const after = await snapshotB();
-        const strip = (s: string) =>
-          JSON.parse(s) as {
-            users: unknown;
-            partner: unknown;
-            customer: unknown;
-            invitations: unknown;
-            relationships: unknown;
-            sales: unknown;
-            billing: unknown;
-          };
-        expect(strip(after).users).toEqual(strip(before).users);
-        expect(strip(after).invitations).toEqual(strip(before).invitations);
-        expect(strip(after).relationships).toEqual(strip(before).relationships);
-        expect(strip(after).partner).toEqual(strip(before).partner);
-        expect(strip(after).customer).toEqual(strip(before).customer);
-        expect(strip(after).sales).toEqual(strip(before).sales);
-        expect(strip(after).billing).toEqual(strip(before).billing);
         // An API token's id is a uuid (an invoice's is not, and names no token).
         const stillLive = /^[0-9a-f-]{36}$/.test(params.id ?? '')
           ? await t.store.owner
@@ -158,6 +271,19 @@ describe('isolation matrix', () => {
           : undefined;
         if (stillLive) expect(stillLive.revoked_at).toBeNull();
       });
+      if (spec.aliases)
+        it(`${key} with partner B's resource by its reference number → A's own or 404, never B's; nothing of B's changed`, async () => {
+          const params = await spec.params!(fxB, adminB.id);
+          for (const alias of spec.aliases!(fxB)) {
+            const res = await callAsA(method, url, spec, { ...params, ...alias });
+            const path = fillPath(url, { ...params, ...alias });
+            const at = `${path}: ${res.statusCode} ${res.body.slice(0, 300)}`;
+            if (res.statusCode !== 404) expect(res.statusCode, at).toBeLessThan(300);
+            // (An id the caller sent may be named back in a 404.)
+            for (const secret of secretsOfB().filter((s) => !path.includes(s)))
+              expect(res.body, at).not.toContain(secret);
+          }
+        });
     } else if (spec.isolation === 'list') {
       it(`${key} never mentions partner B`, async () => {
         const token = await issueToken(t.store, adminA.partnerId, adminA.id);
@@ -173,6 +299,7 @@ describe('isolation matrix', () => {
           fxB.customer.name,
           fxB.customer.domain,
           fxB.invoice.id,
+          ...secretsOfB(),
         ])
           expect(res.body).not.toContain(secret);
       });

@@ -46,6 +46,8 @@ describe('role matrix', () => {
         const anonymous = await t.app.inject({
           method: method as 'GET',
           url: fillPath(url, params),
+          query: spec.query,
+          headers: spec.headers,
           payload: spec.body as object,
         });
         expect(anonymous.statusCode).toBe(401);
@@ -55,7 +57,8 @@ describe('role matrix', () => {
           const res = await t.app.inject({
             method: method as 'GET',
             url: fillPath(url, params),
-            headers: bearer(caller.token),
+            query: spec.query,
+            headers: { ...spec.headers, ...bearer(caller.token) },
             payload: spec.body as object,
           });
           expect(res.statusCode, `${role}: ${res.body}`).toBe(401);
@@ -67,7 +70,8 @@ describe('role matrix', () => {
         const res = await t.app.inject({
           method: method as 'GET',
           url: fillPath(url, params),
-          headers: bearer(await fx.customerToken()),
+          query: spec.query,
+          headers: { ...spec.headers, ...bearer(await fx.customerToken()) },
           payload: spec.body as object,
         });
         expect(res.statusCode, res.body).toBeLessThan(500);
@@ -82,6 +86,8 @@ describe('role matrix', () => {
       const res = await t.app.inject({
         method: method as 'GET',
         url: fillPath(url, params),
+        query: spec.query,
+        headers: spec.headers,
         payload: spec.body as object,
       });
       expect(res.statusCode).toBe(401);
@@ -95,7 +101,8 @@ describe('role matrix', () => {
         const res = await t.app.inject({
           method: method as 'GET',
           url: fillPath(url, params),
-          headers: bearer(caller.token),
+          query: spec.query,
+          headers: { ...spec.headers, ...bearer(caller.token) },
           payload: spec.body as object,
         });
         if (shouldAllow) {

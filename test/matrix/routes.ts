@@ -498,14 +498,28 @@ export interface RouteSpec {
   roles: Role[] | 'public' | 'customer';
   /** Path parameters for a call made by `callerId` against the resources of `fx`. */
   params?: (fx: Fixture, callerId: string) => Promise<Record<string, string>>;
-  /** A plausible body (the matrices check authorization, not validation). */
+  /** A plausible body (the matrices check authorization, not validation): JSON, or a Buffer sent as is. */
   body?: unknown;
+  /** Headers and a query string a plausible call carries (a file upload's type and name). */
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  /**
+   * Isolation: other spellings of `params` that name the same resources (a service request by its reference
+   * number, which every partner has its own of: the answer may be the caller's own, never the fixture's).
+   */
+  aliases?: (fx: Fixture) => Record<string, string>[];
   /**
    * Isolation: `names` — the path names one of the fixture's resources, so another partner gets 404;
    * `list` — a collection, which must not mention the other partner's resources; `none` — reason why neither.
    */
   isolation: 'names' | 'list' | { none: string };
 }
+
+/** A service request's reference number as written (SR-000001) and as typed (sr-1). */
+const byReferenceNumber = (fx: Fixture) => {
+  const ref = fx.serviceRequest.referenceNumber;
+  return [{ id: ref }, { id: `sr-${Number(ref.slice(3))}` }];
+};
 
 export const ROUTES: Record<string, RouteSpec> = {
   // The console's files and pages (src/http/console.routes.ts): the same static build for everyone.
@@ -991,6 +1005,60 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /v1/customers/:customerId/charges': {
     roles: [GA, AA, BA],
     params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  // Support (PRODUCT.md feature 11; "Partner roles": service requests for customers — Global admin, Admin agent,
+  // Helpdesk agent; Sales agent views). A request's {id} is its uuid or its reference number.
+  'GET /v1/servicerequests/supporttopics': {
+    roles: [GA, AA, SA, HA],
+    isolation: { none: 'the operator’s support topics, the same for every partner' },
+  },
+  'GET /v1/servicerequests/summary': { roles: [GA, AA, SA, HA], isolation: 'list' },
+  'GET /v1/servicerequests': { roles: [GA, AA, SA, HA], isolation: 'list' },
+  'POST /v1/customers/:customerId/servicerequests': {
+    roles: [GA, AA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    body: {
+      title: 'Mail is not delivered',
+      description: 'Since this morning no mail reaches the customer’s mailboxes.',
+      severity: 'moderate',
+      supportTopicId: 'microsoft365',
+      primaryContact: { firstName: 'Casey', lastName: 'Contact', email: 'casey@matrix.example' },
+    },
+    isolation: 'names',
+  },
+  'GET /v1/customers/:customerId/servicerequests': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ customerId: fx.customer.id }),
+    isolation: 'names',
+  },
+  'GET /v1/servicerequests/:id': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ id: fx.serviceRequest.id }),
+    aliases: byReferenceNumber,
+    isolation: 'names',
+  },
+  'PATCH /v1/servicerequests/:id': {
+    roles: [GA, AA, HA],
+    params: async (fx) => ({ id: fx.serviceRequest.id }),
+    body: { newNote: { text: 'Noted by the matrix' } },
+    aliases: byReferenceNumber,
+    isolation: 'names',
+  },
+  'POST /v1/servicerequests/:id/attachments': {
+    roles: [GA, AA, HA],
+    params: async (fx) => ({ id: fx.serviceRequest.id }),
+    headers: { 'content-type': 'image/png' },
+    query: { fileName: 'matrix.png' },
+    body: MATRIX_PNG,
+    aliases: byReferenceNumber,
+    isolation: 'names',
+  },
+  'GET /v1/servicerequests/:id/attachments/:attachmentId': {
+    roles: [GA, AA, SA, HA],
+    params: async (fx) => ({ id: fx.serviceRequest.id, attachmentId: fx.serviceRequest.attachmentId }),
+    aliases: (fx) =>
+      byReferenceNumber(fx).map((p) => ({ ...p, attachmentId: fx.serviceRequest.attachmentId })),
     isolation: 'names',
   },
   // Meters and their prices are part of the catalog: offers.view, every role.
