@@ -1,0 +1,542 @@
+// Service request attachments through the API: files sent inline with a new request and uploaded later as raw
+// bodies, stored and downloaded byte for byte with headers that keep a browser from running them, the allow list
+// refusing by type, name and content (and a refused new request writing nothing), the size limit, at most 20
+// files, none on a closed request, and another partner's files not found.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { buildApp } from '../src/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { createTestApp, injectAs, testClock } from './helpers/app.ts';
+import { activityOf } from './helpers/activity.ts';
+import { testConfig } from './helpers/db.ts';
+import { bearer, createPartnerWithAdmin } from './helpers/factories.ts';
+import type { FileLink, SupportWorld } from './helpers/support.ts';
+import {
+  changeRequest,
+  createRequest,
+  createRequestAs,
+  readRequest,
+  requestBody,
+  supportWorld,
+} from './helpers/support.ts';
+
+const clock = testClock(new Date('2026-12-11T09:00:00Z'));
+let t: TestApp;
+/** The same database, with a 2 KiB attachment limit. */
+let small: App;
+const SMALL_LIMIT = 2048;
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, transferWorker: false, userImportWorker: false });
+  small = await buildApp({
+    config: testConfig(t.config.databaseUrl!, { SUPPORT_ATTACHMENT_MAX_BYTES: String(SMALL_LIMIT) }),
+    store: t.store,
+    clock,
+    logger: false,
+    transferWorker: false,
+    userImportWorker: false,
+  });
+  await small.ready();
+});
+afterAll(async () => {
+  await small?.close();
+  await t?.close();
+});
+
+// A real 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
+const TEXT = Buffer.from('09:12 Zustellung fehlgeschlagen — Grüße\n');
+const CSV = Buffer.from('user,error\nada@contoso.com,550 5.1.1\n');
+const JSON_FILE = Buffer.from('{"error":"quota exceeded","limit":10}');
+const EML = Buffer.from(
+  'From: postmaster@contoso.com\r\nSubject: Undeliverable\r\n\r\nYour message was not delivered.\r\n',
+);
+const ZIP = Buffer.from('PK\x05\x06' + '\x00'.repeat(18), 'latin1');
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const inline = (fileName: string, contentType: string, bytes: Buffer) => ({
+  fileName,
+  contentType,
+  content: bytes.toString('base64'),
+});
+
+function upload(
+  app: App,
+  token: string,
+  id: string,
+  fileName: string | undefined,
+  contentType: string,
+  bytes: Buffer,
+  headers: Record<string, string> = {},
+) {
+  const query = fileName === undefined ? '' : `?fileName=${encodeURIComponent(fileName)}`;
+  return app.inject({
+    method: 'POST',
+    url: `/v1/servicerequests/${encodeURIComponent(id)}/attachments${query}`,
+    headers: { ...bearer(token), 'content-type': contentType, ...headers },
+    payload: bytes,
+  });
+}
+
+/** Uploads and answers the FileLink; throws unless it is created. */
+async function uploaded(
+  app: App,
+  token: string,
+  id: string,
+  fileName: string,
+  contentType: string,
+  bytes: Buffer,
+) {
+  const r = await upload(app, token, id, fileName, contentType, bytes);
+  if (r.statusCode !== 201) throw new Error(`upload ${fileName}: ${r.statusCode} ${r.body}`);
+  return r.json() as FileLink;
+}
+
+const download = (app: App, token: string, uri: string) => injectAs(app, token, 'GET', uri);
+
+function expectRefusal(
+  r: { statusCode: number; body: string; json(): Record<string, unknown> },
+  status: number,
+  name: string,
+  details?: unknown,
+) {
+  expect(r.statusCode, r.body).toBe(status);
+  expect(r.json().name, r.body).toBe(name);
+  if (details !== undefined) expect(r.json().details, r.body).toEqual(details);
+}
+
+const attachmentRows = (requestId: string) =>
+  t.store.owner
+    .selectFrom('service_request_attachments')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+
+const partnerRows = async (partnerId: string) => ({
+  requests: await t.store.owner
+    .selectFrom('service_requests')
+    .select('id')
+    .where('partner_id', '=', partnerId)
+    .execute(),
+  attachments: await t.store.owner
+    .selectFrom('service_request_attachments')
+    .select('id')
+    .where('partner_id', '=', partnerId)
+    .execute(),
+  events: await t.store.owner
+    .selectFrom('service_request_events')
+    .select('id')
+    .where('partner_id', '=', partnerId)
+    .execute(),
+});
+
+const ALLOWED_PREFIX = /^text\/html is not an allowed type; allowed: image\/png, /;
+
+describe('attaching files', () => {
+  it('stores files sent with a new request, lists them and serves them byte for byte', async () => {
+    const w = await supportWorld(t.store);
+    const at = clock.now().toISOString();
+    const r = await createRequestAs(
+      t.app,
+      w.admin.token,
+      w.customer.id,
+      requestBody({
+        attachments: [
+          inline('screenshot.png', 'image/png', PNG),
+          inline('bounce.pdf', 'application/pdf', PDF),
+          inline('trace.txt', 'text/plain', TEXT),
+        ],
+      }),
+    );
+    expect(r.statusCode, r.body).toBe(201);
+    const sr = r.json();
+    expect(sr.attachmentCount).toBe(3);
+    expect(sr.fileLinks).toEqual(
+      [
+        ['screenshot.png', 'image/png', PNG],
+        ['bounce.pdf', 'application/pdf', PDF],
+        ['trace.txt', 'text/plain', TEXT],
+      ].map(([fileName, contentType, bytes]) => ({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        fileName,
+        contentType,
+        sizeBytes: (bytes as Buffer).length,
+        createdDate: at,
+        createdByName: 'Ada Admin',
+        links: { self: { uri: expect.any(String), method: 'GET' } },
+      })),
+    );
+    expect((await readRequest(t.app, w.sales.token, sr.id)).fileLinks).toEqual(sr.fileLinks);
+    const rows = await attachmentRows(sr.id);
+    expect(rows.map((row) => [row.file_name, row.size_bytes, row.sha256])).toEqual([
+      ['screenshot.png', PNG.length, sha256(PNG)],
+      ['bounce.pdf', PDF.length, sha256(PDF)],
+      ['trace.txt', TEXT.length, sha256(TEXT)],
+    ]);
+
+    for (const [link, bytes] of [
+      [sr.fileLinks[0], PNG],
+      [sr.fileLinks[1], PDF],
+      [sr.fileLinks[2], TEXT],
+    ] as [FileLink, Buffer][]) {
+      const got = await download(t.app, w.sales.token, link.links.self.uri);
+      expect(got.statusCode, got.body).toBe(200);
+      expect(got.rawPayload.equals(bytes), link.fileName).toBe(true);
+      expect(got.headers['content-length']).toBe(String(bytes.length));
+    }
+  });
+
+  it('uploads a file as the raw body, by GUID or reference number, with its name in the query or Content-Disposition', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    clock.advance(60_000);
+    const at = clock.now().toISOString();
+    const r = await upload(
+      t.app,
+      w.helpdesk.token,
+      'sr-1',
+      'mail trace.log',
+      'text/plain; charset=utf-8',
+      TEXT,
+    );
+    expect(r.statusCode, r.body).toBe(201);
+    const link = r.json();
+    expect(link).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      fileName: 'mail trace.log',
+      contentType: 'text/plain',
+      sizeBytes: TEXT.length,
+      createdDate: at,
+      createdByName: 'Hana Helpdesk',
+      links: { self: { uri: expect.stringContaining(`/attachments/${link.id}`), method: 'GET' } },
+    });
+    expect(r.headers.location).toBe(link.links.self.uri);
+    const got = await download(t.app, w.admin.token, r.headers.location as string);
+    expect(got.statusCode).toBe(200);
+    expect(got.rawPayload.equals(TEXT)).toBe(true);
+
+    const byHeader = await upload(t.app, w.admin.token, sr.id, undefined, 'image/png', PNG, {
+      'content-disposition': 'attachment; filename="screen shot.png"',
+    });
+    expect(byHeader.statusCode, byHeader.body).toBe(201);
+    expect(byHeader.json()).toMatchObject({
+      fileName: 'screen shot.png',
+      contentType: 'image/png',
+      sizeBytes: PNG.length,
+    });
+
+    const after = await readRequest(t.app, w.admin.token, sr.id);
+    expect(after.attachmentCount).toBe(2);
+    expect(after.fileLinks.map((f) => f.id)).toEqual([link.id, byHeader.json().id]);
+    expect(after.history.slice(1).map((h) => [h.kind, h.attachmentId, h.fileName, h.actorName])).toEqual([
+      ['attachmentAdded', link.id, 'mail trace.log', 'Hana Helpdesk'],
+      ['attachmentAdded', byHeader.json().id, 'screen shot.png', 'Ada Admin'],
+    ]);
+    const attached = (await activityOf(t.store, sr.id)).filter((a) => a.action === 'serviceRequest.attach');
+    expect(attached.map((a) => a.details)).toEqual([
+      expect.objectContaining({
+        referenceNumber: 'SR-000001',
+        fileName: 'mail trace.log',
+        sizeBytes: TEXT.length,
+      }),
+      expect.objectContaining({
+        referenceNumber: 'SR-000001',
+        fileName: 'screen shot.png',
+        sizeBytes: PNG.length,
+      }),
+    ]);
+    expect(attached[0]).toMatchObject({ resource_type: 'serviceRequest', customer_id: w.customer.id });
+  });
+});
+
+describe('downloads', () => {
+  let w: SupportWorld;
+  let id: string;
+  beforeAll(async () => {
+    w = await supportWorld(t.store);
+    id = (await createRequest(t.app, w.admin.token, w.customer.id)).id;
+  });
+
+  it.each([
+    ['shot.png', 'image/png', PNG, 'image/png'],
+    ['bounce.pdf', 'application/pdf', PDF, 'application/pdf'],
+    ['logs.zip', 'application/zip', ZIP, 'application/zip'],
+    [
+      'sheet.xlsx',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ZIP,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ],
+    ['trace.txt', 'text/plain', TEXT, 'text/plain; charset=utf-8'],
+    ['users.csv', 'text/csv', CSV, 'text/plain; charset=utf-8'],
+    ['error.json', 'application/json', JSON_FILE, 'text/plain; charset=utf-8'],
+    ['bounce.eml', 'message/rfc822', EML, 'text/plain; charset=utf-8'],
+  ])(
+    '%s (%s) is served as an attachment of type %s that nothing runs',
+    async (fileName, type, bytes, served) => {
+      const link = await uploaded(t.app, w.admin.token, id, fileName, type, bytes);
+      const got = await download(t.app, w.sales.token, link.links.self.uri);
+      expect(got.statusCode, got.body).toBe(200);
+      expect(got.headers['content-type']).toBe(served);
+      expect(got.headers['content-disposition']).toBe(`attachment; filename="${fileName}"`);
+      expect(got.headers['x-content-type-options']).toBe('nosniff');
+      expect(got.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+      expect(got.headers['cache-control']).toBe('private, no-store');
+      expect(got.rawPayload.equals(bytes)).toBe(true);
+    },
+  );
+
+  it('names a file with other than ASCII letters by filename*, in an ASCII header', async () => {
+    const link = await uploaded(t.app, w.admin.token, id, 'Отчёт "final".txt', 'text/plain', TEXT);
+    expect(link.fileName).toBe('Отчёт "final".txt');
+    const got = await download(t.app, w.admin.token, link.links.self.uri);
+    expect(got.statusCode, got.body).toBe(200);
+    const disposition = String(got.headers['content-disposition']);
+    expect(disposition).toMatch(/^[\x20-\x7e]+$/);
+    expect(disposition).toMatch(/^attachment; filename="(?:[^"\\]|\\.)*"; filename\*=UTF-8''/);
+    expect(disposition).toContain("filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%22final%22.txt");
+  });
+
+  it('is for the roles that see support, and only of the request’s own files', async () => {
+    const link = await uploaded(t.app, w.admin.token, id, 'a.txt', 'text/plain', TEXT);
+    expectRefusal(await download(t.app, w.billing.token, link.links.self.uri), 403, 'forbidden');
+    // Another partner: the request is not found, by GUID or by its number.
+    const stranger = await createPartnerWithAdmin(t.store);
+    expectRefusal(
+      await download(t.app, stranger.admin.token, link.links.self.uri),
+      404,
+      'serviceRequestNotFound',
+    );
+    expectRefusal(
+      await download(t.app, stranger.admin.token, `/v1/servicerequests/SR-000001/attachments/${link.id}`),
+      404,
+      'serviceRequestNotFound',
+    );
+    expectRefusal(
+      await upload(t.app, stranger.admin.token, id, 'b.txt', 'text/plain', TEXT),
+      404,
+      'serviceRequestNotFound',
+    );
+    // The partner's own other request does not have this file; nor does any request have "nope".
+    const other = await createRequest(t.app, w.admin.token, w.customer.id);
+    expectRefusal(
+      await download(t.app, w.admin.token, `/v1/servicerequests/${other.id}/attachments/${link.id}`),
+      404,
+      'attachmentNotFound',
+    );
+    for (const attachmentId of ['nope', '00000000-0000-4000-8000-000000000006'])
+      expectRefusal(
+        await download(t.app, w.admin.token, `/v1/servicerequests/${id}/attachments/${attachmentId}`),
+        404,
+        'attachmentNotFound',
+      );
+    // A Sales agent reads but does not attach.
+    expectRefusal(await upload(t.app, w.sales.token, id, 'c.txt', 'text/plain', TEXT), 403, 'forbidden');
+  });
+});
+
+describe('refusals', () => {
+  it('an upload of a type, name or content that is not allowed: 400 naming the field, nothing written', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    const cases: [string, string | undefined, string, Buffer, string, string | RegExp][] = [
+      [
+        'HTML',
+        'page.html',
+        'text/html',
+        Buffer.from('<script>alert(1)</script>'),
+        'contentType',
+        ALLOWED_PREFIX,
+      ],
+      [
+        'SVG',
+        'logo.svg',
+        'image/svg+xml',
+        Buffer.from('<svg onload="alert(1)"/>'),
+        'contentType',
+        /^image\/svg\+xml /,
+      ],
+      [
+        'script',
+        'run.js',
+        'application/javascript',
+        Buffer.from('alert(1)'),
+        'contentType',
+        /^application\/javascript /,
+      ],
+      ['bytes', 'blob.bin', 'application/octet-stream', PDF, 'contentType', /^application\/octet-stream /],
+      ['a PDF declared as PNG', 'shot.png', 'image/png', PDF, 'content', 'is not a PNG image'],
+      [
+        'an .exe declared as PDF',
+        'invoice.exe',
+        'application/pdf',
+        PDF,
+        'fileName',
+        'must end in .pdf for application/pdf',
+      ],
+      ['a path in the name', '../../etc/x.txt', 'text/plain', TEXT, 'fileName', /\//],
+      ['no name', undefined, 'text/plain', TEXT, 'fileName', 'is empty'],
+      ['Latin-1 text', 'a.txt', 'text/plain', Buffer.from('Grüße', 'latin1'), 'content', 'is not UTF-8 text'],
+      ['text with NUL', 'a.csv', 'text/csv', Buffer.from('a,b\u0000\n'), 'content', 'is not UTF-8 text'],
+      ['an empty file', 'a.txt', 'text/plain', Buffer.alloc(0), 'content', 'is empty'],
+    ];
+    for (const [what, fileName, type, bytes, field, reason] of cases) {
+      const r = await upload(t.app, w.admin.token, sr.id, fileName, type, bytes);
+      expect(r.statusCode, `${what}: ${r.body}`).toBe(400);
+      expect(r.json(), what).toMatchObject({ name: 'attachmentNotAllowed', code: 101404 });
+      expect(r.json().details, what).toEqual([
+        { field, reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) },
+      ]);
+    }
+    expect(await attachmentRows(sr.id)).toEqual([]);
+    const after = await readRequest(t.app, w.admin.token, sr.id);
+    expect(after).toMatchObject({ attachmentCount: 0, fileLinks: [] });
+    expect(after.history.map((h) => h.kind)).toEqual(['created']);
+    expect(after.attributes.etag).toBe(sr.attributes.etag);
+  });
+
+  it('a new request with a file that is not allowed: the field of that file, and no request, no number used', async () => {
+    const w = await supportWorld(t.store);
+    const cases: [string, unknown[], string, string | RegExp][] = [
+      [
+        'HTML second',
+        [inline('a.png', 'image/png', PNG), inline('page.html', 'text/html', Buffer.from('<b>x</b>'))],
+        'attachments[1].contentType',
+        ALLOWED_PREFIX,
+      ],
+      ['PDF as PNG', [inline('a.png', 'image/png', PDF)], 'attachments[0].content', 'is not a PNG image'],
+      [
+        'wrong extension',
+        [
+          inline('a.txt', 'text/plain', TEXT),
+          inline('x.txt', 'text/plain', TEXT),
+          inline('invoice.exe', 'application/pdf', PDF),
+        ],
+        'attachments[2].fileName',
+        'must end in .pdf for application/pdf',
+      ],
+      [
+        'not base64',
+        [{ fileName: 'a.txt', contentType: 'text/plain', content: 'this is *not* base64!' }],
+        'attachments[0].content',
+        /./,
+      ],
+    ];
+    for (const [what, attachments, field, reason] of cases) {
+      const r = await createRequestAs(t.app, w.admin.token, w.customer.id, requestBody({ attachments }));
+      expect(r.statusCode, `${what}: ${r.body}`).toBe(400);
+      expect(r.json().name, what).toBe('attachmentNotAllowed');
+      expect(r.json().details, what).toEqual([
+        { field, reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) },
+      ]);
+    }
+    // More than three inline files is a shape error.
+    const four = await createRequestAs(
+      t.app,
+      w.admin.token,
+      w.customer.id,
+      requestBody({ attachments: [1, 2, 3, 4].map((n) => inline(`${n}.txt`, 'text/plain', TEXT)) }),
+    );
+    expectRefusal(four, 400, 'validationFailed');
+    expect(four.json().details.map((d: { field: string }) => d.field)).toContain('attachments');
+
+    expect(await partnerRows(w.partner.id)).toEqual({ requests: [], attachments: [], events: [] });
+    expect(
+      await t.store.owner
+        .selectFrom('activity_records')
+        .select('action')
+        .where('partner_id', '=', w.partner.id)
+        .execute(),
+    ).toEqual([]);
+    const first = await createRequest(t.app, w.admin.token, w.customer.id);
+    expect(first.referenceNumber).toBe('SR-000001');
+  });
+
+  it('a file larger than SUPPORT_ATTACHMENT_MAX_BYTES: 413 attachmentTooLarge saying both sizes', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(small, w.admin.token, w.customer.id);
+    const text = (n: number) => Buffer.alloc(n, 'a');
+    // Exactly the limit is fine.
+    expect(
+      (await uploaded(small, w.admin.token, sr.id, 'full.txt', 'text/plain', text(SMALL_LIMIT))).sizeBytes,
+    ).toBe(SMALL_LIMIT);
+    expectRefusal(
+      await upload(small, w.admin.token, sr.id, 'over.txt', 'text/plain', text(SMALL_LIMIT + 1)),
+      413,
+      'attachmentTooLarge',
+      [{ field: 'content', reason: 'is 2049 bytes; the limit is 2048 bytes' }],
+    );
+    // Far over: refused before it is read whole, with the same code.
+    expectRefusal(
+      await upload(small, w.admin.token, sr.id, 'big.txt', 'text/plain', text(100_000)),
+      413,
+      'attachmentTooLarge',
+    );
+    expect((await attachmentRows(sr.id)).map((row) => row.file_name)).toEqual(['full.txt']);
+
+    const big = Buffer.concat([PDF, Buffer.alloc(3000 - PDF.length, 0x20)]);
+    const inlineBig = await createRequestAs(
+      small,
+      w.admin.token,
+      w.customer.id,
+      requestBody({
+        title: 'Too big',
+        attachments: [inline('ok.png', 'image/png', PNG), inline('big.pdf', 'application/pdf', big)],
+      }),
+    );
+    expectRefusal(inlineBig, 413, 'attachmentTooLarge', [
+      { field: 'attachments[1].content', reason: 'is 2.9 KB; the limit is 2 KB' },
+    ]);
+    expect((await partnerRows(w.partner.id)).requests).toHaveLength(1);
+    // The default limit (5 MB) takes the same file.
+    expect((await uploaded(t.app, w.admin.token, sr.id, 'big.pdf', 'application/pdf', big)).sizeBytes).toBe(
+      3000,
+    );
+  });
+
+  it('a 21st file: 409 attachmentLimitReached', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id, {
+      attachments: [1, 2, 3].map((n) => inline(`inline-${n}.txt`, 'text/plain', TEXT)),
+    });
+    for (let n = 4; n <= 20; n++)
+      await uploaded(t.app, w.admin.token, sr.id, `file-${n}.txt`, 'text/plain', TEXT);
+    const before = await readRequest(t.app, w.admin.token, sr.id);
+    expect(before.attachmentCount).toBe(20);
+    expect(before.fileLinks).toHaveLength(20);
+    expectRefusal(
+      await upload(t.app, w.admin.token, sr.id, 'file-21.txt', 'text/plain', TEXT),
+      409,
+      'attachmentLimitReached',
+    );
+    expect(await attachmentRows(sr.id)).toHaveLength(20);
+    expect(await readRequest(t.app, w.admin.token, sr.id)).toEqual(before);
+  });
+
+  it('a file for a closed request: 409 serviceRequestClosed; after a reopen it is taken', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    const closed = await changeRequest(t.app, w.admin.token, sr.id, { status: 'closed' });
+    expectRefusal(
+      await upload(t.app, w.admin.token, sr.id, 'late.txt', 'text/plain', TEXT),
+      409,
+      'serviceRequestClosed',
+    );
+    expect(await attachmentRows(sr.id)).toEqual([]);
+    expect(await readRequest(t.app, w.admin.token, sr.id)).toEqual(closed);
+    await changeRequest(t.app, w.admin.token, sr.id, { status: 'open' });
+    expect((await uploaded(t.app, w.admin.token, sr.id, 'late.txt', 'text/plain', TEXT)).fileName).toBe(
+      'late.txt',
+    );
+  });
+});
