@@ -744,7 +744,11 @@ export function createServiceRequestsService(deps: {
             },
           },
         ]);
-        for (const f of files) await attach(trx, ctx, row, by, now, f.checked, f.bytes);
+        // The files share one created_at, so their ids order them (fileLinks are by created_at, then id): ids
+        // handed out in ascending order keep the files in the order they were sent, as the timeline has them.
+        const ids = files.map(() => randomUUID()).sort();
+        for (const [i, f] of files.entries())
+          await attach(trx, ctx, row, by, now, f.checked, f.bytes, ids[i]);
         return fullView(trx, ctx, { id: row.id });
       }),
 
