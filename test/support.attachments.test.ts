@@ -184,6 +184,31 @@ describe('attaching files', () => {
       ['trace.txt', TEXT.length, sha256(TEXT)],
     ]);
 
+    expect(
+      sr.history.map((h: { kind: string; attachmentId: string | null; fileName: string | null }) => [
+        h.kind,
+        h.attachmentId,
+        h.fileName,
+      ]),
+    ).toEqual([
+      ['created', null, null],
+      ...sr.fileLinks.map((f: FileLink) => ['attachmentAdded', f.id, f.fileName]),
+    ]);
+    // Files sent together keep the order they were sent in (made at one instant, their order is theirs alone).
+    for (let i = 0; i < 3; i++) {
+      const again = await createRequest(t.app, w.admin.token, w.customer.id, {
+        attachments: [
+          inline('c.txt', 'text/plain', TEXT),
+          inline('a.pdf', 'application/pdf', PDF),
+          inline('b.png', 'image/png', PNG),
+        ],
+      });
+      expect(again.fileLinks.map((f) => f.fileName)).toEqual(['c.txt', 'a.pdf', 'b.png']);
+      expect(again.history.filter((h) => h.kind === 'attachmentAdded').map((h) => h.attachmentId)).toEqual(
+        again.fileLinks.map((f) => f.id),
+      );
+    }
+
     for (const [link, bytes] of [
       [sr.fileLinks[0], PNG],
       [sr.fileLinks[1], PDF],

@@ -456,6 +456,9 @@ describe('lists, filters and the summary', () => {
     ['?q=sr-2', [2]],
     ['?q=2', [2]],
     ['?q=SR-000009', []],
+    // LIKE's wildcards are plain characters here.
+    ['?q=%25', []],
+    ['?q=_', []],
     ['?status=open&severity=critical&q=northwind', [1]],
   ])('%s', async (query, expected) => {
     const body = await listed(query);
@@ -506,6 +509,24 @@ describe('lists, filters and the summary', () => {
     const rest = await injectAs(t.app, w.admin.token, 'GET', open.links.next.uri);
     expect(ids(rest.json())).toEqual(idsOf(1));
     expect(rest.json().totalCount).toBe(3);
+  });
+
+  it('pages requests made at the same instant without losing or repeating one', async () => {
+    const same = await supportWorld(t.store);
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++)
+      made.push((await createRequest(t.app, same.admin.token, same.customer.id)).id);
+    const seen: string[] = [];
+    let url: string | undefined = '/v1/servicerequests?size=2';
+    while (url) {
+      const page = await injectAs(t.app, same.admin.token, 'GET', url);
+      expect(page.statusCode, page.body).toBe(200);
+      expect(page.json().totalCount).toBe(5);
+      seen.push(...ids(page.json()));
+      url = page.json().links.next?.uri;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen)).toEqual(new Set(made));
   });
 
   it.each([
@@ -895,18 +916,29 @@ describe('notes, history and reassignment', () => {
       .where('id', '=', leaver.id)
       .execute();
     const before = await footprint(sr.id);
-    for (const [who, id] of [
-      ['a Billing admin', w.billing.id],
-      ['a Sales agent', w.sales.id],
-      ['another partner’s Global admin', stranger.admin.id],
-      ['a deactivated Helpdesk agent', leaver.id],
-      ['nobody known', '00000000-0000-4000-8000-000000000005'],
-      ['not a GUID', 'hana'],
+    const cannot = (userName: string) =>
+      `${userName} cannot work on service requests: assign a Global admin, Admin agent or Helpdesk agent`;
+    for (const [who, id, reason] of [
+      ['a Billing admin', w.billing.id, cannot(w.billing.userName)],
+      ['a Sales agent', w.sales.id, cannot(w.sales.userName)],
+      ['another partner’s Global admin', stranger.admin.id, 'is not one of your partner users'],
+      ['a deactivated Helpdesk agent', leaver.id, `${leaver.userName} is deactivated`],
+      ['nobody known', '00000000-0000-4000-8000-000000000005', 'is not one of your partner users'],
     ] as const) {
       const r = await patchRequest(t.app, w.admin.token, sr.id, { assignedTo: id });
       expectError(r, 400, 'validationFailed');
-      expect(r.json().details, who).toEqual([{ field: 'assignedTo', reason: expect.any(String) }]);
+      expect(r.json().details, who).toEqual([{ field: 'assignedTo', reason }]);
     }
+    // Not a GUID at all: refused by the body's schema, every detail about assignedTo.
+    const notGuid = await patchRequest(t.app, w.admin.token, sr.id, { assignedTo: 'hana' });
+    expectError(notGuid, 400, 'validationFailed');
+    expect(notGuid.json().details).toContainEqual({
+      field: 'assignedTo',
+      reason: 'must match format "uuid"',
+    });
+    expect(new Set(notGuid.json().details.map((d: { field: string }) => d.field))).toEqual(
+      new Set(['assignedTo']),
+    );
     expect(await footprint(sr.id)).toEqual(before);
 
     const admin = await changeRequest(t.app, w.admin.token, sr.id, { assignedTo: w.admin.id });
