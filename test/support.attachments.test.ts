@@ -284,6 +284,25 @@ describe('attaching files', () => {
   });
 });
 
+describe('repeating an upload', () => {
+  it('with the same MS-RequestId and file replays the answer and stores one; with another file it is refused', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    const headers = { 'ms-requestid': `upload-${sr.id}` };
+    const first = await upload(t.app, w.admin.token, sr.id, 'shot.png', 'image/png', PNG, headers);
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await upload(t.app, w.admin.token, sr.id, 'shot.png', 'image/png', PNG, headers);
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.headers['ms-idempotent-replay']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers.location).toBe(first.headers.location);
+    const other = await upload(t.app, w.admin.token, sr.id, 'other.pdf', 'application/pdf', PDF, headers);
+    expectRefusal(other, 409, 'requestIdReused');
+    expect((await attachmentRows(sr.id)).map((row) => row.file_name)).toEqual(['shot.png']);
+    expect((await readRequest(t.app, w.admin.token, sr.id)).attachmentCount).toBe(1);
+  });
+});
+
 describe('downloads', () => {
   let w: SupportWorld;
   let id: string;
