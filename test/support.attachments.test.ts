@@ -250,6 +250,7 @@ describe('attaching files', () => {
     expect(got.statusCode).toBe(200);
     expect(got.rawPayload.equals(TEXT)).toBe(true);
 
+    clock.advance(60_000);
     const byHeader = await upload(t.app, w.admin.token, sr.id, undefined, 'image/png', PNG, {
       'content-disposition': 'attachment; filename="screen shot.png"',
     });
