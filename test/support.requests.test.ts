@@ -929,16 +929,12 @@ describe('notes, history and reassignment', () => {
       expectError(r, 400, 'validationFailed');
       expect(r.json().details, who).toEqual([{ field: 'assignedTo', reason }]);
     }
-    // Not a GUID at all: refused by the body's schema, every detail about assignedTo.
+    // Not a GUID at all: refused by the body's schema, in one detail that says what would do.
     const notGuid = await patchRequest(t.app, w.admin.token, sr.id, { assignedTo: 'hana' });
     expectError(notGuid, 400, 'validationFailed');
-    expect(notGuid.json().details).toContainEqual({
-      field: 'assignedTo',
-      reason: 'must match format "uuid"',
-    });
-    expect(new Set(notGuid.json().details.map((d: { field: string }) => d.field))).toEqual(
-      new Set(['assignedTo']),
-    );
+    expect(notGuid.json().details).toEqual([
+      { field: 'assignedTo', reason: 'must match format "uuid", or be null' },
+    ]);
     expect(await footprint(sr.id)).toEqual(before);
 
     const admin = await changeRequest(t.app, w.admin.token, sr.id, { assignedTo: w.admin.id });

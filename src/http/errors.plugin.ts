@@ -44,6 +44,7 @@ type AjvIssue = NonNullable<FastifyError['validation']>[number];
  * A union of literals (`'succeeded' | 'failed'`, `language | null`) fails with one error per branch ("must be
  * equal to constant", twice) and then "must match a schema in anyOf", none naming what is allowed. When every
  * branch is a constant, an enum or null, they become one issue that lists the allowed values; so does an enum.
+ * A value that may also be null (`Uuid | null`) keeps only the other branch's issues, each saying null would do.
  */
 function mergeLiteralUnions(errors: readonly AjvIssue[]): AjvIssue[] {
   let out: AjvIssue[] = [];
@@ -65,10 +66,17 @@ function mergeLiteralUnions(errors: readonly AjvIssue[]): AjvIssue[] {
         else return false;
         return true;
       });
+    // `Uuid | null` and the like: the other branch's own errors, saying null would do too.
+    const nullable = branches.filter((b) => b.keyword === 'type' && b.params.type === 'null');
+    const others = branches.filter((b) => !nullable.includes(b));
+    const branchOf = (b: AjvIssue) => b.schemaPath.slice(e.schemaPath.length + 1).split('/')[0];
     const params = e.params as Record<string, unknown>;
     if (literal) {
       out = out.filter((o) => !branches.includes(o));
       out.push({ ...e, message: `must be one of ${allowed.join(', ')}` });
+    } else if (nullable.length === 1 && others.length > 0 && new Set(others.map(branchOf)).size === 1) {
+      out = out.filter((o) => !branches.includes(o));
+      out.push(...others.map((o) => ({ ...o, message: `${o.message ?? 'is not valid'}, or be null` })));
     } else if (e.keyword === 'enum' && Array.isArray(params.allowedValues))
       // "must be equal to one of the allowed values" does not say which.
       out.push({
