@@ -3,6 +3,7 @@
 // Under ~800 px the navigation folds behind a Menu button.
 import { useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { ServiceRequestsNavBadge } from '../features/support/ServiceRequestsNavBadge.tsx';
 import { TransfersNavBadge } from '../features/transfers/TransfersNavBadge.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { NAV_ORDER, PAGES, canOpen } from './access.ts';
@@ -86,6 +87,7 @@ export function AppShell() {
                 <NavLink to={PAGES[id].path} end={id === 'dashboard'}>
                   {t(PAGES[id].label)}
                   {id === 'transfers' && <TransfersNavBadge />}
+                  {id === 'serviceRequests' && <ServiceRequestsNavBadge />}
                 </NavLink>
               </li>
             ))}

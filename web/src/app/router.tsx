@@ -7,7 +7,6 @@ import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { DashboardPage } from '../features/dashboard/DashboardPage.tsx';
 import { NotFoundPage } from '../features/errors/NotFoundPage.tsx';
-import { ComingSoonPage } from '../features/placeholder/ComingSoonPage.tsx';
 import { ProfilePage } from '../features/profile/ProfilePage.tsx';
 import { SettingsLayout } from '../features/settings/SettingsLayout.tsx';
 import { ApiTokensPage } from '../features/settings/apitokens/ApiTokensPage.tsx';
@@ -18,6 +17,7 @@ import { InvitationPage } from '../features/portal/InvitationPage.tsx';
 import { PortalLayout } from '../features/portal/PortalLayout.tsx';
 import { TransferConsentPage } from '../features/portal/TransferConsentPage.tsx';
 import { InvitationsPage } from '../features/relationships/InvitationsPage.tsx';
+import { serviceRequestRoutes } from '../features/support/routes.tsx';
 import { TransferPage } from '../features/transfers/TransferPage.tsx';
 import { TransfersPage } from '../features/transfers/TransfersPage.tsx';
 import { AppShell } from './AppShell.tsx';
@@ -62,14 +62,7 @@ export function makeRouter() {
               ],
             },
             billingRoutes,
-            {
-              path: 'service-requests',
-              element: (
-                <RequirePage page="serviceRequests">
-                  <ComingSoonPage title="nav.serviceRequests" />
-                </RequirePage>
-              ),
-            },
+            serviceRequestRoutes,
             {
               path: 'activity',
               element: (

@@ -58,6 +58,14 @@ export const ACTIONS = [
   'budget.thresholdReached',
   'invoice.issued',
   'creditNote.issued',
+  'serviceRequest.create',
+  'serviceRequest.note',
+  'serviceRequest.statusChange',
+  'serviceRequest.update',
+  'serviceRequest.reassign',
+  'serviceRequest.attach',
+  'serviceRequest.close',
+  'serviceRequest.reopen',
 ] as const;
 
 /** Action families: the API's `action` parameter matches `family` and every `family.*`. */
@@ -76,6 +84,7 @@ export const FAMILIES = [
   'budget',
   'invoice',
   'creditNote',
+  'serviceRequest',
 ] as const;
 
 export function actionLabel(t: I18n['t'], action: string): string {

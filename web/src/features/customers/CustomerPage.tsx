@@ -6,7 +6,7 @@ import { ApiError } from '../../api/client.ts';
 import { useProfile } from '../../app/auth.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { EmptyState, Loading } from '../../components/states.tsx';
+import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Customer } from './customers.queries.ts';
 import { useCustomer } from './customers.queries.ts';
@@ -68,14 +68,4 @@ export function CustomerPage() {
 /** The customer the page read, for its tabs. */
 export function useCustomerOfPage(): Customer {
   return useOutletContext<Customer>();
-}
-
-/** Tabs whose features are not built yet. */
-export function ComingSoonTab() {
-  const { t } = useI18n();
-  return (
-    <EmptyState>
-      <p>{t('comingSoon.body')}</p>
-    </EmptyState>
-  );
 }

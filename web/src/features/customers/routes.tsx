@@ -4,11 +4,13 @@ import type { RouteObject } from 'react-router';
 import { RequirePage } from '../../app/guards.tsx';
 import { AccountTab } from './AccountTab.tsx';
 import { AddCustomerPage } from './AddCustomerPage.tsx';
-import { ComingSoonTab, CustomerPage } from './CustomerPage.tsx';
+import { CustomerPage } from './CustomerPage.tsx';
 import { CustomersPage } from './CustomersPage.tsx';
 import { CustomerBillingTab } from '../billing/CustomerBillingTab.tsx';
 import { SubscriptionPage } from '../subscriptions/SubscriptionPage.tsx';
 import { SubscriptionsTab } from '../subscriptions/SubscriptionsTab.tsx';
+import { CustomerServiceRequestsTab } from '../support/CustomerServiceRequestsTab.tsx';
+import { NewServiceRequestPage } from '../support/NewServiceRequestPage.tsx';
 import { NewTransferPage } from '../transfers/NewTransferPage.tsx';
 import { DeletedUsers } from '../customerUsers/DeletedUsers.tsx';
 import { ImportPage } from '../customerUsers/ImportPage.tsx';
@@ -60,7 +62,8 @@ export const customerRoutes: RouteObject = {
           ],
         },
         { path: 'billing', element: <CustomerBillingTab /> },
-        { path: 'service-requests', element: <ComingSoonTab /> },
+        { path: 'service-requests', element: <CustomerServiceRequestsTab /> },
+        { path: 'service-requests/new', element: <NewServiceRequestPage /> },
       ],
     },
   ],

@@ -1,5 +1,5 @@
-// /: a welcome, the counts the user's roles may see (partner users; activity in the last 30 days) and the
-// latest activity. Each block has its own loading, empty and error state, so one failing call hides nothing else.
+// /: a welcome, the counts the user's roles may see (partner users; activity in the last 30 days), the service
+// requests open, waiting and overdue, and the latest activity. Each block has its own loading, empty and error state, so one failing call hides nothing else.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
@@ -14,6 +14,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ActivityList } from '../activity/ActivityList.tsx';
 import { fetchActivity } from '../activity/activity.queries.ts';
 import { useCustomerCount } from '../customers/customers.queries.ts';
+import { ServiceRequestsCard } from '../support/ServiceRequestsCard.tsx';
 
 function Stat(props: { label: string; value: number | undefined; error: unknown; retry: () => void }) {
   const { number } = useI18n();
@@ -39,6 +40,7 @@ export function DashboardPage() {
   const seesUsers = canOpen(profile.roles, 'settings');
   const seesActivity = canOpen(profile.roles, 'activity');
   const seesCustomers = canOpen(profile.roles, 'customers');
+  const seesSupport = canOpen(profile.roles, 'serviceRequests');
   const customers = useCustomerCount(seesCustomers);
   // Adding customers without seeing the list (a user management admin): the way in is here.
   const canAddOnly =
@@ -118,6 +120,7 @@ export function DashboardPage() {
           </Link>
         </p>
       )}
+      {seesSupport && <ServiceRequestsCard />}
       {recent}
     </section>
   );
