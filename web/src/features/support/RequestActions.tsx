@@ -191,7 +191,7 @@ function AssignmentControl(props: ChangeProps & { access: SupportAccess }) {
     setChosen(current);
   }
   const assign = (to: string) => {
-    const name = users.data?.find((u) => u.id === to)?.displayName ?? props.access.userName;
+    const name = users.data?.find((u) => u.id === to)?.displayName ?? props.access.displayName;
     change.send(
       { assignedTo: to || null },
       to ? t('support.done.assigned', { name }) : t('support.done.unassigned'),

@@ -10,7 +10,7 @@ export interface SupportAccess {
   canListUsers: boolean;
   canOpenCustomers: boolean;
   userId: string;
-  userName: string;
+  displayName: string;
 }
 
 export function useSupportAccess(): SupportAccess {
@@ -21,6 +21,6 @@ export function useSupportAccess(): SupportAccess {
     canListUsers: allows(profile.roles, 'partnerUsers.manage'),
     canOpenCustomers: allows(profile.roles, 'customers.view'),
     userId: profile.id,
-    userName: profile.userName,
+    displayName: profile.displayName,
   };
 }

@@ -60,20 +60,20 @@ export function filterParams(f: ListFilters): Record<string, string | undefined>
 }
 
 export interface ListQuery {
-  status?: string;
-  severity?: Severity;
-  overdue?: 'true';
+  status?: Status[];
+  severity?: Severity[];
+  overdue?: true;
   assignedTo?: 'me';
   q?: string;
 }
 
-/** The API's query for filters (`status` comma-separated; the search only once it has a letter or digit). */
+/** The API's query for filters (every status not closed, or one); the search only once it has text. */
 export function listQuery(f: ListFilters): ListQuery {
   const q = f.q.trim();
   return {
-    ...(f.status ? { status: f.status === 'active' ? 'open,attentionNeeded' : f.status } : {}),
-    ...(f.severity ? { severity: f.severity } : {}),
-    ...(f.overdue ? { overdue: 'true' as const } : {}),
+    ...(f.status ? { status: f.status === 'active' ? ['open', 'attentionNeeded'] : [f.status] } : {}),
+    ...(f.severity ? { severity: [f.severity] } : {}),
+    ...(f.overdue ? { overdue: true as const } : {}),
     ...(f.mine ? { assignedTo: 'me' as const } : {}),
     ...(q ? { q } : {}),
   };

@@ -59,7 +59,9 @@ export function useSupportSummary(enabled = true) {
     queryKey: SUMMARY_KEY,
     queryFn: () => unwrap(api.GET('/v1/servicerequests/summary', {})),
     enabled,
-    // A request turns overdue as time passes, with nobody writing anything.
+    // A request turns overdue as time passes, with nobody writing anything: read again on every page that
+    // shows the counts, and every minute.
+    staleTime: 0,
     refetchInterval: 60_000,
     retry: false,
   });
@@ -87,6 +89,8 @@ export function useServiceRequestList(
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => nextToken(last.links),
     placeholderData: keepPreviousData,
+    // Overdue follows the clock: a list opened again is read again.
+    staleTime: 0,
   });
 }
 
@@ -95,6 +99,8 @@ export function useServiceRequest(idOrNumber: string) {
   return useQuery({
     queryKey: requestKey(idOrNumber),
     queryFn: () => unwrap(api.GET('/v1/servicerequests/{id}', { params: { path: { id: idOrNumber } } })),
+    // Overdue follows the clock: a request opened again is read again.
+    staleTime: 0,
   });
 }
 
