@@ -6,8 +6,9 @@
 // response: the overdue flag goes. Another note, a log file attached and downloaded again, "Assign to me",
 // attention needed and back; a change made meanwhile by someone else is refused and reloaded; closing (with a
 // closing note) leaves it read-only with only Reopen; reopened, it is open again, reopened once. A Sales agent
-// reads the list and the request but cannot open, answer or close one. Every page visited is checked with axe
-// and saved as test-results/<name>.png.
+// reads the list and the request (on a phone's width) but cannot open, answer or close one. A Global admin
+// assigns a request to anyone who works on support, and the assignee finds it under "Assigned to me". Every
+// page visited is checked with axe and saved as test-results/<name>.png.
 //
 // The clock starts at the real now: the browser's sessions are checked against the database's own time, and a
 // session made at now stays valid two hours later.
@@ -27,6 +28,7 @@ import {
   heading,
   launchBrowser,
   seedCustomer,
+  sidewaysOverflow,
   signedIn,
   startServer,
 } from './helpers.ts';
@@ -267,10 +269,12 @@ describeInBrowser('service requests', () => {
   }, 120_000);
 
   it('a Sales agent reads the requests but cannot open, answer or close one', async () => {
-    const s = await signedIn(browser, server, sales);
+    // On a phone's width: nothing scrolls sideways.
+    const s = await signedIn(browser, server, sales, { width: 390 });
     await s.goto(`/customers/${other.id}/service-requests`);
     await heading(s, 'Fabrikam Bakery');
     await requestRow(s, seeded).waitFor();
+    expect(await sidewaysOverflow(s)).toBeLessThanOrEqual(0);
     expect(await s.getByRole('link', { name: 'New service request' }).count()).toBe(0);
     await checkPage(s, 'support-customer-tab-sales');
     await requestRow(s, seeded)
@@ -283,6 +287,7 @@ describeInBrowser('service requests', () => {
     expect(await s.getByRole('region', { name: 'Actions' }).count()).toBe(0);
     expect(await s.getByLabel('Note', { exact: true }).count()).toBe(0);
     expect(await s.getByLabel('File to attach').count()).toBe(0);
+    expect(await sidewaysOverflow(s)).toBeLessThanOrEqual(0);
     await checkPage(s, 'support-request-sales');
     await s.goto(`/customers/${other.id}/service-requests/new`);
     await s.getByText('Your roles let you read service requests but not open them.').waitFor();
