@@ -1,15 +1,21 @@
 // The console's service request logic without a browser: the list's filters as the URL keeps them and the query
 // they send, the new request's body and the API's field names as the form's inputs (a file's reason names the
 // file), the file types the pickers offer against the server's allow list, the type a file is sent as and its
-// bytes as base64, which actions a request offers to whom (a closed one only its reopening), the close body,
-// who a request may be assigned to, and the customer page's Service requests tab by role.
+// bytes as base64, the server's defaults the forms name, which actions a request offers to whom (a closed one
+// only its reopening), the close body, who a request may be assigned to, and the customer page's Service
+// requests tab by role.
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { ALLOWED_ATTACHMENT_TYPES } from '../src/modules/support/attachments.check.ts';
+import { MAX_INLINE_ATTACHMENTS } from '../src/modules/support/serviceRequests.schemas.ts';
 import { customerTabs } from '../web/src/features/customers/tabs.ts';
 import type { Draft } from '../web/src/features/support/model.ts';
 import {
   ACCEPT,
   ALLOWED_EXTENSIONS,
+  DEFAULT_MAX_FILE_MB,
+  DEFAULT_RESPONSE_TARGET_MINUTES,
+  MAX_FILES_AT_CREATE,
   actionsFor,
   anyFilter,
   assignees,
@@ -129,6 +135,15 @@ describe('a new request', () => {
     expect(inputForField('assignedTo')).toBeUndefined();
     expect(attachmentIndex('attachments[2].contentType')).toBe(2);
     expect(attachmentIndex('title')).toBeUndefined();
+  });
+});
+
+describe('what the forms say before the API decides', () => {
+  it('names the server’s default response targets, file size limit and files per new request', () => {
+    const defaults = loadConfig({}).support;
+    expect(DEFAULT_RESPONSE_TARGET_MINUTES).toEqual(defaults.responseTargetMinutes);
+    expect(DEFAULT_MAX_FILE_MB * 1024 * 1024).toBe(defaults.attachmentMaxBytes);
+    expect(MAX_FILES_AT_CREATE).toBe(MAX_INLINE_ATTACHMENTS);
   });
 });
 

@@ -214,7 +214,7 @@ export function NewServiceRequestPage() {
   const navigate = useNavigate();
   const access = useSupportAccess();
   const topics = useSupportTopics(access.canManage);
-  const subscriptions = useCustomerSubscriptions(c.id);
+  const subscriptions = useCustomerSubscriptions(c.id, access.canManage);
   const create = useCreateServiceRequest(c.id);
   const form = useRef<HTMLFormElement>(null);
   const [requestIdFor] = useState(requestIdSequence);

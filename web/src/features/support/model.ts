@@ -12,7 +12,8 @@ export type Status = (typeof STATUSES)[number];
 /**
  * The first-response targets PRODUCT.md names (2 h / 4 h / 8 h), which the new-request form states before a
  * request exists: an installation may configure others (SUPPORT_RESPONSE_TARGETS), and the API does not tell
- * them in advance. A request itself always shows its own target (responseTargetMinutes).
+ * them in advance. A request itself always shows its own target (responseTargetMinutes). These, the file size
+ * and the files per new request are checked against the server's defaults in test/console.support.test.ts.
  */
 export const DEFAULT_RESPONSE_TARGET_MINUTES: Record<Severity, number> = {
   critical: 120,

@@ -117,10 +117,11 @@ export function useAssignees(enabled: boolean) {
 }
 
 /** The customer's subscriptions (any status) a new request may be about. */
-export function useCustomerSubscriptions(customerId: string) {
+export function useCustomerSubscriptions(customerId: string, enabled = true) {
   return useQuery({
     queryKey: [...SUBSCRIPTIONS_KEY, customerId, 'list', 'all', 'support'],
     queryFn: () => fetchSubscriptions(customerId, { size: 1000 }),
+    enabled,
   });
 }
 
