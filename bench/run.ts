@@ -8,6 +8,7 @@
 //   npm run bench -- customers          the customer list at scale (bench/customers.run.ts)
 //   npm run bench -- users-import       adding users from a file (bench/users-import.run.ts)
 //   npm run bench -- billing            the invoice job over 100,000 subscriptions (bench/billing.run.ts)
+//   npm run bench -- support            service request lists and summary over 100,000 (bench/support.run.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,10 +114,11 @@ if (process.argv[2] === 'customers') await (await import('./customers.run.ts')).
 else if (process.argv[2] === 'users-import')
   await (await import('./users-import.run.ts')).runUsersImportBench();
 else if (process.argv[2] === 'billing') await (await import('./billing.run.ts')).runBillingBench();
+else if (process.argv[2] === 'support') await (await import('./support.run.ts')).runSupportBench();
 else if (process.argv[2] === undefined) await main();
 else {
   process.stderr.write(
-    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers", "users-import" or "billing"\n`,
+    `unknown bench "${process.argv[2]}": run it without an argument, or with "customers", "users-import", "billing" or "support"\n`,
   );
   process.exit(2);
 }
