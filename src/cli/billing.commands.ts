@@ -10,7 +10,19 @@ import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { ApiError, apiOptions, flagValue } from './api.ts';
 import type { StoreOptions } from './common.ts';
-import { env, fail, note, out, storeOptions, table, withCliStore } from './common.ts';
+import {
+  collectWords,
+  env,
+  fail,
+  minute,
+  note,
+  out,
+  plural,
+  storeOptions,
+  table,
+  wholeNumber,
+  withCliStore,
+} from './common.ts';
 import type { Collection } from './customer.ts';
 import { UUID, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import { saveCsvExport, saveDownload } from './export.ts';
@@ -41,8 +53,6 @@ interface UsageAnswer {
 
 // ── helpers ──
 
-const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const money = (minor: number, currency: string) => `${formatMinor(minor, currency)} ${currency}`;
 
 /** YYYY-MM → the period's first day, YYYY-MM-01. */
@@ -58,16 +68,6 @@ function invoiceId(raw: string): string {
   if (!/^(PD|CN)\d{10}$/.test(text))
     throw new Error(`"${raw}" is not an invoice id (PD and 10 digits, or CN… for a credit note)`);
   return text;
-}
-
-function wholeNumber(raw: string, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const text = raw.trim();
-  const n = Number(text);
-  if (!/^-?\d+$/.test(text) || n < min || n > max)
-    throw new Error(
-      `${option} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}"`,
-    );
-  return n;
 }
 
 function documentLabel(i: InvoiceSummary): string {
@@ -125,12 +125,6 @@ function printInvoice(i: Invoice): void {
     ]);
   }
 }
-
-/** Repeatable, and one value may hold several (from an environment variable): split on spaces and commas. */
-const collectWords = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value.split(/[\s,]+/).filter((v) => v !== ''),
-];
 
 /**
  * The customer `--customer` names: an id as it is (a Billing admin may not look customers up, and the billing

@@ -19,6 +19,31 @@ export const note = (line: string) => process.stderr.write(`${line}\n`);
 /** The environment variable behind an option. */
 export const env = (name: string) => `PARTNERDESK_${name}`;
 
+/** Repeatable, and one value may hold several (from an environment variable): split on spaces and commas. */
+export const collectWords = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(/[\s,]+/).filter((v) => v !== ''),
+];
+
+/** An API time as its day, YYYY-MM-DD ('—' for none). */
+export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+/** An API time to the minute, in UTC ('—' for none). */
+export const minute = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
+/** "1 record", "1,200 records". */
+export const plural = (n: number, word: string) =>
+  `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** An option's whole number from `min` (to `max`), or an error naming the option. */
+export function wholeNumber(raw: string, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = raw.trim();
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || n < min || n > max)
+    throw new Error(
+      `${option} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}"`,
+    );
+  return n;
+}
+
 /**
  * Prints rows as aligned columns (two spaces apart). Answers the widths used, so a later page can be printed
  * with the same ones.

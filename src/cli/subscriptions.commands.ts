@@ -10,7 +10,7 @@ import { ApiError, apiOptions, flagValue } from './api.ts';
 import type { Customer } from './customer.ts';
 import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import type { SubscriptionView } from '../modules/subscriptions/subscriptions.service.ts';
-import { env, fail, note, out, table } from './common.ts';
+import { collectWords, day, env, fail, note, out, table } from './common.ts';
 import { saveCsvExport } from './export.ts';
 
 // ── API shapes the commands read (a subset of the API's) ──
@@ -37,8 +37,6 @@ interface Order {
 
 const SUSPENSION_REASONS = ['partnerInitiated', 'customerRequest', 'nonPayment', 'fraud', 'other'];
 const STATUSES = ['active', 'suspended', 'deleted', 'cancelled'];
-
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
 function subscriptionId(raw: string): string {
   if (!UUID.test(raw.trim())) throw new Error(`"${raw}" is not a subscription id (a GUID)`);
@@ -81,11 +79,6 @@ export function parseLine(raw: string): OrderLine {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-/** Repeatable, and one value may hold several (from an environment variable): split on spaces and commas. */
-const collectWords = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value.split(/[\s,]+/).filter((v) => v !== ''),
-];
 
 function printSubscription(s: Subscription): void {
   const lines: [string, string][] = [

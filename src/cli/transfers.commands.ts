@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { apiOptions, flagValue } from './api.ts';
-import { env, fail, note, out, table } from './common.ts';
+import { collectWords, day, env, fail, minute, note, out, plural, table } from './common.ts';
 import type { Collection } from './customer.ts';
 import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import type {
@@ -25,14 +25,6 @@ const STATUSES: readonly string[] = TRANSFER_STATUSES;
 
 // ── helpers ──
 
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
-const minute = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
-/** Repeatable, and one value may hold several (from an environment variable): split on spaces and commas. */
-const collectWords = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value.split(/[\s,]+/).filter((v) => v !== ''),
-];
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const requestIdOption = () =>
   new Option(
     '--request-id <id>',

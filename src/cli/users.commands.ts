@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Api, ApiOptions } from './api.ts';
 import { apiOptions, flagValue } from './api.ts';
-import { env, note, out, table } from './common.ts';
+import { collectWords, day, env, note, out, table } from './common.ts';
 import type { Collection, Customer } from './customer.ts';
 import { UUID, customerLabel, printCount, readList, resolveCustomer, withApi } from './customer.ts';
 import { saveCsvExport } from './export.ts';
@@ -62,11 +62,6 @@ interface UserImport {
 const DIRECTORY_ROLES = ['globalAdmin', 'helpdeskAdmin', 'userAdmin', 'billingAdmin'];
 
 const usersPath = (customer: Customer) => `/v1/customers/${customer.id}/users`;
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
-const collectWords = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value.split(/[\s,]+/).filter((v) => v !== ''),
-];
 
 /** The user a command names: its id, or its user name (active users first, then deleted ones). */
 async function resolveUser(api: Api, customer: Customer, raw: string): Promise<CustomerUser> {
