@@ -176,3 +176,21 @@ export function formatBytes(n: number): string {
   const rounded = Math.round(value * 10) / 10;
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} ${UNITS[unit]}`;
 }
+
+/**
+ * The file name a Content-Disposition header gives (filename* before filename), if any: the name of an upload,
+ * and the name the CLI saves a download under.
+ */
+export function dispositionFileName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
+  if (extended && /^utf-8$/i.test(extended[1]!.trim()))
+    try {
+      return decodeURIComponent(extended[2]!.trim());
+    } catch {
+      // Not percent-encoded UTF-8: fall back to the plain name.
+    }
+  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
+  if (!plain) return undefined;
+  return plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2]!.trim();
+}

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { REPLAY_HEADER, requestIdOf } from '../../http/idempotency.plugin.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
-import { ALLOWED_ATTACHMENT_TYPES, formatBytes } from './attachments.check.ts';
+import { ALLOWED_ATTACHMENT_TYPES, dispositionFileName, formatBytes } from './attachments.check.ts';
 import { AttachmentParams, FileLinkSchema, RULES, RequestParams, errors } from './serviceRequests.schemas.ts';
 import type { ServiceRequestsService } from './serviceRequests.service.ts';
 
@@ -47,21 +47,6 @@ function contentDisposition(fileName: string): string {
   return ascii === fileName
     ? `attachment; filename="${ascii}"`
     : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
-/** The file name a Content-Disposition header gives (filename* before filename), if any. */
-export function dispositionFileName(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
-  if (extended && /^utf-8$/i.test(extended[1]!.trim()))
-    try {
-      return decodeURIComponent(extended[2]!.trim());
-    } catch {
-      // Not percent-encoded UTF-8: fall back to the plain name.
-    }
-  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
-  if (!plain) return undefined;
-  return plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2]!.trim();
 }
 
 function tooLarge(size: number | undefined, maxBytes: number): AppError {
