@@ -11,6 +11,7 @@ import { registerCustomerCommands } from './customers.commands.ts';
 import { registerOfferCommands } from './offers.commands.ts';
 import { registerPartnerCommands } from './partner.commands.ts';
 import { registerSubscriptionCommands } from './subscriptions.commands.ts';
+import { registerSupportCommands } from './support.commands.ts';
 import { registerTransferCommands } from './transfers.commands.ts';
 import { registerUserCommands } from './users.commands.ts';
 
@@ -119,6 +120,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerTransferCommands(program);
   registerBillingCommands(program);
+  registerSupportCommands(program);
   return program;
 }
 
