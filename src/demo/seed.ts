@@ -5,7 +5,8 @@
 // Pharmacy, so that it can request the transfer of Contoso's Azure plan, whose customer Global admin signs in
 // with the demo password to consent. The customers' subscriptions are given a year of billing history (moved
 // back in time, with a mid-month seat increase and a suspension and reactivation, daily usage of the Azure
-// subscriptions, the ended months invoiced) and Contoso a spending budget already past its 80% alert.
+// subscriptions, the ended months invoiced) and Contoso a spending budget already past its 80% alert. A few of
+// Demo Reseller's customers have service requests, made and worked on in the past (src/demo/support.requests.ts).
 // Idempotent: what exists (users matched by user name, customers by domain, both unique across the
 // installation, relationships by partner and customer) is left as it is.
 import fs from 'node:fs';
@@ -49,6 +50,10 @@ import { createUsageService } from '../modules/billing/usage.service.ts';
 import type { HistoryChange, SubscriptionHistory } from './billing.history.ts';
 import { dayMonthsAgo, meterIdsOf, rewriteHistory } from './billing.history.ts';
 import { generateUsage } from './usage.generator.ts';
+import type { DemoActor } from './support.requests.ts';
+import { DEMO_SERVICE_REQUESTS } from './support.requests.ts';
+import type { ServiceRequestsService } from '../modules/support/serviceRequests.service.ts';
+import { createServiceRequestsService } from '../modules/support/serviceRequests.service.ts';
 import { createSubscriptionsService } from '../modules/subscriptions/subscriptions.service.ts';
 import { resolveCustomerSession } from '../modules/relationships/portal.repository.ts';
 import type { PortalService } from '../modules/relationships/portal.service.ts';
@@ -458,6 +463,13 @@ export interface SeedDeps {
     /** Invoices each ended month of the partner not invoiced yet; answers how many invoices it wrote. */
     closeMonths(partnerId: string, now: Date): Promise<number>;
   };
+  /** Service requests made and changed as the partner's users would (the request path). */
+  support: {
+    /** The service on a clock standing at `time`: the demo's requests were made and worked on in the past. */
+    at(time: Date): Pick<ServiceRequestsService, 'create' | 'update'>;
+    /** The first-response targets in force, in minutes: the overdue request is made an hour longer ago. */
+    responseTargetMinutes: Config['support']['responseTargetMinutes'];
+  };
   /** Which of these offers the catalog sells (an operator's own catalog may lack the demo's offers). */
   availableOffers(ids: readonly string[]): Promise<Set<string>>;
   instances: { get(id: InstanceId): { domainSuffix: string } };
@@ -686,6 +698,8 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult> {
       result.created.push(`customer ${customer.company} (${domain}) of ${demo.name}${ordered}${staffed}`);
     }
     await seedBillingHistory(deps, adminCtx, demo.name, seeded, result);
+    if (demo.name === DEMO_SERVICE_REQUESTS.partner && seeded.length > 0)
+      await seedServiceRequests(deps, await demoPeople(deps, demo, adminCtx), seeded, result);
   }
   await seedTransferDemo(deps, admins, result);
   return result;
@@ -768,6 +782,82 @@ async function seedBillingHistory(
     result.created.push(
       `spending budget of ${c.customer.company}: ${formatMinor(budget.amount ?? 0, currencyCode)} ` +
         `${currencyCode} a month, ${budget.percentUsed}% used so far (its 80% alert raised)`,
+    );
+  }
+}
+
+/**
+ * Who works on the demo's service requests: the partner's Global admin, and its Helpdesk agent (the admin again
+ * when the partner has none).
+ */
+async function demoPeople(
+  deps: SeedDeps,
+  demo: DemoPartner,
+  admin: CallerContext,
+): Promise<Record<DemoActor, CallerContext>> {
+  const user = demo.users.find((u) => u.roles.includes('helpdeskAgent'));
+  const found = user && (await deps.partners.findUserPartner(user.userName));
+  const helpdesk =
+    user && found?.partnerId === admin.partnerId
+      ? seedContext(admin.partnerId, admin.instance, {
+          id: found.userId,
+          userName: user.userName,
+          roles: user.roles,
+        })
+      : admin;
+  return { admin, helpdesk };
+}
+
+/** "1 note", "2 notes". */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * The demo's service requests of the customers this run made, each made and then worked on at the time it says
+ * (before now), by the people it names, in the order listed so that their numbers follow their age. Customers
+ * that existed before are left as they are.
+ */
+async function seedServiceRequests(
+  deps: SeedDeps,
+  people: Record<DemoActor, CallerContext>,
+  seeded: readonly SeededCustomer[],
+  result: SeedResult,
+): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const ago = (minutes: number) => new Date(now - minutes * 60_000);
+  for (const demo of DEMO_SERVICE_REQUESTS.requests) {
+    const c = seeded.find((x) => x.customer.company === demo.customer);
+    if (!c) continue;
+    const subscriptionId = c.subscriptions.find(
+      (x) => (x.line.friendlyName ?? x.line.offerId) === demo.subscription,
+    )?.id;
+    const made = ago(demo.madeMinutesAgo(deps.support.responseTargetMinutes));
+    let request = await deps.support.at(made).create(people[demo.by], c.id, {
+      title: demo.title,
+      description: demo.description,
+      severity: demo.severity,
+      supportTopicId: demo.topic,
+      primaryContact: demo.contact,
+      ...(subscriptionId ? { subscriptionId } : {}),
+      ...(demo.assignToHelpdesk ? { assignedTo: people.helpdesk.userId } : {}),
+      ...(demo.files
+        ? {
+            attachments: demo.files.map((f) => ({
+              fileName: f.fileName,
+              contentType: 'text/plain',
+              content: Buffer.from(f.text).toString('base64'),
+            })),
+          }
+        : {}),
+    });
+    for (const step of demo.steps)
+      request = await deps.support.at(ago(step.minutesAgo)).update(people[step.by], request.id, step.update);
+    const overdue =
+      request.status !== 'closed' &&
+      !request.firstResponseDate &&
+      Date.parse(request.firstResponseDueDate) <= now;
+    result.created.push(
+      `service request ${request.referenceNumber} of ${demo.customer}: ${request.severity}, ${request.status}` +
+        `${overdue ? ', overdue' : ''}, ${count(request.noteCount, 'note')}, ${count(request.attachmentCount, 'attachment')}`,
     );
   }
 }
@@ -928,6 +1018,17 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
           .executeTakeFirst()
       )?.id,
   };
+  const support: SeedDeps['support'] = {
+    at: (time) =>
+      createServiceRequestsService({
+        db: store.app,
+        clock: { now: () => time },
+        config: config.support,
+        customers,
+        idempotencyTtlHours: config.idempotencyTtlHours,
+      }),
+    responseTargetMinutes: config.support.responseTargetMinutes,
+  };
   const availableOffers = async (ids: readonly string[]) =>
     new Set([...(await findOffers(store.app, ids)).values()].filter((o) => o.is_available).map((o) => o.id));
   return {
@@ -942,6 +1043,7 @@ export function seedDepsFor(store: Store, config: Config, clock: Clock = systemC
     licenses,
     relationships,
     portal,
+    support,
     customerContext,
     lookups,
     availableOffers,
