@@ -150,7 +150,10 @@ describe('partnerdesk CLI', () => {
     expect(first.stdout).toMatch(
       /Created spending budget of Contoso Pharmacy: .* used so far \(its 80% alert raised\)/,
     );
-    expect(first.stdout).toMatch(/Demo data seeded: 21 created/);
+    expect(first.stdout).toContain(
+      'Created service request SR-000003 of Contoso Pharmacy: critical, open, overdue, 0 notes, 0 attachments',
+    );
+    expect(first.stdout).toMatch(/Demo data seeded: 24 created/);
 
     const partners = await client.query<{ name: string; instance: string; kind: string; country: string }>(
       'select name, instance, kind, country from partners order by name',
