@@ -1013,6 +1013,10 @@ export const ROUTES: Record<string, RouteSpec> = {
     roles: [GA, AA, SA, HA],
     isolation: { none: 'the operator’s support topics, the same for every partner' },
   },
+  'GET /v1/servicerequests/settings': {
+    roles: [GA, AA, SA, HA],
+    isolation: { none: 'the installation’s response targets and file rules, the same for every partner' },
+  },
   'GET /v1/servicerequests/summary': { roles: [GA, AA, SA, HA], isolation: 'list' },
   'GET /v1/servicerequests': { roles: [GA, AA, SA, HA], isolation: 'list' },
   'POST /v1/customers/:customerId/servicerequests': {

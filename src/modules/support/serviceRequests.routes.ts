@@ -1,4 +1,4 @@
-// Support service requests: /v1/servicerequests (support topics, summary, every customer's requests, one
+// Support service requests: /v1/servicerequests (support topics, settings, summary, every customer's requests, one
 // request, its changes) and a customer's requests under /v1/customers/{customerId}/servicerequests.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
@@ -13,6 +13,7 @@ import {
   RequestsQuery,
   ServiceRequestList,
   ServiceRequestSchema,
+  SettingsSchema,
   SummarySchema,
   SupportTopicList,
   UpdateRequestBody,
@@ -53,6 +54,24 @@ export const serviceRequestsRoutes: FastifyPluginAsyncTypebox<{
       const items = await serviceRequests.topics(request.ctx);
       return collection(request, { items, totalCount: items.length });
     },
+  );
+
+  app.get(
+    '/v1/servicerequests/settings',
+    {
+      config: { operation: 'support.view' },
+      schema: {
+        tags: TAGS,
+        summary: 'The response targets and file rules of new requests',
+        description:
+          'What this installation holds a request made now to, for forms to state before a request exists: ' +
+          'the first response target of each severity (SUPPORT_RESPONSE_TARGETS), the largest file ' +
+          '(SUPPORT_ATTACHMENT_MAX_BYTES), how many files a request takes (in all, and inline at creation), the ' +
+          'reopen window in days (SUPPORT_REOPEN_DAYS) and the allowed file types with their extensions.',
+        response: { 200: SettingsSchema, ...errors(401, 403) },
+      },
+    },
+    async () => serviceRequests.settings(),
   );
 
   app.get(

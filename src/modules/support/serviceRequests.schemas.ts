@@ -29,9 +29,10 @@ export const MAX_QUERY_TEXT = 100;
 
 export const RULES = {
   responseTargets:
-    'First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours (as configured ' +
-    'when the response clock started). The clock starts when the request is made and again when it is ' +
-    'reopened; the first note, status change or close after that is the first response, whoever makes it.',
+    'First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours by default (as ' +
+    'configured when the response clock started; GET /v1/servicerequests/settings tells the current ones). ' +
+    'The clock starts when the request is made and again when it is reopened; the first note, status change ' +
+    'or close after that is the first response, whoever makes it.',
   overdue:
     'Overdue (isOverdue): not closed, no first response since the response clock started, and ' +
     'firstResponseDueDate has passed. Worked out when read, never stored.',
@@ -49,8 +50,9 @@ export const RULES = {
     '.xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, ' +
     '.eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, ' +
     'application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, ' +
-    'fileName or content). A file larger than the limit (5 MB by default) is a 413 attachmentTooLarge; at ' +
-    `most ${MAX_ATTACHMENTS_PER_REQUEST} files per request (409 attachmentLimitReached).`,
+    'fileName or content). A file larger than the limit (5 MB by default; GET /v1/servicerequests/settings ' +
+    `tells it) is a 413 attachmentTooLarge; at most ${MAX_ATTACHMENTS_PER_REQUEST} files per request (409 ` +
+    'attachmentLimitReached).',
   ids:
     'The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other ' +
     'id, or another partner’s request, is a 404 serviceRequestNotFound.',
@@ -318,4 +320,25 @@ export const SummarySchema = Type.Object({
     }),
   ),
   attributes: Type.Object({ objectType: Type.Literal('ServiceRequestSummary') }),
+});
+
+export const SettingsSchema = Type.Object({
+  responseTargetMinutes: Type.Object(
+    { critical: Type.Integer(), moderate: Type.Integer(), minimal: Type.Integer() },
+    { description: 'The first response target of a request made now, by severity, in minutes' },
+  ),
+  attachmentMaxBytes: Type.Integer({ description: 'The largest file accepted, in bytes' }),
+  maxAttachmentsPerRequest: Type.Integer({ description: 'Files one request can have in all' }),
+  maxAttachmentsAtCreate: Type.Integer({ description: 'Files that can be sent inline with a new request' }),
+  reopenDays: Type.Integer({ description: 'Days after closing during which a request can be reopened' }),
+  allowedAttachmentTypes: Type.Array(
+    Type.Object({
+      contentType: Type.String({ description: 'The Content-Type a file of this type is sent with' }),
+      extensions: Type.Array(Type.String(), {
+        description: 'The file name must end in one of these (any case), e.g. .jpg',
+      }),
+    }),
+    { description: 'The only file types accepted; the content is checked against the type as well' },
+  ),
+  attributes: Type.Object({ objectType: Type.Literal('ServiceRequestSettings') }),
 });

@@ -23,7 +23,12 @@ import { recordAllAs } from '../activity/activity.record.ts';
 import { allows } from '../partners/roles.ts';
 import type { CustomerAccess } from '../subscriptions/subscriptions.access.ts';
 import { customerForRead, customerForWrite } from '../subscriptions/subscriptions.access.ts';
-import { MAX_ATTACHMENTS_PER_REQUEST, checkAttachment, servedContentType } from './attachments.check.ts';
+import {
+  ALLOWED_ATTACHMENT_TYPES,
+  MAX_ATTACHMENTS_PER_REQUEST,
+  checkAttachment,
+  servedContentType,
+} from './attachments.check.ts';
 import * as repo from './serviceRequests.repository.ts';
 import type {
   AttachmentMeta,
@@ -33,7 +38,7 @@ import type {
   RequestRow,
   RequestViewRow,
 } from './serviceRequests.repository.ts';
-import { SEVERITIES, STATUSES } from './serviceRequests.schemas.ts';
+import { MAX_INLINE_ATTACHMENTS, SEVERITIES, STATUSES } from './serviceRequests.schemas.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -142,6 +147,17 @@ export interface SummaryView {
   attributes: { objectType: 'ServiceRequestSummary' };
 }
 
+/** The installation's rules a form names before a request exists. */
+export interface SettingsView {
+  responseTargetMinutes: Record<ServiceRequestSeverity, number>;
+  attachmentMaxBytes: number;
+  maxAttachmentsPerRequest: number;
+  maxAttachmentsAtCreate: number;
+  reopenDays: number;
+  allowedAttachmentTypes: { contentType: string; extensions: string[] }[];
+  attributes: { objectType: 'ServiceRequestSettings' };
+}
+
 // ── inputs ──
 
 export interface ContactInput {
@@ -193,6 +209,8 @@ export interface UploadRequest {
 export interface ServiceRequestsService {
   topics(ctx: CallerContext): Promise<SupportTopicView[]>;
   summary(ctx: CallerContext): Promise<SummaryView>;
+  /** The configured response targets and file rules; the same for every partner of this installation. */
+  settings(): SettingsView;
   create(ctx: CallerContext, customerId: string, input: CreateInput): Promise<ServiceRequestView>;
   list(ctx: CallerContext, query: ListQuery, page: PageRequest): Promise<Page<ServiceRequestItemView>>;
   listForCustomer(
@@ -598,6 +616,19 @@ export function createServiceRequestsService(deps: {
           attributes: { objectType: 'SupportTopic' as const },
         })),
       ),
+
+    settings: () => ({
+      responseTargetMinutes: { ...config.responseTargetMinutes },
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      maxAttachmentsPerRequest: MAX_ATTACHMENTS_PER_REQUEST,
+      maxAttachmentsAtCreate: MAX_INLINE_ATTACHMENTS,
+      reopenDays: config.reopenDays,
+      allowedAttachmentTypes: ALLOWED_ATTACHMENT_TYPES.map((t) => ({
+        contentType: t.contentType,
+        extensions: [...t.extensions],
+      })),
+      attributes: { objectType: 'ServiceRequestSettings' },
+    }),
 
     summary: (ctx) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {

@@ -4780,7 +4780,7 @@ export interface paths {
         put?: never;
         /**
          * Open a service request for a customer
-         * @description The request is `open` and gets your next reference number (SR-000042). Needs an active reseller relationship with the customer (404 for a customer you never had one with, 403 code 20002 once it has ended). `title` must not be blank; `supportTopicId` one of GET /v1/servicerequests/supporttopics; `subscriptionId` one of the customer’s subscriptions with you, which sets `productId` and `productName`; `productId` alone an offer of the catalog; `assignedTo` an active partner user whose roles allow managing support requests. Each problem is a 400 naming its field. Up to 3 files may come inline, base64-encoded (refusals name `attachments[i].contentType`, `.fileName` or `.content`). First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours (as configured when the response clock started). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached).
+         * @description The request is `open` and gets your next reference number (SR-000042). Needs an active reseller relationship with the customer (404 for a customer you never had one with, 403 code 20002 once it has ended). `title` must not be blank; `supportTopicId` one of GET /v1/servicerequests/supporttopics; `subscriptionId` one of the customer’s subscriptions with you, which sets `productId` and `productName`; `productId` alone an offer of the catalog; `assignedTo` an active partner user whose roles allow managing support requests. Each problem is a 400 naming its field. Up to 3 files may come inline, base64-encoded (refusals name `attachments[i].contentType`, `.fileName` or `.content`). First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours by default (as configured when the response clock started; GET /v1/servicerequests/settings tells the current ones). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default; GET /v1/servicerequests/settings tells it) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached).
          *
          *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
          *
@@ -13608,7 +13608,7 @@ export interface paths {
         head?: never;
         /**
          * Change a service request, add a note, close or reopen it
-         * @description Send only what changes (at least one property; others are a 400): `status` (open ↔ attentionNeeded, either → closed, closed → open), `severity`, `primaryContact`, `assignedTo` (an active partner user whose roles allow managing support requests, or null), `newNote`. Each change is added to the history; sending what the request already has changes nothing. With If-Match, a stale ETag is a 412 carrying the request as it is now. Notes, status changes and the rest work after your reseller relationship with the customer has ended, so that old requests can be wound down. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound. First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours (as configured when the response clock started). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. A request can be reopened within the reopen window (30 days after it was closed by default; 409 serviceRequestReopenExpired after) while you have an active reseller relationship with the customer (403, code 20002, otherwise). Reopening restarts the response clock; a note sent with the reopen does not count as its response.
+         * @description Send only what changes (at least one property; others are a 400): `status` (open ↔ attentionNeeded, either → closed, closed → open), `severity`, `primaryContact`, `assignedTo` (an active partner user whose roles allow managing support requests, or null), `newNote`. Each change is added to the history; sending what the request already has changes nothing. With If-Match, a stale ETag is a 412 carrying the request as it is now. Notes, status changes and the rest work after your reseller relationship with the customer has ended, so that old requests can be wound down. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound. First response targets by severity: critical 2 hours, moderate 4 hours, minimal 8 hours by default (as configured when the response clock started; GET /v1/servicerequests/settings tells the current ones). The clock starts when the request is made and again when it is reopened; the first note, status change or close after that is the first response, whoever makes it. A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. A request can be reopened within the reopen window (30 days after it was closed by default; 409 serviceRequestReopenExpired after) while you have an active reseller relationship with the customer (403, code 20002, otherwise). Reopening restarts the response clock; a note sent with the reopen does not count as its response.
          *
          *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
          *
@@ -13861,7 +13861,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a file to a service request
-         * @description The body is the file itself, sent with its Content-Type; its name comes from `fileName` or from Content-Disposition: attachment; filename=…. Answers 201 with the file’s link (Location). Added to the request’s history. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached). A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound.
+         * @description The body is the file itself, sent with its Content-Type; its name comes from `fileName` or from Content-Disposition: attachment; filename=…. Answers 201 with the file’s link (Location). Added to the request’s history. Allowed files (the declared Content-Type, then the file name’s extension, then the content): PNG (.png), JPEG (.jpg, .jpeg), GIF (.gif), PDF (.pdf), ZIP (.zip), Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx), plain text (.txt, .log), CSV (.csv), JSON (.json) and e-mail messages (message/rfc822, .eml); the text types must be UTF-8 without NUL bytes. Anything else (HTML, SVG, scripts, application/octet-stream, …) is refused with 400 attachmentNotAllowed naming the field (contentType, fileName or content). A file larger than the limit (5 MB by default; GET /v1/servicerequests/settings tells it) is a 413 attachmentTooLarge; at most 20 files per request (409 attachmentLimitReached). A closed request is read-only: the only change it takes is a reopen, PATCH {"status":"open"} (with a newNote if you like); anything else, and uploading a file to it, is a 409 serviceRequestClosed. The id in the path is the request’s GUID or its reference number (SR-000042; sr-42 works too). Any other id, or another partner’s request, is a 404 serviceRequestNotFound.
          *
          *     Requires one of the roles: Global admin, Admin agent, Helpdesk agent (operation `support.manage`).
          *
@@ -14056,6 +14056,93 @@ export interface paths {
                     };
                     content: {
                         "application/octet-stream": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servicerequests/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The response targets and file rules of new requests
+         * @description What this installation holds a request made now to, for forms to state before a request exists: the first response target of each severity (SUPPORT_RESPONSE_TARGETS), the largest file (SUPPORT_ATTACHMENT_MAX_BYTES), how many files a request takes (in all, and inline at creation), the reopen window in days (SUPPORT_REOPEN_DAYS) and the allowed file types with their extensions.
+         *
+         *     Requires one of the roles: Global admin, Admin agent, Sales agent, Helpdesk agent (operation `support.view`).
+         *
+         *     Rate limit: 600 requests a minute per partner, shared by all operations.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The only file types accepted; the content is checked against the type as well */
+                            allowedAttachmentTypes: {
+                                /** @description The Content-Type a file of this type is sent with */
+                                contentType: string;
+                                /** @description The file name must end in one of these (any case), e.g. .jpg */
+                                extensions: string[];
+                            }[];
+                            /** @description The largest file accepted, in bytes */
+                            attachmentMaxBytes: number;
+                            attributes: {
+                                /** @enum {string} */
+                                objectType: "ServiceRequestSettings";
+                            };
+                            /** @description Files that can be sent inline with a new request */
+                            maxAttachmentsAtCreate: number;
+                            /** @description Files one request can have in all */
+                            maxAttachmentsPerRequest: number;
+                            /** @description Days after closing during which a request can be reopened */
+                            reopenDays: number;
+                            /** @description The first response target of a request made now, by severity, in minutes */
+                            responseTargetMinutes: {
+                                critical: number;
+                                minimal: number;
+                                moderate: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error envelope */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Error envelope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
             };
