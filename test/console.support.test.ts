@@ -1,21 +1,16 @@
 // The console's service request logic without a browser: the list's filters as the URL keeps them and the query
 // they send, the new request's body and the API's field names as the form's inputs (a file's reason names the
-// file), the file types the pickers offer against the server's allow list, the type a file is sent as and its
-// bytes as base64, the server's defaults the forms name, which actions a request offers to whom (a closed one
+// file), what the forms say about response targets and files as an installation's settings have them (read from
+// a server started with its own), the file types the pickers offer, the type a file is sent as, a file over the
+// limit refused before it is sent and the bytes as base64, which actions a request offers to whom (a closed one
 // only its reopening), the close body, who a request may be assigned to, and the customer page's Service
 // requests tab by role.
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { ALLOWED_ATTACHMENT_TYPES } from '../src/modules/support/attachments.check.ts';
-import { MAX_INLINE_ATTACHMENTS } from '../src/modules/support/serviceRequests.schemas.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerTabs } from '../web/src/features/customers/tabs.ts';
-import type { Draft } from '../web/src/features/support/model.ts';
+import type { Draft, SupportSettings } from '../web/src/features/support/model.ts';
 import {
-  ACCEPT,
-  ALLOWED_EXTENSIONS,
-  DEFAULT_MAX_FILE_MB,
-  DEFAULT_RESPONSE_TARGET_MINUTES,
-  MAX_FILES_AT_CREATE,
+  SEVERITIES,
+  acceptOf,
   actionsFor,
   anyFilter,
   assignees,
@@ -27,11 +22,50 @@ import {
   filterParams,
   inputForField,
   listQuery,
+  filesHint,
   missingInputs,
   readFilters,
+  severityChoiceText,
   sizeParts,
   toBase64,
+  tooLarge,
+  uploadHint,
 } from '../web/src/features/support/model.ts';
+import type { Language } from '../web/src/i18n/catalogs.ts';
+import { CATALOGS, format } from '../web/src/i18n/catalogs.ts';
+import type { TestApp } from './helpers/app.ts';
+import { createTestApp, injectAs } from './helpers/app.ts';
+import { createPartnerWithAdmin } from './helpers/factories.ts';
+
+const MB = 1024 * 1024;
+
+/** The console's texts in a language, as useI18n() gives them to the forms. */
+const texts = (language: Language, locale: string) => ({
+  locale,
+  t: (key: keyof (typeof CATALOGS)['en'], params?: Record<string, string | number>) =>
+    format(CATALOGS[language][key], params),
+  number: (n: number) => new Intl.NumberFormat(locale).format(n),
+});
+const en = texts('en', 'en-US');
+
+// An installation with its own targets and file limit; the forms read its settings from the API.
+let t: TestApp;
+let settings: SupportSettings;
+beforeAll(async () => {
+  t = await createTestApp({
+    env: {
+      SUPPORT_RESPONSE_TARGETS: 'critical=1h,moderate=90m,minimal=1d',
+      SUPPORT_ATTACHMENT_MAX_BYTES: String(2 * MB),
+    },
+    transferWorker: false,
+    userImportWorker: false,
+  });
+  const { admin } = await createPartnerWithAdmin(t.store);
+  const r = await injectAs(t.app, admin.token, 'GET', '/v1/servicerequests/settings');
+  expect(r.statusCode, r.body).toBe(200);
+  settings = r.json();
+});
+afterAll(() => t?.close());
 
 describe('the list’s filters in the URL', () => {
   it('reads what the page knows and ignores the rest', () => {
@@ -138,31 +172,66 @@ describe('a new request', () => {
   });
 });
 
-describe('what the forms say before the API decides', () => {
-  it('names the server’s default response targets, file size limit and files per new request', () => {
-    const defaults = loadConfig({}).support;
-    expect(DEFAULT_RESPONSE_TARGET_MINUTES).toEqual(defaults.responseTargetMinutes);
-    expect(DEFAULT_MAX_FILE_MB * 1024 * 1024).toBe(defaults.attachmentMaxBytes);
-    expect(MAX_FILES_AT_CREATE).toBe(MAX_INLINE_ATTACHMENTS);
+describe('what the forms say, as the installation has it', () => {
+  it('offers each severity with the configured first-response target', () => {
+    expect(SEVERITIES.map((s) => severityChoiceText(en, settings, s))).toEqual([
+      'Critical — first response within 1 hour',
+      'Moderate — first response within 90 minutes',
+      'Minimal — first response within 24 hours',
+    ]);
+    expect(severityChoiceText(texts('de', 'de-DE'), settings, 'critical')).toBe(
+      'Kritisch – erste Antwort innerhalb von 1 Stunde',
+    );
+    expect(severityChoiceText(texts('ru', 'ru-RU'), settings, 'minimal')).toBe(
+      'Низкая — первый ответ не позже чем через 24 часа',
+    );
+  });
+
+  it('names the configured file size limit, the files a new request takes and the allowed types', () => {
+    const types = '.png, .jpg, .jpeg, .gif, .pdf, .zip, .docx, .xlsx, .pptx, .txt, .log, .csv, .json, .eml';
+    expect(filesHint(en, settings)).toBe(
+      `Up to 3 files of up to 2 MB each (the server has the final say). Allowed types: ${types}.`,
+    );
+    expect(uploadHint(en, settings)).toBe(
+      `Up to 2 MB (the server has the final say). Allowed types: ${types}.`,
+    );
+    expect(uploadHint(texts('ru', 'ru-RU'), settings)).toMatch(/^До 2 МБ /);
+  });
+
+  it('offers the allowed types in the file pickers', () => {
+    expect(acceptOf(settings)).toBe(
+      '.png,.jpg,.jpeg,.gif,.pdf,.zip,.docx,.xlsx,.pptx,.txt,.log,.csv,.json,.eml',
+    );
+  });
+
+  it('refuses a file over the configured limit before sending it, naming it and its size', () => {
+    expect(tooLarge(en, settings, [{ name: 'shot.png', size: 2 * MB }])).toBeUndefined();
+    expect(
+      tooLarge(en, settings, [
+        { name: 'dump.zip', size: 2.2 * MB },
+        { name: 'shot.png', size: 2 * MB },
+        { name: 'trace.log', size: 2 * MB + 1 },
+      ]),
+    ).toBe(
+      'dump.zip is 2.2 MB, more than the limit of 2 MB. trace.log is 2 MB, more than the limit of 2 MB.',
+    );
   });
 });
 
 describe('files', () => {
-  it('offers exactly the extensions the server accepts', () => {
-    const server = ALLOWED_ATTACHMENT_TYPES.flatMap((t) => t.extensions).map((e) =>
-      e.startsWith('.') ? e : `.${e}`,
+  it('sends a file with the browser’s type when allowed, else the allowed type of its extension', () => {
+    expect(contentTypeOf({ name: 'shot.PNG', type: 'image/png' }, settings)).toBe('image/png');
+    expect(contentTypeOf({ name: 'server.log', type: '' }, settings)).toBe('text/plain');
+    expect(contentTypeOf({ name: 'Mail.EML', type: '' }, settings)).toBe('message/rfc822');
+    expect(contentTypeOf({ name: 'data.json', type: '' }, settings)).toBe('application/json');
+    // Names some systems give that the API does not take.
+    expect(contentTypeOf({ name: 'logs.zip', type: 'application/x-zip-compressed' }, settings)).toBe(
+      'application/zip',
     );
-    expect([...ALLOWED_EXTENSIONS].sort()).toEqual([...new Set(server)].sort());
-    expect(ACCEPT.split(',')).toEqual([...ALLOWED_EXTENSIONS]);
-  });
-
-  it('sends a file with the browser’s type, or the text type of its extension when the browser gives none', () => {
-    expect(contentTypeOf({ name: 'shot.PNG', type: 'image/png' })).toBe('image/png');
-    expect(contentTypeOf({ name: 'server.log', type: '' })).toBe('text/plain');
-    expect(contentTypeOf({ name: 'Mail.EML', type: '' })).toBe('message/rfc822');
-    expect(contentTypeOf({ name: 'data.json', type: '' })).toBe('application/json');
-    // Unknown: sent as it is, and the API says why it refuses it.
-    expect(contentTypeOf({ name: 'tool.exe', type: '' })).toBe('application/octet-stream');
+    expect(contentTypeOf({ name: 'users.csv', type: 'application/vnd.ms-excel' }, settings)).toBe('text/csv');
+    // Neither: sent as it is, and the API says why it refuses it.
+    expect(contentTypeOf({ name: 'mail.html', type: 'text/html' }, settings)).toBe('text/html');
+    expect(contentTypeOf({ name: 'tool.exe', type: '' }, settings)).toBe('application/octet-stream');
   });
 
   it('writes bytes as base64, also past the chunk a call can take at once', () => {

@@ -1,16 +1,19 @@
 // A request's files: each a download (saved under its own name; the API never shows one in the browser) with
 // its size, who added it and when; and, while the request is open to changes, "Attach file" (the file's bytes
-// sent as they are, with its type). The picker offers the types the API takes and the hint names the limit,
-// but the API decides: its reason shows next to the picker.
+// sent as they are, with its type). The picker offers the types the API takes and the hint names the limit, both
+// as the server's settings tell them; a file over the limit is refused before it is sent, and otherwise the API
+// decides: its reason shows next to the picker.
 import { useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { FileSize } from './FileSize.tsx';
-import { ACCEPT, DEFAULT_MAX_FILE_MB } from './model.ts';
+import type { SupportSettings } from './model.ts';
+import { acceptOf, contentTypeOf, tooLarge, uploadHint } from './model.ts';
 import type { FileLink, ServiceRequest } from './support.queries.ts';
-import { downloadAttachment, useRequestMutations } from './support.queries.ts';
+import { downloadAttachment, useRequestMutations, useSupportSettings } from './support.queries.ts';
 
 function Download(props: { file: FileLink; onError: (e: unknown) => void }) {
   const f = props.file;
@@ -30,30 +33,44 @@ function Download(props: { file: FileLink; onError: (e: unknown) => void }) {
 }
 
 function Upload(props: { idOrNumber: string; onAttached: (name: string) => void }) {
-  const { t, number } = useI18n();
+  const settings = useSupportSettings();
+  if (settings.isPending) return <Loading />;
+  if (settings.isError) return <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />;
+  return <UploadForm {...props} settings={settings.data} />;
+}
+
+function UploadForm(props: {
+  idOrNumber: string;
+  settings: SupportSettings;
+  onAttached: (name: string) => void;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const { attach } = useRequestMutations(props.idOrNumber);
   const [file, setFile] = useState<File>();
-  const [missing, setMissing] = useState(false);
+  const [precheck, setPrecheck] = useState<string>();
   const refusal = attach.error instanceof ApiError ? attach.error : undefined;
-  const reason = missing
-    ? t('support.attach.choose')
-    : refusal?.details.map((d) => d.reason).join('; ') || undefined;
+  const reason = precheck ?? (refusal?.details.map((d) => d.reason).join('; ') || undefined);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!file) {
-      setMissing(true);
+    const problem = file ? tooLarge(i18n, props.settings, [file]) : t('support.attach.choose');
+    if (!file || problem) {
+      setPrecheck(problem);
       input.current?.focus();
       return;
     }
-    attach.mutate(file, {
-      onSuccess: () => {
-        props.onAttached(file.name);
-        setFile(undefined);
-        if (input.current) input.current.value = '';
+    attach.mutate(
+      { file, contentType: contentTypeOf(file, props.settings) },
+      {
+        onSuccess: () => {
+          props.onAttached(file.name);
+          setFile(undefined);
+          if (input.current) input.current.value = '';
+        },
       },
-    });
+    );
   };
   return (
     <form className="sr-upload" noValidate onSubmit={submit}>
@@ -61,22 +78,19 @@ function Upload(props: { idOrNumber: string; onAttached: (name: string) => void 
       <div className="field">
         <label htmlFor={id}>{t('support.attach.file')}</label>
         <p id={`${id}-hint`} className="hint">
-          {t('support.attach.hint', {
-            size: number(DEFAULT_MAX_FILE_MB),
-            types: ACCEPT.replaceAll(',', ', '),
-          })}
+          {uploadHint(i18n, props.settings)}
         </p>
         <input
           ref={input}
           id={id}
           name="file"
           type="file"
-          accept={ACCEPT}
+          accept={acceptOf(props.settings)}
           aria-invalid={reason ? true : undefined}
           aria-describedby={reason ? `${id}-hint ${id}-error` : `${id}-hint`}
           onChange={(e) => {
             setFile(e.target.files?.[0]);
-            setMissing(false);
+            setPrecheck(undefined);
             attach.reset();
           }}
         />

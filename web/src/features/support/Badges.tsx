@@ -2,6 +2,7 @@
 // overdue badge says since when the first response is due.
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSupportLabels } from './labels.ts';
+import { durationText } from './model.ts';
 import './support.css';
 
 export function StatusBadge(props: { status: string }) {
@@ -24,15 +25,8 @@ export function OverdueBadge(props: { due: string }) {
   );
 }
 
-/** "2 hours", "4 часа", "90 Minuten": a response target in the reader's language. */
+/** A response target in the reader's language (see durationText). */
 export function useDuration(): (minutes: number) => string {
   const { locale } = useI18n();
-  return (minutes) => {
-    const hours = minutes % 60 === 0;
-    return new Intl.NumberFormat(locale, {
-      style: 'unit',
-      unit: hours ? 'hour' : 'minute',
-      unitDisplay: 'long',
-    }).format(hours ? minutes / 60 : minutes);
-  };
+  return (minutes) => durationText(locale, minutes);
 }

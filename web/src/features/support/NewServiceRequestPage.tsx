@@ -1,8 +1,10 @@
 // /customers/:customerId/service-requests/new: open a service request for this customer. Title, description,
 // severity (each with its first-response target), the support topic, optionally the subscription it is about,
 // the customer's contact for it (the billing contact to begin with) and up to three files, sent with the
-// request. The form checks only that the required fields are filled; every other rule (file types and sizes
-// among them) is the API's, whose reasons show next to their fields. Sent: the request's page opens.
+// request. The targets, the file size limit, the number of files and the types offered are the server's
+// settings. The form checks only that the required fields are filled and that no file is over the limit (it
+// would be read and sent in full first); every other rule (file types among them) is the API's, whose reasons
+// show next to their fields. Sent: the request's page opens.
 import { useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -10,7 +12,7 @@ import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
-import { EmptyState } from '../../components/states.tsx';
+import { EmptyState, Loading } from '../../components/states.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useCustomerOfPage } from '../customers/CustomerPage.tsx';
 import type { Customer } from '../customers/customers.queries.ts';
@@ -19,25 +21,28 @@ import type { FieldErrors, Problem } from '../customers/forms.ts';
 import { inFormOrder, requestIdSequence } from '../customers/forms.ts';
 import { SelectField } from '../customers/SelectField.tsx';
 import { useSupportAccess } from './access.ts';
-import { useDuration } from './Badges.tsx';
 import { FileSize } from './FileSize.tsx';
-import { useSupportLabels } from './labels.ts';
-import type { Draft, FileBody } from './model.ts';
+import type { Draft, FileBody, SupportSettings } from './model.ts';
 import {
-  ACCEPT,
-  DEFAULT_MAX_FILE_MB,
-  DEFAULT_RESPONSE_TARGET_MINUTES,
-  MAX_FILES_AT_CREATE,
   REQUIRED_INPUTS,
   SEVERITIES,
+  acceptOf,
   attachmentIndex,
   contentTypeOf,
   createBody,
+  filesHint,
   inputForField,
   missingInputs,
+  severityChoiceText,
   toBase64,
+  tooLarge,
 } from './model.ts';
-import { useCreateServiceRequest, useCustomerSubscriptions, useSupportTopics } from './support.queries.ts';
+import {
+  useCreateServiceRequest,
+  useCustomerSubscriptions,
+  useSupportSettings,
+  useSupportTopics,
+} from './support.queries.ts';
 import './support.css';
 
 const FORM_ORDER = [...REQUIRED_INPUTS, 'subscriptionId', 'phoneNumber', 'attachments'] as const;
@@ -54,22 +59,22 @@ const draftOf = (c: Customer): Draft => ({
   phoneNumber: c.billingProfile.defaultAddress.phoneNumber ?? '',
 });
 
-async function fileBody(file: File): Promise<FileBody> {
+async function fileBody(file: File, settings: SupportSettings): Promise<FileBody> {
   return {
     fileName: file.name,
-    contentType: contentTypeOf(file),
+    contentType: contentTypeOf(file, settings),
     content: toBase64(new Uint8Array(await file.arrayBuffer())),
   };
 }
 
 function SeverityChoice(props: {
   value: Draft['severity'];
+  settings: SupportSettings;
   error?: string;
   onChange: (s: Draft['severity']) => void;
 }) {
-  const { t } = useI18n();
-  const label = useSupportLabels();
-  const duration = useDuration();
+  const i18n = useI18n();
+  const { t } = i18n;
   const legendId = useId();
   return (
     <fieldset
@@ -91,10 +96,7 @@ function SeverityChoice(props: {
             checked={props.value === s}
             onChange={() => props.onChange(s)}
           />
-          {t('support.severityTarget', {
-            severity: label('severity', s),
-            duration: duration(DEFAULT_RESPONSE_TARGET_MINUTES[s]),
-          })}
+          {severityChoiceText(i18n, props.settings, s)}
         </label>
       ))}
       {props.error && (
@@ -147,20 +149,23 @@ function TextArea(props: {
   );
 }
 
-function FilesField(props: { files: File[]; error?: string; onChange: (files: File[]) => void }) {
-  const { t, number } = useI18n();
+function FilesField(props: {
+  files: File[];
+  settings: SupportSettings;
+  error?: string;
+  onChange: (files: File[]) => void;
+}) {
+  const i18n = useI18n();
+  const { t, number } = i18n;
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
-  const full = props.files.length >= MAX_FILES_AT_CREATE;
+  const max = props.settings.maxAttachmentsAtCreate;
+  const full = props.files.length >= max;
   return (
     <div className="field">
       <label htmlFor={id}>{t('support.field.attachments')}</label>
       <p id={`${id}-hint`} className="hint">
-        {t('support.field.attachmentsHint', {
-          count: number(MAX_FILES_AT_CREATE),
-          size: number(DEFAULT_MAX_FILE_MB),
-          types: ACCEPT.replaceAll(',', ', '),
-        })}
+        {filesHint(i18n, props.settings)}
       </p>
       <input
         ref={input}
@@ -168,13 +173,13 @@ function FilesField(props: { files: File[]; error?: string; onChange: (files: Fi
         name="attachments"
         type="file"
         multiple
-        accept={ACCEPT}
+        accept={acceptOf(props.settings)}
         disabled={full}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
         onChange={(e) => {
           const chosen = [...(e.target.files ?? [])];
-          props.onChange([...props.files, ...chosen].slice(0, MAX_FILES_AT_CREATE));
+          props.onChange([...props.files, ...chosen].slice(0, max));
           // The same file can be chosen again after being removed.
           e.target.value = '';
         }}
@@ -198,7 +203,7 @@ function FilesField(props: { files: File[]; error?: string; onChange: (files: Fi
           ))}
         </ul>
       )}
-      {full && <p className="hint">{t('support.field.filesFull', { count: number(MAX_FILES_AT_CREATE) })}</p>}
+      {full && <p className="hint">{t('support.field.filesFull', { count: number(max) })}</p>}
       {props.error && (
         <p id={`${id}-error`} className="field-error">
           {props.error}
@@ -209,11 +214,13 @@ function FilesField(props: { files: File[]; error?: string; onChange: (files: Fi
 }
 
 export function NewServiceRequestPage() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const c = useCustomerOfPage();
   const navigate = useNavigate();
   const access = useSupportAccess();
   const topics = useSupportTopics(access.canManage);
+  const settings = useSupportSettings(access.canManage);
   const subscriptions = useCustomerSubscriptions(c.id, access.canManage);
   const create = useCreateServiceRequest(c.id);
   const form = useRef<HTMLFormElement>(null);
@@ -272,6 +279,19 @@ export function NewServiceRequestPage() {
         </EmptyState>
       </section>
     );
+  // The targets and file rules the form states are the server's: nothing to offer until they are known.
+  if (!settings.isSuccess)
+    return (
+      <section aria-labelledby="new-sr-heading">
+        {header}
+        {settings.isError ? (
+          <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />
+        ) : (
+          <Loading />
+        )}
+      </section>
+    );
+  const rules = settings.data;
 
   /** The API's reasons next to their fields; a file's reason names the file. */
   const showRefusal = (error: unknown, sent: File[]) => {
@@ -296,10 +316,15 @@ export function NewServiceRequestPage() {
       const byInput: FieldErrors = Object.fromEntries(missing.map((k) => [k, t('customers.form.required')]));
       return refuse(byInput, inFormOrder(byInput, FORM_ORDER));
     }
+    const oversized = tooLarge(i18n, rules, files);
+    if (oversized) {
+      const byInput = { attachments: oversized };
+      return refuse(byInput, inFormOrder(byInput, FORM_ORDER));
+    }
     setReading(true);
     let attachments: FileBody[];
     try {
-      attachments = await Promise.all(files.map(fileBody));
+      attachments = await Promise.all(files.map((f) => fileBody(f, rules)));
     } catch {
       setReading(false);
       const byInput = { attachments: t('support.field.unreadable') };
@@ -345,7 +370,12 @@ export function NewServiceRequestPage() {
           error={errors.description}
           onChange={(v) => set('description', v)}
         />
-        <SeverityChoice value={draft.severity} error={errors.severity} onChange={(s) => set('severity', s)} />
+        <SeverityChoice
+          value={draft.severity}
+          settings={rules}
+          error={errors.severity}
+          onChange={(s) => set('severity', s)}
+        />
         {topics.isError ? (
           <ErrorAlert error={topics.error} onRetry={() => void topics.refetch()} />
         ) : (
@@ -421,6 +451,7 @@ export function NewServiceRequestPage() {
         </fieldset>
         <FilesField
           files={files}
+          settings={rules}
           error={errors.attachments}
           onChange={(next) => {
             setFiles(next);

@@ -1,8 +1,10 @@
 // Service request values without React or the API client, so that they can be tested on their own: the
-// statuses and severities, the list's filters as the URL keeps them and the query the API takes, the response
-// targets the new-request form names, the files a request takes, the create body and the API's field names as
-// the form's inputs, which actions a request offers to whom, and who a request may be assigned to.
+// statuses and severities, the list's filters as the URL keeps them and the query the API takes, what the forms
+// say about response targets and files (from the server's settings), the files a request takes, the create body
+// and the API's field names as the form's inputs, which actions a request offers to whom, and who a request may
+// be assigned to.
 import { allows } from '../../../../src/modules/partners/roles.ts';
+import type { MessageKey, Params } from '../../i18n/catalogs.ts';
 
 export const SEVERITIES = ['critical', 'moderate', 'minimal'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -10,16 +12,40 @@ export const STATUSES = ['open', 'attentionNeeded', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /**
- * The first-response targets PRODUCT.md names (2 h / 4 h / 8 h), which the new-request form states before a
- * request exists: an installation may configure others (SUPPORT_RESPONSE_TARGETS), and the API does not tell
- * them in advance. A request itself always shows its own target (responseTargetMinutes). These, the file size
- * and the files per new request are checked against the server's defaults in test/console.support.test.ts.
+ * What the forms state before a request exists, as GET /v1/servicerequests/settings tells it: an installation
+ * may configure its own targets and file size limit (SUPPORT_RESPONSE_TARGETS, SUPPORT_ATTACHMENT_MAX_BYTES).
  */
-export const DEFAULT_RESPONSE_TARGET_MINUTES: Record<Severity, number> = {
-  critical: 120,
-  moderate: 240,
-  minimal: 480,
-};
+export interface SupportSettings {
+  responseTargetMinutes: Record<Severity, number>;
+  attachmentMaxBytes: number;
+  maxAttachmentsAtCreate: number;
+  allowedAttachmentTypes: readonly { contentType: string; extensions: readonly string[] }[];
+}
+
+/** What of the console's i18n the texts below use (useI18n() gives it). */
+interface Texts {
+  locale: string;
+  t(key: MessageKey, params?: Params): string;
+  number(value: number): string;
+}
+
+/** "2 hours", "4 часа", "90 Minuten": a response target in the reader's language. */
+export function durationText(locale: string, minutes: number): string {
+  const hours = minutes % 60 === 0;
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: hours ? 'hour' : 'minute',
+    unitDisplay: 'long',
+  }).format(hours ? minutes / 60 : minutes);
+}
+
+/** "Critical — first response within 2 hours": a severity as the new-request form offers it. */
+export function severityChoiceText(i18n: Texts, settings: SupportSettings, severity: Severity): string {
+  return i18n.t('support.severityTarget', {
+    severity: i18n.t(`support.severity.${severity}`),
+    duration: durationText(i18n.locale, settings.responseTargetMinutes[severity]),
+  });
+}
 
 // ── the list's filters ──
 
@@ -85,51 +111,77 @@ export const anyFilter = (f: ListFilters) =>
 
 // ── files ──
 
-/** Files sent with a new request (the API takes at most 3); more are added one at a time on its page. */
-export const MAX_FILES_AT_CREATE = 3;
-
-/**
- * The file types the API accepts (its allow list, by extension): offered by the file pickers and named in
- * their hint. The API decides; test/console.support.test.ts checks this list against the server's.
- */
-export const ALLOWED_EXTENSIONS = [
-  '.png',
-  '.jpg',
-  '.jpeg',
-  '.gif',
-  '.pdf',
-  '.zip',
-  '.docx',
-  '.xlsx',
-  '.pptx',
-  '.txt',
-  '.log',
-  '.csv',
-  '.json',
-  '.eml',
-] as const;
+/** The extensions the API accepts, in its order, without repeats (a file picker's `accept`, a hint's list). */
+export function allowedExtensions(settings: SupportSettings): string[] {
+  return [...new Set(settings.allowedAttachmentTypes.flatMap((t) => t.extensions))];
+}
 
 /** The file input's `accept`: the extensions, so the picker offers what the API takes. */
-export const ACCEPT = ALLOWED_EXTENSIONS.join(',');
+export const acceptOf = (settings: SupportSettings) => allowedExtensions(settings).join(',');
 
-/** "5 MB": the largest file the API takes by default (SUPPORT_ATTACHMENT_MAX_BYTES), for the hint. */
-export const DEFAULT_MAX_FILE_MB = 5;
+const extensionOf = (name: string) => /\.[^.]+$/.exec(name.toLowerCase())?.[0] ?? '';
 
 /**
- * The type a file is sent as: the browser's, else by its extension for the text types browsers often leave
- * empty (.log, .eml, .json on some systems). What is neither goes as it is and the API says why it refuses it.
+ * The type a file is sent as: the browser's when the API takes it, else the allowed type of its extension
+ * (browsers leave .log or .eml empty, and on some systems name .zip application/x-zip-compressed or .csv
+ * application/vnd.ms-excel). Otherwise it goes as it is, and the API says why it refuses it.
  */
-export function contentTypeOf(file: { name: string; type: string }): string {
-  if (file.type) return file.type;
-  const ext = /\.[^.]+$/.exec(file.name.toLowerCase())?.[0] ?? '';
-  const byExtension: Record<string, string> = {
-    '.log': 'text/plain',
-    '.txt': 'text/plain',
-    '.csv': 'text/csv',
-    '.json': 'application/json',
-    '.eml': 'message/rfc822',
-  };
-  return byExtension[ext] ?? 'application/octet-stream';
+export function contentTypeOf(file: { name: string; type: string }, settings: SupportSettings): string {
+  const types = settings.allowedAttachmentTypes;
+  const declared = file.type.toLowerCase();
+  if (types.some((t) => t.contentType === declared)) return declared;
+  const ext = extensionOf(file.name);
+  return (
+    types.find((t) => t.extensions.includes(ext))?.contentType ?? (file.type || 'application/octet-stream')
+  );
+}
+
+/** A size in the unit a file list shows it in (units of 1024, as the API's limit), one decimal. */
+export function sizeParts(bytes: number): { unit: 'byte' | 'kilobyte' | 'megabyte'; value: number } {
+  if (bytes < 1024) return { unit: 'byte', value: bytes };
+  if (bytes < 1024 * 1024) return { unit: 'kilobyte', value: Math.round(bytes / 102.4) / 10 };
+  return { unit: 'megabyte', value: Math.round(bytes / 104857.6) / 10 };
+}
+
+/** "4.2 MB", "812 kB", "120 byte" in the reader's language and number format. */
+export function sizeText(locale: string, bytes: number): string {
+  const { unit, value } = sizeParts(bytes);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
+
+/** The new-request form's hint: how many files, how large, which types. */
+export function filesHint(i18n: Texts, settings: SupportSettings): string {
+  return i18n.t('support.field.attachmentsHint', {
+    count: i18n.number(settings.maxAttachmentsAtCreate),
+    size: sizeText(i18n.locale, settings.attachmentMaxBytes),
+    types: allowedExtensions(settings).join(', '),
+  });
+}
+
+/** The request page's upload hint: how large, which types. */
+export function uploadHint(i18n: Texts, settings: SupportSettings): string {
+  return i18n.t('support.attach.hint', {
+    size: sizeText(i18n.locale, settings.attachmentMaxBytes),
+    types: allowedExtensions(settings).join(', '),
+  });
+}
+
+/**
+ * Why chosen files cannot be sent before sending them: those larger than the limit, each named with its size
+ * (the API would refuse them after the whole upload). Undefined: nothing to say; the API checks the rest.
+ */
+export function tooLarge(
+  i18n: Texts,
+  settings: SupportSettings,
+  files: readonly { name: string; size: number }[],
+): string | undefined {
+  const limit = sizeText(i18n.locale, settings.attachmentMaxBytes);
+  const reasons = files
+    .filter((f) => f.size > settings.attachmentMaxBytes)
+    .map((f) =>
+      i18n.t('support.field.tooLarge', { name: f.name, size: sizeText(i18n.locale, f.size), limit }),
+    );
+  return reasons.length ? reasons.join(' ') : undefined;
 }
 
 /** Bytes as base64 (the inline attachments of a new request), in chunks so large files do not overflow. */
@@ -139,13 +191,6 @@ export function toBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += CHUNK)
     binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   return btoa(binary);
-}
-
-/** A size in the unit a file list shows it in (units of 1024, as the API's limit), one decimal. */
-export function sizeParts(bytes: number): { unit: 'byte' | 'kilobyte' | 'megabyte'; value: number } {
-  if (bytes < 1024) return { unit: 'byte', value: bytes };
-  if (bytes < 1024 * 1024) return { unit: 'kilobyte', value: Math.round(bytes / 102.4) / 10 };
-  return { unit: 'megabyte', value: Math.round(bytes / 104857.6) / 10 };
 }
 
 // ── the new request ──

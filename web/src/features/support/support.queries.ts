@@ -1,4 +1,4 @@
-// Service requests for the console: the support topics, the counts (open, waiting, overdue) for the dashboard
+// Service requests for the console: the support topics, the response targets and file rules, the counts (open, waiting, overdue) for the dashboard
 // and the navigation, the requests (partner-wide and one customer's) a page at a time, one request with its
 // timeline and files, the partner users a request may be assigned to, and the writes — create (files inline),
 // change (If-Match: a change made meanwhile is refused with 412 rather than overwritten), attach a file (its
@@ -18,7 +18,7 @@ import { nextToken } from '../activity/activity.queries.ts';
 import { fetchUsers } from '../settings/users/users.queries.ts';
 import { SUBSCRIPTIONS_KEY, fetchSubscriptions } from '../subscriptions/subscriptions.queries.ts';
 import type { ListQuery } from './model.ts';
-import { assignees, contentTypeOf } from './model.ts';
+import { assignees } from './model.ts';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
@@ -32,6 +32,7 @@ export type SupportTopic = Json<
   paths['/v1/servicerequests/supporttopics']['get']['responses'][200]
 >['items'][number];
 export type SupportSummary = Json<paths['/v1/servicerequests/summary']['get']['responses'][200]>;
+export type SupportSettingsAnswer = Json<paths['/v1/servicerequests/settings']['get']['responses'][200]>;
 export type CreateRequestBody = Json<CustomerPath['post']['requestBody']>;
 export type RequestPatch = Json<OnePath['patch']['requestBody']>;
 
@@ -50,6 +51,19 @@ export function useSupportTopics(enabled = true) {
     queryFn: () => unwrap(api.GET('/v1/servicerequests/supporttopics', {})),
     enabled,
     staleTime: 10 * 60_000,
+  });
+}
+
+/**
+ * The response targets, the file size limit, the files a new request takes and the allowed file types, as this
+ * installation has them. They change only when the server restarts with other settings.
+ */
+export function useSupportSettings(enabled = true) {
+  return useQuery({
+    queryKey: [...SUPPORT_KEY, 'settings'],
+    queryFn: () => unwrap(api.GET('/v1/servicerequests/settings', {})),
+    enabled,
+    staleTime: 60 * 60_000,
   });
 }
 
@@ -165,7 +179,7 @@ export function useCreateServiceRequest(customerId: string) {
  * Sends a file as its own body with its type (openapi-fetch would serialise a body as JSON), the name in the
  * query; the CSRF header as every console write.
  */
-async function sendAttachment(idOrNumber: string, file: File): Promise<FileLink> {
+async function sendAttachment(idOrNumber: string, file: File, contentType: string): Promise<FileLink> {
   const qs = new URLSearchParams({ fileName: file.name }).toString();
   const token = csrfToken.get();
   let response: Response;
@@ -173,7 +187,7 @@ async function sendAttachment(idOrNumber: string, file: File): Promise<FileLink>
     response = await fetch(`/v1/servicerequests/${encodeURIComponent(idOrNumber)}/attachments?${qs}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': contentTypeOf(file), ...(token ? { 'X-CSRF-Token': token } : {}) },
+      headers: { 'Content-Type': contentType, ...(token ? { 'X-CSRF-Token': token } : {}) },
       body: file,
     });
   } catch {
@@ -205,7 +219,8 @@ export function useRequestMutations(idOrNumber: string) {
       },
     }),
     attach: useMutation({
-      mutationFn: (file: File) => sendAttachment(idOrNumber, file),
+      mutationFn: (args: { file: File; contentType: string }) =>
+        sendAttachment(idOrNumber, args.file, args.contentType),
       // The request's files, timeline and version changed: read it again.
       onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: key }), refresh()]),
     }),

@@ -1686,11 +1686,12 @@ export const de: Messages = {
   'support.field.phone': 'Telefonnummer (optional)',
   'support.field.attachments': 'Anhänge (optional)',
   'support.field.attachmentsHint':
-    'Bis zu {count} Dateien mit je bis zu {size} MB (der Server entscheidet). Erlaubte Typen: {types}.',
+    'Bis zu {count} Dateien mit je bis zu {size} (der Server entscheidet). Erlaubte Typen: {types}.',
   'support.field.chosenFiles': 'Ausgewählte Dateien',
   'support.field.removeFile': '{name} entfernen',
   'support.field.filesFull':
     'Das sind {count} Dateien, so viele nimmt eine neue Anfrage. Weitere fügen Sie auf ihrer Seite hinzu.',
+  'support.field.tooLarge': '{name} ist {size} groß, mehr als die Grenze von {limit}.',
   'support.field.unreadable': 'Eine ausgewählte Datei konnte nicht gelesen werden. Wählen Sie sie erneut.',
   'support.field.assignedTo': 'Zugewiesen an',
   'support.notFound.title': 'Serviceanfrage nicht gefunden',
@@ -1760,7 +1761,7 @@ export const de: Messages = {
   'support.files.none': 'Keine Dateien angehängt.',
   'support.files.added': 'Hinzugefügt von {name} am {time}',
   'support.attach.file': 'Anzuhängende Datei',
-  'support.attach.hint': 'Bis zu {size} MB (der Server entscheidet). Erlaubte Typen: {types}.',
+  'support.attach.hint': 'Bis zu {size} (der Server entscheidet). Erlaubte Typen: {types}.',
   'support.attach.choose': 'Wählen Sie zuerst eine Datei.',
   'support.attach.submit': 'Datei anhängen',
   'support.attach.sending': 'Wird angehängt…',
