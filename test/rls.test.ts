@@ -134,6 +134,72 @@ describe('row-level security', () => {
       ]);
     });
 
+    it('shows a partner through service_request_list only its own requests, searched or not, and nothing without a partner', async () => {
+      // The view reads the table as its owner, past the policy: its own WHERE is all that keeps B's rows from A.
+      const none = await sql<{ n: number }>`select count(*)::int as n from service_request_list`.execute(
+        t.store.app,
+      );
+      expect(none.rows[0]!.n).toBe(0);
+      expect(await asA((trx) => trx.selectFrom('service_request_list').select('id').execute())).toEqual([
+        { id: srA.id },
+      ]);
+      expect(
+        await asA((trx) =>
+          trx.selectFrom('service_request_list').select('id').where('id', '=', srB.id).execute(),
+        ),
+      ).toEqual([]);
+      expect(
+        await asA((trx) =>
+          trx.selectFrom('service_request_list').select('id').where('title', 'ilike', srB.title).execute(),
+        ),
+      ).toEqual([]);
+      // Each partner numbers its own from 1: B's SR-000001 names A's own request of that number.
+      expect(srB.referenceNumber).toBe(srA.referenceNumber);
+      expect(
+        await asA((trx) =>
+          trx.selectFrom('service_request_list').select('id').where('number', '=', 1).execute(),
+        ),
+      ).toEqual([{ id: srA.id }]);
+    });
+
+    it('lets nobody write through service_request_list, which would skip the policy: not the request path, not even the owner', async () => {
+      const insert = (trx: Trx) =>
+        sql`insert into service_request_list select * from service_request_list where id = ${srA.id}`.execute(
+          trx,
+        );
+      const update = (id: string) => (trx: Trx) =>
+        sql`update service_request_list set title = 'hijacked' where id = ${id}`.execute(trx);
+      const remove = (trx: Trx) => sql`delete from service_request_list`.execute(trx);
+      const refused: [string, (trx: Trx) => Promise<unknown>][] = [
+        ['insert', insert],
+        ['update its own', update(srA.id)],
+        ["update B's", update(srB.id)],
+        ['delete', remove],
+      ];
+      for (const [what, fn] of refused)
+        await expect(asA(fn), what).rejects.toThrow(/permission denied for view service_request_list/);
+      // A role that holds the privilege (the owner) is stopped by the view's trigger.
+      for (const [what, fn] of [
+        ['insert', insert],
+        ['update', update(srA.id)],
+        ['delete', remove],
+      ] as const)
+        await expect(inPartnerTransaction(t.store.owner, a, fn), `${what} as the owner`).rejects.toThrow(
+          /service_request_list is read-only/,
+        );
+      const titles = await t.store.owner
+        .selectFrom('service_requests')
+        .select(['id', 'title'])
+        .where('partner_id', 'in', [a, b])
+        .execute();
+      expect(new Map(titles.map((r) => [r.id, r.title]))).toEqual(
+        new Map([
+          [srA.id, srA.title],
+          [srB.id, srB.title],
+        ]),
+      );
+    });
+
     it("refuses changes to another partner's request and additions to its timeline or files", async () => {
       const [changed] = await asA((trx) =>
         trx.updateTable('service_requests').set({ title: 'hijacked' }).where('id', '=', srB.id).execute(),

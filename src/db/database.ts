@@ -125,6 +125,7 @@ export async function ensureAppRole(owner: Db, ownerUrl: string): Promise<void> 
        revoke insert, update, delete, truncate on support_topics from ${APP_ROLE};
        revoke update, delete, truncate on service_request_events, service_request_attachments from ${APP_ROLE};
        revoke delete, truncate on service_requests, service_request_counters from ${APP_ROLE};
+       revoke insert, update, delete, truncate on service_request_list from ${APP_ROLE};
        revoke all on kysely_migration, kysely_migration_lock from ${APP_ROLE};`,
     )
     .execute(owner);

@@ -557,6 +557,12 @@ export interface ServiceRequestsTable {
   version: Generated<number>;
 }
 
+/**
+ * The calling partner's service requests, every column (a view: the tenant rule in its WHERE, so that text search
+ * reaches its trigram index; migration 20261209T0900). Read-only.
+ */
+export type ServiceRequestListView = ServiceRequestsTable;
+
 export type ServiceRequestEventKind =
   | 'created'
   | 'note'
@@ -634,6 +640,7 @@ export interface DB {
   support_topics: SupportTopicsTable;
   service_request_counters: ServiceRequestCountersTable;
   service_requests: ServiceRequestsTable;
+  service_request_list: ServiceRequestListView;
   service_request_events: ServiceRequestEventsTable;
   service_request_attachments: ServiceRequestAttachmentsTable;
 }

@@ -8,6 +8,14 @@
 //   the response clock starts (at creation, and again at a reopen), so changing the configured targets affects
 //   new requests only. A request is overdue while it is not closed, has had no response since its clock started,
 //   and its due time has passed: worked out at read time from the clock, never stored.
+// - service_request_list: the calling partner's requests, as lists and searches read them. Under the table's
+//   row-level security PostgreSQL may not use a non-leakproof operator such as ILIKE as an index condition, so a
+//   search would read every request of the partner. The view applies the same tenant rule as the policy in its
+//   WHERE clause and, owned by the table's owner, reads the table without the policy, so ILIKE reaches the
+//   trigram index of titles and organization names (and a search that may also be a reference number ORs it
+//   with the unique (partner_id, number) index: index entries only). It is read-only (a trigger refuses writes,
+//   and the request-path role has no write privilege on it): a write through it would skip the policy's checks.
+//   Writes go to the table.
 // - service_request_events: the timeline, in order; a note is an event with text. Append-only: the request-path
 //   role cannot change or remove one.
 // - service_request_attachments: the files, stored in the database with the request (backed up with the rest),
@@ -118,7 +126,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index service_requests_customer on service_requests (partner_id, customer_id, created_at desc, id desc);
     create index service_requests_awaiting on service_requests (partner_id, response_due_at)
       where status <> 'closed' and first_response_at is null;
+    -- "Contains" search (q) of titles and organization names within one partner (btree_gin: partner_id first).
+    create index service_requests_text on service_requests
+      using gin (partner_id, title gin_trgm_ops, organization_name gin_trgm_ops);
     ${rls('service_requests')}
+
+    -- Every column as the table has them now: a migration that adds one to the table recreates the view.
+    create view service_request_list as
+      select * from service_requests where partner_id = ${tenant};
+    create function service_request_list_read_only() returns trigger language plpgsql as $$
+    begin
+      raise exception 'service_request_list is read-only: write service_requests' using errcode = '42501';
+    end $$;
+    create trigger service_request_list_read_only instead of insert or update or delete on service_request_list
+      for each row execute function service_request_list_read_only();
 
     create table service_request_events (
       id bigint generated always as identity primary key,
