@@ -16,6 +16,9 @@
 //   with the unique (partner_id, number) index: index entries only). It is read-only (a trigger refuses writes,
 //   and the request-path role has no write privilege on it): a write through it would skip the policy's checks.
 //   Writes go to the table.
+// - The summary counts three sets of a partner's requests, each from its own partial index alone: those open or
+//   waiting on the customer, those awaiting a first response (by due time), and those closed (by closing time),
+//   so the closed history, which only grows, is never read.
 // - service_request_events: the timeline, in order; a note is an event with text. Append-only: the request-path
 //   role cannot change or remove one.
 // - service_request_attachments: the files, stored in the database with the request (backed up with the rest),
@@ -124,11 +127,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index service_requests_newest on service_requests (partner_id, created_at desc, id desc);
     create index service_requests_customer on service_requests (partner_id, customer_id, created_at desc, id desc);
-    create index service_requests_awaiting on service_requests (partner_id, response_due_at)
+    create index service_requests_awaiting on service_requests (partner_id, response_due_at) include (severity)
       where status <> 'closed' and first_response_at is null;
     -- "Contains" search (q) of titles and organization names within one partner (btree_gin: partner_id first).
     create index service_requests_text on service_requests
       using gin (partner_id, title gin_trgm_ops, organization_name gin_trgm_ops);
+    -- The summary's sets besides those awaiting a response: requests open or waiting on the customer, and closed
+    -- ones by closing time. The first is not "where status <> 'closed'": the overdue filter implies that too, and
+    -- the planner took such an index for overdue lists, fetching every request not closed, not only those awaiting.
+    create index service_requests_unclosed on service_requests (partner_id) include (status)
+      where status in ('open', 'attentionNeeded');
+    create index service_requests_closed on service_requests (partner_id, closed_at) where status = 'closed';
     ${rls('service_requests')}
 
     -- Every column as the table has them now: a migration that adds one to the table recreates the view.
