@@ -450,6 +450,46 @@ describe('refusals', () => {
     expect(after.attributes.etag).toBe(sr.attributes.etag);
   });
 
+  it('an upload whose Content-Type is empty, missing or not type/subtype: 400 contentType, after the request is found', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    const missing = /^is missing; allowed: image\/png, /;
+    const cases: [string, Record<string, string>, Buffer, RegExp][] = [
+      ['empty', { 'content-type': '' }, PNG, missing],
+      ['blank', { 'content-type': '  ' }, PNG, missing],
+      ['no header', {}, PNG, missing],
+      ['no header, no body', {}, Buffer.alloc(0), missing],
+      ['no subtype', { 'content-type': 'png' }, PNG, /^png is not an allowed type; allowed: image\/png, /],
+      ['a space for the slash', { 'content-type': 'image png' }, PNG, /^image png is not an allowed type; /],
+      ['parameters only', { 'content-type': '; charset=utf-8' }, TEXT, missing],
+    ];
+    for (const [what, headers, bytes, reason] of cases) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/v1/servicerequests/${sr.id}/attachments?fileName=shot.png`,
+        headers: { ...bearer(w.admin.token), ...headers },
+        payload: bytes,
+      });
+      expect(r.statusCode, `${what}: ${r.body}`).toBe(400);
+      expect(r.json(), what).toMatchObject({ name: 'attachmentNotAllowed' });
+      expect(r.json().details, what).toEqual([
+        { field: 'contentType', reason: expect.stringMatching(reason) },
+      ]);
+    }
+    expect(await attachmentRows(sr.id)).toEqual([]);
+    // Checked like any other upload: a request that is not the caller's is not found first.
+    const other = await supportWorld(t.store);
+    const theirs = await createRequest(t.app, other.admin.token, other.customer.id);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/v1/servicerequests/${theirs.id}/attachments?fileName=shot.png`,
+      headers: { ...bearer(w.admin.token), 'content-type': '' },
+      payload: PNG,
+    });
+    expectRefusal(r, 404, 'serviceRequestNotFound');
+    expect(await attachmentRows(theirs.id)).toEqual([]);
+  });
+
   it('a new request with a file that is not allowed: the field of that file, and no request, no number used', async () => {
     const w = await supportWorld(t.store);
     const cases: [string, unknown[], string, string | RegExp][] = [

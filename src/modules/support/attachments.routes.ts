@@ -3,6 +3,7 @@
 // page, never run as a script).
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { REPLAY_HEADER, requestIdOf } from '../../http/idempotency.plugin.ts';
@@ -94,9 +95,15 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
   config: Pick<Config, 'support'>;
 }> = async (app, { serviceRequests, config }) => {
   const maxBytes = config.support.attachmentMaxBytes;
-  // Only in this plugin's routes: whatever the declared type (JSON and text included), the body is the file's
-  // bytes, for the service to check against the allow list and refuse with a code that says why.
-  app.removeAllContentTypeParsers();
+  // Whatever the declared type (JSON, text, none, or one that is not type/subtype at all), the body is the file's
+  // bytes, for the service to check against the allow list and refuse with a code that says why. Fastify would
+  // answer a Content-Type it cannot parse (an empty one, `png`) with 415 before any parser runs, so the upload
+  // takes the header aside before parsing: every body reaches this parser, and the declared type the service.
+  const declaredTypes = new WeakMap<FastifyRequest, string>();
+  const setAsideContentType = async (request: FastifyRequest) => {
+    declaredTypes.set(request, request.headers['content-type'] ?? '');
+    delete request.headers['content-type'];
+  };
   app.addContentTypeParser('*', (_request, payload, done) => {
     readFile(payload, maxBytes).then(
       (bytes) => done(null, bytes),
@@ -109,6 +116,7 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
     {
       config: { operation: 'support.manage', streamedBody: { content: UPLOAD_BODY } },
       bodyLimit: maxBytes + 1,
+      onRequest: setAsideContentType,
       schema: {
         tags: TAGS,
         summary: 'Attach a file to a service request',
@@ -129,7 +137,7 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
         request.params.id,
         {
           fileName: request.query.fileName ?? dispositionFileName(header) ?? '',
-          contentType: request.headers['content-type'] ?? '',
+          contentType: declaredTypes.get(request) ?? '',
           bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         },
         requestId ? { requestId, method: request.method, path: request.url.split('?', 1)[0]! } : undefined,
