@@ -102,6 +102,16 @@ describe('checkAttachment accepts', () => {
     expect(
       checkAttachment({ fileName, contentType: 'text/plain', bytes: Buffer.from('x') }, LIMIT).fileName,
     ).toBe(fileName);
+    // Characters outside the BMP are two UTF-16 units each: 255 of them (510 units) are still 255 characters.
+    const wide = `${'🙂'.repeat(251)}.txt`;
+    expect(
+      checkAttachment({ fileName: wide, contentType: 'text/plain', bytes: Buffer.from('x') }, LIMIT).fileName,
+    ).toBe(wide);
+    expect(
+      refusal(() =>
+        checkAttachment({ fileName: `🙂${wide}`, contentType: 'text/plain', bytes: Buffer.from('x') }, LIMIT),
+      ).details,
+    ).toEqual([{ field: 'fileName', reason: 'is longer than 255 characters' }]);
   });
 });
 
@@ -173,6 +183,35 @@ describe('checkAttachment refuses', () => {
     expect(
       refusal(() => checkAttachment({ fileName, contentType: 'text/plain', bytes: Buffer.from('x') }, LIMIT)),
     ).toEqual({ status: 400, name: 'attachmentNotAllowed', details: [{ field: 'fileName', reason }] });
+  });
+
+  it('a name of millions of characters by its length alone, without walking it character by character', () => {
+    // Walking 20 million characters one by one holds some 200 MB and takes half a second; a request body may
+    // carry a name that long.
+    const fileName = `${'a'.repeat(20_000_000)}.txt`;
+    // Walking a string character by character ([...name], for…of) goes through its iterator: count the walks.
+    const iterator = String.prototype[Symbol.iterator];
+    let walks = 0;
+    const setIterator = (value: unknown) =>
+      Object.defineProperty(String.prototype, Symbol.iterator, { value, configurable: true, writable: true });
+    setIterator(function (this: string) {
+      walks++;
+      return iterator.call(this);
+    });
+    let refused: ReturnType<typeof refusal>;
+    try {
+      refused = refusal(() =>
+        checkAttachment({ fileName, contentType: 'text/plain', bytes: Buffer.from('x') }, LIMIT),
+      );
+    } finally {
+      setIterator(iterator);
+    }
+    expect(walks).toBe(0);
+    expect(refused).toEqual({
+      status: 400,
+      name: 'attachmentNotAllowed',
+      details: [{ field: 'fileName', reason: 'is longer than 255 characters' }],
+    });
   });
 
   it.each([

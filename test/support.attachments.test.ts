@@ -625,3 +625,19 @@ describe('refusals', () => {
     );
   });
 });
+
+describe('file names of any length', () => {
+  it('a new request with a file named by a megabyte of text: 400 attachmentNotAllowed for that name, nothing written', async () => {
+    const w = await supportWorld(t.store);
+    const r = await createRequestAs(
+      t.app,
+      w.admin.token,
+      w.customer.id,
+      requestBody({ attachments: [inline(`${'a'.repeat(1024 * 1024)}.txt`, 'text/plain', TEXT)] }),
+    );
+    expectRefusal(r, 400, 'attachmentNotAllowed', [
+      { field: 'attachments[0].fileName', reason: 'is longer than 255 characters' },
+    ]);
+    expect(await partnerRows(w.partner.id)).toEqual({ requests: [], attachments: [], events: [] });
+  });
+});

@@ -105,8 +105,13 @@ export function checkAttachment(
   const fileName = file.fileName.trim();
   const nameField = `${fieldPrefix}fileName`;
   if (fileName === '') throw notAllowed(nameField, 'is empty');
-  // Counted in characters, as the database counts them.
-  if ([...fileName].length > MAX_FILE_NAME_LENGTH)
+  // Counted in characters (code points), as the database counts them. A character is one or two UTF-16 units,
+  // so the name's length in units bounds the count: a name of any size is refused by that alone, and only one
+  // of up to twice the limit is walked character by character (an unbounded one would cost memory and time).
+  if (
+    fileName.length > MAX_FILE_NAME_LENGTH &&
+    (fileName.length > 2 * MAX_FILE_NAME_LENGTH || [...fileName].length > MAX_FILE_NAME_LENGTH)
+  )
     throw notAllowed(nameField, `is longer than ${MAX_FILE_NAME_LENGTH} characters`);
   if (FORBIDDEN_IN_NAME.test(fileName))
     throw notAllowed(nameField, 'contains /, \\, a NUL or another control character');
