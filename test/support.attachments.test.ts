@@ -641,3 +641,50 @@ describe('file names of any length', () => {
     expect(await partnerRows(w.partner.id)).toEqual({ requests: [], attachments: [], events: [] });
   });
 });
+
+describe('a NUL in a file name', () => {
+  const reason = 'contains /, \\, a NUL or another control character';
+
+  it('of an upload (?fileName=): 400 attachmentNotAllowed naming fileName, with or without MS-RequestId', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    expectRefusal(
+      await upload(t.app, w.admin.token, sr.id, 'trace\u0000.txt', 'text/plain', TEXT),
+      400,
+      'attachmentNotAllowed',
+      [{ field: 'fileName', reason }],
+    );
+    expectRefusal(
+      await upload(t.app, w.admin.token, sr.id, 'trace\u0000.txt', 'text/plain', TEXT, {
+        'ms-requestid': `nul-${sr.id}`,
+      }),
+      400,
+      'attachmentNotAllowed',
+      [{ field: 'fileName', reason }],
+    );
+    expect(await attachmentRows(sr.id)).toEqual([]);
+  });
+
+  it('of a file sent with a new request: 400 attachmentNotAllowed naming that file; a NUL elsewhere stays validationFailed', async () => {
+    const w = await supportWorld(t.store);
+    const named = await createRequestAs(
+      t.app,
+      w.admin.token,
+      w.customer.id,
+      requestBody({
+        attachments: [inline('a.txt', 'text/plain', TEXT), inline('b\u0000.txt', 'text/plain', TEXT)],
+      }),
+    );
+    expectRefusal(named, 400, 'attachmentNotAllowed', [{ field: 'attachments[1].fileName', reason }]);
+    const typed = await createRequestAs(
+      t.app,
+      w.admin.token,
+      w.customer.id,
+      requestBody({ attachments: [inline('a.txt', 'text/plain\u0000', TEXT)] }),
+    );
+    expectRefusal(typed, 400, 'validationFailed', [
+      { field: 'attachments[0].contentType', reason: 'must not contain the NUL character (U+0000)' },
+    ]);
+    expect(await partnerRows(w.partner.id)).toEqual({ requests: [], attachments: [], events: [] });
+  });
+});

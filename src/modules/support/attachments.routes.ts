@@ -114,7 +114,12 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/servicerequests/:id/attachments',
     {
-      config: { operation: 'support.manage', streamedBody: { content: UPLOAD_BODY } },
+      config: {
+        operation: 'support.manage',
+        streamedBody: { content: UPLOAD_BODY },
+        // A NUL in the name is refused by the attachment check, as attachmentNotAllowed naming fileName.
+        ownTextCheck: ['querystring.fileName'],
+      },
       bodyLimit: maxBytes + 1,
       onRequest: setAsideContentType,
       schema: {

@@ -94,7 +94,8 @@ export const serviceRequestsRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/customers/:customerId/servicerequests',
     {
-      config: { operation: 'support.manage' },
+      // A NUL in a file's name is refused by the attachment check, as attachmentNotAllowed naming that name.
+      config: { operation: 'support.manage', ownTextCheck: ['attachments[].fileName'] },
       bodyLimit: createBodyLimit,
       schema: {
         tags: TAGS,
