@@ -1009,6 +1009,48 @@ describe('concurrency and repeats', () => {
     expect(await footprint(sr.id)).toEqual(before);
   });
 
+  it('sending back the assignee it has is no change, even one deactivated since; another deactivated one is refused', async () => {
+    const w = await supportWorld(t.store);
+    const leaver = await createUser(t.store, w.partner.id, {
+      roles: ['helpdeskAgent'],
+      displayName: 'Lee Leaver',
+    });
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id, { assignedTo: leaver.id });
+    await t.store.owner
+      .updateTable('partner_users')
+      .set({ state: 'inactive' })
+      .where('id', '=', leaver.id)
+      .execute();
+    const before = await footprint(sr.id);
+    clock.advance(MINUTE);
+    for (const assignedTo of [leaver.id, leaver.id.toUpperCase()]) {
+      const r = await patchRequest(
+        t.app,
+        w.admin.token,
+        sr.id,
+        { status: 'open', severity: sr.severity, assignedTo },
+        { 'if-match': sr.attributes.etag },
+      );
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json()).toEqual(sr);
+    }
+    expect(await footprint(sr.id)).toEqual(before);
+    // With a note: the note is added, the assignee stays.
+    const noted = await changeRequest(t.app, w.admin.token, sr.id, {
+      assignedTo: leaver.id,
+      newNote: { text: 'Lee has left; still on it.' },
+    });
+    expect(noted.assignedTo).toMatchObject({ contactId: leaver.id, name: 'Lee Leaver' });
+    expect(noted.history.map((h) => h.kind)).toEqual(['created', 'note']);
+    // Reassigning it away and back to the deactivated user is a change, and refused.
+    await changeRequest(t.app, w.admin.token, sr.id, { assignedTo: w.helpdesk.id });
+    const back = await patchRequest(t.app, w.admin.token, sr.id, { assignedTo: leaver.id });
+    expectError(back, 400, 'validationFailed');
+    expect(back.json().details).toEqual([
+      { field: 'assignedTo', reason: `${leaver.userName} is deactivated` },
+    ]);
+  });
+
   it('MS-RequestId: a repeated PATCH or create replays the answer and writes once', async () => {
     const w = await supportWorld(t.store);
     const sr = await createRequest(t.app, w.admin.token, w.customer.id);

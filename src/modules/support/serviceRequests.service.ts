@@ -821,7 +821,12 @@ export function createServiceRequestsService(deps: {
         if (note === '') issues.push({ field: 'newNote.text', reason: 'must not be blank' });
         let assigned: Person | null | undefined;
         if (input.assignedTo === null) assigned = null;
-        else if (input.assignedTo !== undefined) {
+        // The assignee it already has is no change, even one since deactivated or moved to another role: a
+        // request read and sent back as it is must not be refused for it.
+        else if (
+          input.assignedTo !== undefined &&
+          input.assignedTo.toLowerCase() !== current.assigned_to_id
+        ) {
           const a = await assignee(trx, ctx, input.assignedTo);
           if ('field' in a) issues.push(a);
           else assigned = a;
