@@ -468,7 +468,7 @@ describe('partnerdesk support (CLI over the API)', { timeout: 120_000 }, () => {
     expect(local.stdout).toBe('');
   });
 
-  it('download: the file under its own name, or --output, or stdout; byte for byte', async () => {
+  it('download: the file under its own name (never over a file already there), or --output, or stdout; byte for byte', async () => {
     const r = JSON.parse((await asHelpdesk(['show', first, '--json'])).stdout) as {
       fileLinks: { id: string; fileName: string }[];
     };
@@ -484,13 +484,43 @@ describe('partnerdesk support (CLI over the API)', { timeout: 120_000 }, () => {
     expect(fs.readFileSync(path.join(dir, 'screen.png')).equals(PNG)).toBe(true);
 
     const log = r.fileLinks.find((f) => f.fileName === 'till.log')!;
-    const named = await asHelpdesk(['download', first, log.id, '--output', path.join(tmp, 'copy.log')]);
-    expect(named.code, named.stderr).toBe(0);
+    const copied = await asHelpdesk(['download', first, log.id, '--output', path.join(tmp, 'copy.log')]);
+    expect(copied.code, copied.stderr).toBe(0);
     expect(fs.readFileSync(path.join(tmp, 'copy.log'), 'utf8')).toBe(
       '09:00:12 ERROR sign-in refused for till-1\n',
     );
     const piped = await asHelpdesk(['download', first, log.id, '--output', '-']);
     expect(piped.stdout).toBe('09:00:12 ERROR sign-in refused for till-1\n');
+
+    // The name is the uploader's: a file of that name here is kept, unless --force or --output names it.
+    fs.writeFileSync(path.join(dir, 'screen.png'), 'mine');
+    const again = await runApiCli(['support', 'download', first, image.id], {
+      cwd: dir,
+      url,
+      token: helpdesk.token,
+    });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(
+      'partnerdesk: screen.png exists already; name another file with --output, or replace it with --force\n',
+    );
+    expect(fs.readFileSync(path.join(dir, 'screen.png'), 'utf8')).toBe('mine');
+    expect(fs.readdirSync(dir)).toEqual(['screen.png']);
+    const forced = await runApiCli(['support', 'download', first, image.id, '--force'], {
+      cwd: dir,
+      url,
+      token: helpdesk.token,
+    });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'screen.png')).equals(PNG)).toBe(true);
+    fs.writeFileSync(path.join(dir, 'screen.png'), 'mine');
+    const named = await runApiCli(['support', 'download', first, image.id, '--output', 'screen.png'], {
+      cwd: dir,
+      url,
+      token: helpdesk.token,
+    });
+    expect(named.code, named.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'screen.png')).equals(PNG)).toBe(true);
 
     const missing = await asHelpdesk(['download', first, '00000000-0000-4000-8000-000000000000']);
     expect(missing.code).toBe(1);

@@ -48,6 +48,11 @@ export async function saveDownload(
     extension: string;
     /** File mode, e.g. 0o600 for secrets. */ mode?: number;
     through?: Transform;
+    /**
+     * Never replace a file already at the output: refuse with "<file> exists already; <advice>", before the
+     * download and, should one appear meanwhile, after it.
+     */
+    keepExisting?: { advice: string };
   },
 ): Promise<string | undefined> {
   const toStdout = opts.output === '-';
@@ -55,15 +60,30 @@ export async function saveDownload(
     ? undefined
     : opts.output?.trim() ||
       suggestedName(res.headers.get('content-disposition'), opts.extension, opts.fallbackName);
+  const exists = () => new Error(`${file} exists already; ${opts.keepExisting!.advice}`);
+  if (file && opts.keepExisting && fs.existsSync(file)) {
+    await res.body?.cancel();
+    throw exists();
+  }
   const partial = file && path.join(path.dirname(file), `.${path.basename(file)}.partial`);
   const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   const sink = partial ? fs.createWriteStream(partial, { mode: opts.mode ?? 0o666 }) : process.stdout;
   try {
     await (opts.through ? pipeline(source, opts.through, sink) : pipeline(source, sink));
-    if (partial) fs.renameSync(partial, file!);
   } catch (err) {
     if (partial) fs.rmSync(partial, { force: true });
     throw new Error(`the download was cut off: ${(err as Error).message}`, { cause: err });
+  }
+  if (!partial) return file;
+  try {
+    // A copy that fails where the name is taken, where a rename would replace what is there.
+    if (opts.keepExisting) fs.copyFileSync(partial, file!, fs.constants.COPYFILE_EXCL);
+    else fs.renameSync(partial, file!);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    throw err;
+  } finally {
+    fs.rmSync(partial, { force: true });
   }
   return file;
 }

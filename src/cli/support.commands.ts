@@ -717,16 +717,36 @@ export function registerSupportCommands(program: Command): void {
         new Option('-o, --output <file>', 'where to write it (default: its file name; - : stdout)').env(
           env('SUPPORT_DOWNLOAD_OUTPUT'),
         ),
+      )
+      .addOption(
+        new Option(
+          '-f, --force',
+          'replace a file of its name in this folder, if there is one (variable: 1 or 0)',
+        ).env(env('SUPPORT_DOWNLOAD_FORCE')),
       ),
-  ).action(async (raw: string, attachmentId: string, opts: ApiOptions & { output?: string }) => {
-    await withApi(opts, async (api) => {
-      const res = await api.stream(
-        `${requestPath(raw)}/attachments/${encodeURIComponent(attachmentId.trim())}`,
-      );
-      const name = downloadName(res.headers.get('content-disposition'), `attachment-${attachmentId.trim()}`);
-      const output = opts.output?.trim() || name;
-      const file = await saveDownload(res, { output, fallbackName: name, extension: path.extname(name) });
-      if (file) out(`Saved ${name} (${formatBytes(fs.statSync(file).size)}) to ${file}`);
-    });
-  });
+  ).action(
+    async (raw: string, attachmentId: string, opts: ApiOptions & { output?: string }, cmd: Command) => {
+      const force = flagValue(cmd, 'force', env('SUPPORT_DOWNLOAD_FORCE'));
+      await withApi(opts, async (api) => {
+        const res = await api.stream(
+          `${requestPath(raw)}/attachments/${encodeURIComponent(attachmentId.trim())}`,
+        );
+        const name = downloadName(
+          res.headers.get('content-disposition'),
+          `attachment-${attachmentId.trim()}`,
+        );
+        const named = opts.output?.trim();
+        // The name is the uploader's choice: a file of that name here is kept unless the caller names it or says so.
+        const file = await saveDownload(res, {
+          output: named || name,
+          fallbackName: name,
+          extension: path.extname(name),
+          ...(named || force
+            ? {}
+            : { keepExisting: { advice: 'name another file with --output, or replace it with --force' } }),
+        });
+        if (file) out(`Saved ${name} (${formatBytes(fs.statSync(file).size)}) to ${file}`);
+      });
+    },
+  );
 }
