@@ -5,6 +5,8 @@
 // If-Match, MS-RequestId and concurrent changes, the activity records, and who may do what.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { inPartnerTransaction } from '../src/db/database.ts';
+import { updateRequest } from '../src/modules/support/serviceRequests.repository.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, injectAs, testClock } from './helpers/app.ts';
 import { activityOf } from './helpers/activity.ts';
@@ -1106,6 +1108,21 @@ describe('concurrency and repeats', () => {
     expect(after).toEqual(winner);
     expect(after.history).toHaveLength(2);
     expect((await requestRow(t.store, sr.id)).version).toBe(2);
+  });
+});
+
+describe('writing a change', () => {
+  it('from a stale read of the request (not under its lock) is refused and writes nothing, never lost silently', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id);
+    const stale = await requestRow(t.store, sr.id);
+    await changeRequest(t.app, w.admin.token, sr.id, { newNote: { text: 'First' } });
+    await expect(
+      inPartnerTransaction(t.store.app, w.partner.id, (trx) =>
+        updateRequest(trx, stale, { severity: 'critical' }),
+      ),
+    ).rejects.toThrow(`service request ${sr.id} is no longer at version 1`);
+    expect(await requestRow(t.store, sr.id)).toMatchObject({ version: 2, severity: 'moderate' });
   });
 });
 

@@ -133,18 +133,25 @@ export function lockRequest(trx: Trx, partnerId: string, key: RequestKey): Promi
     .executeTakeFirst();
 }
 
+/**
+ * Writes a change of the request as read in `current`, under its lock (lockRequest), so the version is still
+ * current's. Should it not be (a change made without the lock), nothing is written and this throws, rather than
+ * one of two changes being lost without a word.
+ */
 export async function updateRequest(
   trx: Trx,
   current: RequestRow,
   values: Partial<Omit<RequestRow, 'id' | 'partner_id' | 'customer_id' | 'number' | 'version'>>,
 ): Promise<void> {
-  await trx
+  const r = await trx
     .updateTable('service_requests')
     .set({ ...values, version: current.version + 1 })
     .where('partner_id', '=', current.partner_id)
     .where('id', '=', current.id)
     .where('version', '=', current.version)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (r.numUpdatedRows !== 1n)
+    throw new Error(`service request ${current.id} is no longer at version ${current.version}`);
 }
 
 // Views of requests (lists, counts, one request) read service_request_list (the partner's requests, the tenant
