@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
+import { dispositionFileName } from '../src/modules/support/attachments.check.ts';
 import type { TestApp } from './helpers/app.ts';
 import { createTestApp, injectAs, testClock } from './helpers/app.ts';
 import { activityOf } from './helpers/activity.ts';
@@ -350,6 +351,18 @@ describe('downloads', () => {
     expect(disposition).toMatch(/^[\x20-\x7e]+$/);
     expect(disposition).toMatch(/^attachment; filename="(?:[^"\\]|\\.)*"; filename\*=UTF-8''/);
     expect(disposition).toContain("filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%22final%22.txt");
+  });
+
+  it("percent-encodes ' ( ) * in filename* too, as RFC 5987 wants", async () => {
+    const fileName = "Отчёт (v2) *Ada's*.txt";
+    const link = await uploaded(t.app, w.admin.token, id, fileName, 'text/plain', TEXT);
+    const got = await download(t.app, w.admin.token, link.links.self.uri);
+    expect(got.headers['content-disposition']).toBe(
+      `attachment; filename="_____ (v2) *Ada's*.txt"; filename*=UTF-8''` +
+        '%D0%9E%D1%82%D1%87%D1%91%D1%82%20%28v2%29%20%2AAda%27s%2A.txt',
+    );
+    // What a client reads back from the header is the name as uploaded.
+    expect(dispositionFileName(String(got.headers['content-disposition']))).toBe(fileName);
   });
 
   it('is for the roles that see support, and only of the request’s own files', async () => {

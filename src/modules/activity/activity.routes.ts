@@ -1,5 +1,6 @@
 // /v1/auditrecords: the activity log, as a paged list and as a CSV download.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import { exportSchema, listSchema } from './activity.schemas.ts';
 import type { ActivityService } from './activity.service.ts';
@@ -25,7 +26,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityServi
       const { filename, stream } = await activity.exportCsv(request.ctx, request.query);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', attachmentDisposition(filename))
         .send(stream);
     },
   );

@@ -2,6 +2,7 @@
 // totals for a chart, and each invoice's statement (PDF) and reconciliation file (CSV).
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import {
   InvoiceLineItemList,
@@ -179,7 +180,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox<{ invoices: InvoicesServi
       const { filename, stream } = await invoices.statement(request.ctx, request.params.id);
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', attachmentDisposition(filename))
         .send(stream);
     },
   );
@@ -202,7 +203,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox<{ invoices: InvoicesServi
       const { filename, stream } = await invoices.reconciliation(request.ctx, request.params.id);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', attachmentDisposition(filename))
         .send(stream);
     },
   );

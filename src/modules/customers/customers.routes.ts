@@ -1,6 +1,7 @@
 // /v1/customers: add a customer, the customer list (search, sort, paging) and its CSV export, a customer's
 // company and billing profiles and customer agreements; /v1/domains/{domain}: is a domain taken.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { expectedVersion } from '../../http/etag.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -87,7 +88,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ customers: CustomersSe
       const { filename, stream } = await customers.exportCsv(request.ctx, request.query);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', attachmentDisposition(filename))
         .send(stream);
     },
   );

@@ -1,6 +1,7 @@
 // /v1/customers/{customerId}/orders (place, list, get) and /v1/customers/{customerId}/subscriptions (list,
 // export, get, update with suspend and reactivate, cancel, support contact).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { expectedVersion } from '../../http/etag.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import type { OrdersService } from './orders.service.ts';
@@ -134,7 +135,7 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<{
       );
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', attachmentDisposition(filename))
         .send(stream);
     },
   );

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { REPLAY_HEADER, requestIdOf } from '../../http/idempotency.plugin.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import { ALLOWED_ATTACHMENT_TYPES, dispositionFileName, formatBytes } from './attachments.check.ts';
@@ -41,14 +42,6 @@ const DOWNLOAD_HEADERS = {
   'content-security-policy': "default-src 'none'; sandbox",
   'cache-control': 'private, no-store',
 };
-
-/** `attachment` with the name as ASCII and, where it is not, also as UTF-8 (RFC 6266). */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return ascii === fileName
-    ? `attachment; filename="${ascii}"`
-    : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 function tooLarge(size: number | undefined, maxBytes: number): AppError {
   const limit = formatBytes(maxBytes);
@@ -182,7 +175,7 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
       return reply
         .headers(DOWNLOAD_HEADERS)
         .type(file.contentType)
-        .header('content-disposition', contentDisposition(file.fileName))
+        .header('content-disposition', attachmentDisposition(file.fileName))
         .send(file.bytes);
     },
   );

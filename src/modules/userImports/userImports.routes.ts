@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { requestIdOf } from '../../http/idempotency.plugin.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
@@ -31,19 +32,11 @@ const TAGS = ['Customer users'];
 const FORM_FIELDS: readonly (keyof UploadParameters)[] = ['mode', 'usageLocation', 'fileName'];
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
-/** `attachment` with the name as ASCII and, where it is not, also as UTF-8 (RFC 6266). */
-function attachment(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return ascii === filename
-    ? `attachment; filename="${ascii}"`
-    : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
-
 /** A CSV file the client saves under `filename` (the template, an import's results or its passwords). */
 function sendCsv(reply: FastifyReply, file: { filename: string; stream: unknown }): FastifyReply {
   return reply
     .type('text/csv; charset=utf-8')
-    .header('content-disposition', attachment(file.filename))
+    .header('content-disposition', attachmentDisposition(file.filename))
     .send(file.stream);
 }
 
