@@ -3,6 +3,7 @@
 // refusing by type, name and content (and a refused new request writing nothing), the size limit, at most 20
 // files, none on a closed request, and another partner's files not found.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { buildApp } from '../src/app.ts';
@@ -600,6 +601,28 @@ describe('refusals', () => {
     expect((await uploaded(t.app, w.admin.token, sr.id, 'big.pdf', 'application/pdf', big)).sizeBytes).toBe(
       3000,
     );
+  });
+
+  it('a file sent in chunks (no Content-Length) over the limit: 413 attachmentTooLarge once the limit is passed', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(small, w.admin.token, w.customer.id);
+    const chunks = (...sizes: number[]) => Readable.from(sizes.map((n) => Buffer.alloc(n, 'a')));
+    const send = (payload: Readable) =>
+      small.inject({
+        method: 'POST',
+        url: `/v1/servicerequests/${sr.id}/attachments?fileName=chunked.txt`,
+        headers: { ...bearer(w.admin.token), 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+        payload,
+      });
+    // Its size is not known until it ends: the refusal says so.
+    expectRefusal(await send(chunks(1500, 1500, 1500)), 413, 'attachmentTooLarge', [
+      { field: 'content', reason: 'is larger than the limit of 2 KB' },
+    ]);
+    expect(await attachmentRows(sr.id)).toEqual([]);
+    // Up to the limit, in chunks, it is taken.
+    const taken = await send(chunks(1024, 1024));
+    expect(taken.statusCode, taken.body).toBe(201);
+    expect(taken.json()).toMatchObject({ fileName: 'chunked.txt', sizeBytes: SMALL_LIMIT });
   });
 
   it('a 21st file: 409 attachmentLimitReached', async () => {

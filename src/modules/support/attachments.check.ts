@@ -120,23 +120,8 @@ export function checkAttachment(
     throw notAllowed(nameField, `must end in ${type.extensions.join(' or ')} for ${contentType}`);
 
   const sizeBytes = file.bytes.length;
-  if (sizeBytes > maxBytes) {
-    // Just over the limit both round to the same figure ("5 MB; the limit is 5 MB"): then say it in bytes.
-    const size = formatBytes(sizeBytes);
-    const limit = formatBytes(maxBytes);
-    throw new AppError('attachmentTooLarge', {
-      details: [
-        {
-          field: `${fieldPrefix}content`,
-          reason:
-            size === limit
-              ? `is ${sizeBytes} bytes; the limit is ${maxBytes} bytes`
-              : `is ${size}; the limit is ${limit}`,
-        },
-      ],
-    });
-  }
   const contentField = `${fieldPrefix}content`;
+  if (sizeBytes > maxBytes) throw tooLarge(sizeBytes, maxBytes, contentField);
   if (sizeBytes === 0) throw notAllowed(contentField, 'is empty');
   if (type.kind === 'text') {
     if (!isUtf8Text(file.bytes)) throw notAllowed(contentField, 'is not UTF-8 text');
@@ -152,6 +137,29 @@ export function checkAttachment(
     sizeBytes,
     sha256: createHash('sha256').update(file.bytes).digest('hex'),
   };
+}
+
+/**
+ * attachmentTooLarge (413) naming `field`, with the file's size (undefined: not known, the body being cut off at
+ * the limit) and the limit.
+ */
+export function tooLarge(sizeBytes: number | undefined, maxBytes: number, field = 'content'): AppError {
+  const limit = formatBytes(maxBytes);
+  const size = sizeBytes === undefined ? undefined : formatBytes(sizeBytes);
+  return new AppError('attachmentTooLarge', {
+    details: [
+      {
+        field,
+        reason:
+          size === undefined
+            ? `is larger than the limit of ${limit}`
+            : // Just over the limit both round to the same figure ("5 MB; the limit is 5 MB"): then in bytes.
+              size === limit
+              ? `is ${sizeBytes} bytes; the limit is ${maxBytes} bytes`
+              : `is ${size}; the limit is ${limit}`,
+      },
+    ],
+  });
 }
 
 /**

@@ -8,8 +8,8 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { REPLAY_HEADER, requestIdOf } from '../../http/idempotency.plugin.ts';
-import { AppError, invalid } from '../../lib/errors.ts';
-import { ALLOWED_ATTACHMENT_TYPES, dispositionFileName, formatBytes } from './attachments.check.ts';
+import { invalid } from '../../lib/errors.ts';
+import { ALLOWED_ATTACHMENT_TYPES, dispositionFileName, tooLarge } from './attachments.check.ts';
 import { AttachmentParams, FileLinkSchema, RULES, RequestParams, errors } from './serviceRequests.schemas.ts';
 import type { ServiceRequestsService } from './serviceRequests.service.ts';
 
@@ -43,25 +43,10 @@ const DOWNLOAD_HEADERS = {
   'cache-control': 'private, no-store',
 };
 
-function tooLarge(size: number | undefined, maxBytes: number): AppError {
-  const limit = formatBytes(maxBytes);
-  const shown = size === undefined ? undefined : formatBytes(size);
-  return new AppError('attachmentTooLarge', {
-    details: [
-      {
-        field: 'content',
-        reason:
-          shown === undefined
-            ? `is larger than the limit of ${limit}`
-            : shown === limit
-              ? `is ${size} bytes; the limit is ${maxBytes} bytes`
-              : `is ${shown}; the limit is ${limit}`,
-      },
-    ],
-  });
-}
-
-/** The body's bytes, up to `maxBytes`: more is attachmentTooLarge, a body cut off part-way a 400. */
+/**
+ * The body's bytes, up to `maxBytes`: more is attachmentTooLarge, a body cut off part-way a 400. This is the
+ * upload's size limit: Fastify's bodyLimit does not apply to a parser that reads the stream itself.
+ */
 function readFile(payload: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(payload.headers['content-length']);
   if (declared > maxBytes) return Promise.reject(tooLarge(declared, maxBytes));
@@ -113,7 +98,6 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
         // A NUL in the name is refused by the attachment check, as attachmentNotAllowed naming fileName.
         ownTextCheck: ['querystring.fileName'],
       },
-      bodyLimit: maxBytes + 1,
       onRequest: setAsideContentType,
       schema: {
         tags: TAGS,
