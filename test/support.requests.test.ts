@@ -978,6 +978,19 @@ describe('concurrency and repeats', () => {
     expectError(stale, 412, 'preconditionFailed');
     expect(stale.json().data).toEqual([expect.objectContaining({ id: sr.id, noteCount: 1 })]);
     expect(stale.json().data[0].attributes.etag).toBe(first.json().attributes.etag);
+    // By reference number alike; and another request's ETag is stale for this one.
+    const other = await createRequest(t.app, w.admin.token, w.customer.id);
+    for (const etag of [etag0, other.attributes.etag]) {
+      const byNumber = await patchRequest(
+        t.app,
+        w.admin.token,
+        'sr-000001',
+        { newNote: { text: 'Two' } },
+        { 'if-match': etag },
+      );
+      expectError(byNumber, 412, 'preconditionFailed');
+      expect(byNumber.json().data).toEqual(stale.json().data);
+    }
     expect(await footprint(sr.id)).toEqual(before);
 
     const current = await patchRequest(

@@ -2,7 +2,6 @@
 // request, its changes) and a customer's requests under /v1/customers/{customerId}/servicerequests.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
-import { expectedVersion } from '../../http/etag.ts';
 import { collection, pageRequest } from '../../http/schemas.ts';
 import {
   CreateRequestBody,
@@ -20,7 +19,7 @@ import {
   errors,
 } from './serviceRequests.schemas.ts';
 import type { ServiceRequestsService } from './serviceRequests.service.ts';
-import { requestEtagId, requestKey, requestUri } from './serviceRequests.service.ts';
+import { requestUri } from './serviceRequests.service.ts';
 
 const TAGS = ['Support'];
 const KIB = 1024;
@@ -211,15 +210,14 @@ export const serviceRequestsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const { id } = request.params;
-      let version: number | undefined;
-      if (request.headers['if-match'] !== undefined) {
-        // The ETag names the request by its GUID: a reference number in the path is looked up first.
-        const key = requestKey(id);
-        const uuid = key && 'id' in key ? key.id : (await serviceRequests.get(request.ctx, id)).id;
-        version = expectedVersion(request, requestEtagId(uuid));
-      }
-      const updated = await serviceRequests.update(request.ctx, id, request.body, version);
+      // The ETag names the request by its GUID, which a reference number in the path does not give: the service
+      // compares it with the request's own once it holds the request.
+      const updated = await serviceRequests.update(
+        request.ctx,
+        request.params.id,
+        request.body,
+        request.headers['if-match'],
+      );
       reply.header('etag', updated.attributes.etag);
       return updated;
     },

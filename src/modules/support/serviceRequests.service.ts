@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { inPartnerTransaction } from '../../db/database.ts';
 import type { ServiceRequestSeverity, ServiceRequestStatus } from '../../db/schema.ts';
-import { etagOf } from '../../http/etag.ts';
+import { etagOf, ifMatchVersion } from '../../http/etag.ts';
 import { claimStreamedRequest } from '../../http/idempotency.plugin.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { CallerContext } from '../../lib/context.ts';
@@ -220,12 +220,15 @@ export interface ServiceRequestsService {
     page: PageRequest,
   ): Promise<Page<ServiceRequestItemView>>;
   get(ctx: CallerContext, idOrNumber: string): Promise<ServiceRequestView>;
-  /** `expectedVersion` from If-Match (optional): stale → 412 with the request as it is now. */
+  /**
+   * `ifMatch`: the If-Match header as sent (optional), compared with the request's ETag under its lock, whichever
+   * way the path names it: stale → 412 with the request as it is now.
+   */
   update(
     ctx: CallerContext,
     idOrNumber: string,
     input: UpdateInput,
-    expectedVersion?: number,
+    ifMatch?: string,
   ): Promise<ServiceRequestView>;
   /**
    * With `repeat` (the upload's MS-RequestId), the same file sent again with the same id answers the file it
@@ -801,10 +804,11 @@ export function createServiceRequestsService(deps: {
         return fullView(trx, ctx, key);
       }),
 
-    update: (ctx, idOrNumber, input, expectedVersion) =>
+    update: (ctx, idOrNumber, input, ifMatch) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
         const current = await lockOrNotFound(trx, ctx, idOrNumber);
         const key = { id: current.id };
+        const expectedVersion = ifMatchVersion(ifMatch, requestEtagId(current.id));
         if (expectedVersion !== undefined && current.version !== expectedVersion)
           throw new AppError('preconditionFailed', { data: [await fullView(trx, ctx, key)] });
         const now = clock.now();
