@@ -37,14 +37,24 @@ export function customerForRead(
   return view(customers, trx, ctx, customerId);
 }
 
+/** The check of customerForWrite alone, for a caller that reads more of the customer than OrderCustomer has. */
+export async function assertActiveRelationship(
+  customers: CustomerAccess,
+  trx: Trx,
+  ctx: CallerContext,
+  customerId: string,
+): Promise<void> {
+  const state = await customers.relationshipState(trx, ctx, customerId);
+  if (state === undefined) throw new AppError('customerNotFound');
+  if (state !== 'active') throw new AppError('noResellerRelationship');
+}
+
 export async function customerForWrite(
   customers: CustomerAccess,
   trx: Trx,
   ctx: CallerContext,
   customerId: string,
 ): Promise<OrderCustomer> {
-  const state = await customers.relationshipState(trx, ctx, customerId);
-  if (state === undefined) throw new AppError('customerNotFound');
-  if (state !== 'active') throw new AppError('noResellerRelationship');
+  await assertActiveRelationship(customers, trx, ctx, customerId);
   return view(customers, trx, ctx, customerId);
 }

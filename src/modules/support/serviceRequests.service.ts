@@ -22,7 +22,7 @@ import type { ActivityEntry } from '../activity/activity.record.ts';
 import { recordAllAs } from '../activity/activity.record.ts';
 import { allows } from '../partners/roles.ts';
 import type { CustomerAccess } from '../subscriptions/subscriptions.access.ts';
-import { customerForRead, customerForWrite } from '../subscriptions/subscriptions.access.ts';
+import { assertActiveRelationship, customerForRead } from '../subscriptions/subscriptions.access.ts';
 import {
   ALLOWED_ATTACHMENT_TYPES,
   MAX_ATTACHMENTS_PER_REQUEST,
@@ -665,8 +665,10 @@ export function createServiceRequestsService(deps: {
 
     create: (ctx, customerId, input) =>
       inPartnerTransaction(db, ctx.partnerId, async (trx) => {
-        const customer = await customerForWrite(customers, trx, ctx, customerId);
-        const profile = (await customers.getInTransaction(trx, ctx, customer.id)).billingProfile;
+        // The customer read once: the request keeps its name, country and phone as they are now.
+        await assertActiveRelationship(customers, trx, ctx, customerId);
+        const customer = await customers.getInTransaction(trx, ctx, customerId);
+        const profile = customer.billingProfile;
 
         const issues: FieldIssue[] = [];
         const title = input.title.trim();
@@ -746,9 +748,9 @@ export function createServiceRequestsService(deps: {
           contact_last_name: contact.lastName,
           contact_email: contact.email,
           contact_phone: contact.phoneNumber,
-          organization_name: customer.name,
+          organization_name: profile.companyName,
           organization_phone: profile.defaultAddress.phoneNumber,
-          country_code: customer.country,
+          country_code: profile.defaultAddress.country,
           assigned_to_id: assigned?.id ?? null,
           created_by_id: by.id,
           created_by_name: by.name,
