@@ -350,7 +350,6 @@ export const errorCatalog = {
     status: 409,
     message: 'A credit note cannot credit more than what is left of the invoice line; see details.',
   },
-  // 1009xx server
   // 1014xx support
   serviceRequestNotFound: {
     code: 101401,
@@ -388,6 +387,7 @@ export const errorCatalog = {
     status: 404,
     message: 'No attachment with this id exists on this service request.',
   },
+  // 1009xx server
   internal: {
     code: 100901,
     status: 500,
