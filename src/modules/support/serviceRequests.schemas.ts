@@ -228,7 +228,9 @@ const PartnerPersonSchema = Type.Object({
 export const FileLinkSchema = Type.Object({
   id: Uuid,
   fileName: Type.String(),
-  contentType: Type.String({ description: 'As declared when uploaded' }),
+  contentType: Type.String({
+    description: 'The type declared when it was uploaded, in lower case and without parameters (image/png)',
+  }),
   sizeBytes: Type.Integer(),
   createdDate: DateTime,
   createdByName: Type.String(),

@@ -4883,7 +4883,7 @@ export interface paths {
                             description: string;
                             /** @description Oldest first */
                             fileLinks: {
-                                /** @description As declared when uploaded */
+                                /** @description The type declared when it was uploaded, in lower case and without parameters (image/png) */
                                 contentType: string;
                                 createdByName: string;
                                 /** Format: date-time */
@@ -13476,7 +13476,7 @@ export interface paths {
                             description: string;
                             /** @description Oldest first */
                             fileLinks: {
-                                /** @description As declared when uploaded */
+                                /** @description The type declared when it was uploaded, in lower case and without parameters (image/png) */
                                 contentType: string;
                                 createdByName: string;
                                 /** Format: date-time */
@@ -13696,7 +13696,7 @@ export interface paths {
                             description: string;
                             /** @description Oldest first */
                             fileLinks: {
-                                /** @description As declared when uploaded */
+                                /** @description The type declared when it was uploaded, in lower case and without parameters (image/png) */
                                 contentType: string;
                                 createdByName: string;
                                 /** Format: date-time */
@@ -13909,7 +13909,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description As declared when uploaded */
+                            /** @description The type declared when it was uploaded, in lower case and without parameters (image/png) */
                             contentType: string;
                             createdByName: string;
                             /** Format: date-time */
