@@ -528,7 +528,7 @@ describe('refusals', () => {
         'not base64',
         [{ fileName: 'a.txt', contentType: 'text/plain', content: 'this is *not* base64!' }],
         'attachments[0].content',
-        /./,
+        'is not base64',
       ],
     ];
     for (const [what, attachments, field, reason] of cases) {
@@ -642,6 +642,27 @@ describe('refusals', () => {
     );
     expect(await attachmentRows(sr.id)).toHaveLength(20);
     expect(await readRequest(t.app, w.admin.token, sr.id)).toEqual(before);
+  });
+
+  it('two uploads at once to a request with 19 files: one is the 20th, the other 409 attachmentLimitReached', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id, {
+      attachments: [1, 2, 3].map((n) => inline(`inline-${n}.txt`, 'text/plain', TEXT)),
+    });
+    for (let n = 4; n <= 19; n++)
+      await uploaded(t.app, w.admin.token, sr.id, `file-${n}.txt`, 'text/plain', TEXT);
+    const answers = await Promise.all([
+      upload(t.app, w.admin.token, sr.id, 'twentieth-a.txt', 'text/plain', TEXT),
+      upload(t.app, w.helpdesk.token, sr.id, 'twentieth-b.txt', 'text/plain', TEXT),
+    ]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.statusCode === 409)!.json().name).toBe('attachmentLimitReached');
+    const stored = await attachmentRows(sr.id);
+    expect(stored).toHaveLength(20);
+    const names = stored.map((row) => row.file_name);
+    const won = answers.find((a) => a.statusCode === 201)!.json().fileName;
+    expect(names.filter((name) => name.startsWith('twentieth-'))).toEqual([won]);
+    expect((await readRequest(t.app, w.admin.token, sr.id)).attachmentCount).toBe(20);
   });
 
   it('a file for a closed request: 409 serviceRequestClosed; after a reopen it is taken', async () => {

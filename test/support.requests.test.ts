@@ -548,9 +548,16 @@ describe('lists, filters and the summary', () => {
     expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
-  it('refuses a continuation token that is not one', async () => {
-    const res = await list(w.admin.token, '?continuationToken=garbage');
-    expect(res.statusCode, res.body).toBe(400);
+  it('refuses a continuation token that is not one, or is another list’s', async () => {
+    expectError(await list(w.admin.token, '?continuationToken=garbage'), 400, 'invalidContinuationToken');
+    // A token of the open requests does not page the closed ones.
+    const open = await listed('?status=open&size=2');
+    const token = encodeURIComponent(open.links.next.headers[0].value);
+    expectError(
+      await list(w.admin.token, `?status=closed&size=2&continuationToken=${token}`),
+      400,
+      'invalidContinuationToken',
+    );
   });
 
   it('summarises open, waiting, overdue (by severity, the oldest first due) and recently closed', async () => {
@@ -619,6 +626,42 @@ describe('first response targets and overdue', () => {
     clock.advance(MINUTE);
     await changeRequest(t.app, w.admin.token, sr.id, { newNote: { text: 'Still on it.' } });
     expect((await readRequest(t.app, w.admin.token, sr.id)).firstResponseDate).toBe(answeredAt);
+  });
+
+  it('closing is the first response when nothing came before it', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id, { severity: 'critical' });
+    clock.advance(3 * HOUR);
+    expect((await readRequest(t.app, w.admin.token, sr.id)).isOverdue).toBe(true);
+    const at = now();
+    expect(await changeRequest(t.app, w.helpdesk.token, sr.id, { status: 'closed' })).toMatchObject({
+      status: 'closed',
+      firstResponseDate: at,
+      lastClosedDate: at,
+      isOverdue: false,
+    });
+  });
+
+  it('a severity change after a reopen counts the due time from the reopen', async () => {
+    const w = await supportWorld(t.store);
+    const sr = await createRequest(t.app, w.admin.token, w.customer.id, { severity: 'minimal' });
+    await changeRequest(t.app, w.admin.token, sr.id, { newNote: { text: 'Answered.' } });
+    await changeRequest(t.app, w.admin.token, sr.id, { status: 'closed' });
+    clock.advance(3 * DAY);
+    const reopenedAt = now();
+    expect(await changeRequest(t.app, w.admin.token, sr.id, { status: 'open' })).toMatchObject({
+      firstResponseDueDate: plus(reopenedAt, 8 * HOUR),
+      firstResponseDate: null,
+    });
+    clock.advance(HOUR);
+    expect(await changeRequest(t.app, w.admin.token, sr.id, { severity: 'critical' })).toMatchObject({
+      severity: 'critical',
+      responseTargetMinutes: 120,
+      firstResponseDueDate: plus(reopenedAt, 2 * HOUR),
+      isOverdue: false,
+    });
+    clock.advance(HOUR);
+    expect((await readRequest(t.app, w.admin.token, sr.id)).isOverdue).toBe(true);
   });
 
   it('a status change is a response too', async () => {
@@ -1107,6 +1150,22 @@ describe('concurrency and repeats', () => {
     ]);
   });
 
+  it('requests made at once for one partner get distinct numbers, 1 to 8', async () => {
+    const w = await supportWorld(t.store);
+    const made = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) =>
+        createRequestAs(t.app, w.admin.token, w.customer.id, requestBody({ title: `At once ${n}` })),
+      ),
+    );
+    for (const r of made) expect(r.statusCode, r.body).toBe(201);
+    expect(made.map((r) => r.json().referenceNumber).sort()).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `SR-00000${n}`),
+    );
+    expect((await requestsOfPartner(w.partner.id)).map((row) => row.number).sort()).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+  });
+
   it('two PATCHes at once with the same If-Match: one wins, the other is 412', async () => {
     const w = await supportWorld(t.store);
     const sr = await createRequest(t.app, w.admin.token, w.customer.id);
@@ -1178,7 +1237,9 @@ describe('activity records', () => {
     expect(records[3]!.details).toMatchObject({
       changes: { severity: { from: 'moderate', to: 'critical' } },
     });
-    expect(records[4]!.details).toMatchObject({ changes: expect.any(Object) });
+    expect(records[4]!.details).toMatchObject({
+      changes: { primaryContact: { from: CONTACT, to: { ...CONTACT, firstName: 'Kim' } } },
+    });
     expect(records[4]!.details).not.toHaveProperty('changes.severity');
     expect(records[5]!.details).toMatchObject({ from: null, to: 'Hana Helpdesk' });
   });
