@@ -5,6 +5,8 @@ import type { Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { csrfToken } from './csrf.ts';
 
+/** The JSON body of an operation's response (`paths[…]['get']['responses'][200]`). */
+export type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 export type Profile = paths['/v1/profiles/me']['get']['responses'][200]['content']['application/json'];
 export type ConsoleSession =
   paths['/v1/auth/sessions']['post']['responses'][200]['content']['application/json'];

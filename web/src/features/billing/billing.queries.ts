@@ -9,13 +9,11 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client.ts';
+import { api, unwrap, type Json } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import type { LineFilter } from './model.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 export type InvoiceListItem = Json<paths['/v1/invoices']['get']['responses'][200]>['items'][number];
 export type Invoice = Json<paths['/v1/invoices/{id}']['get']['responses'][200]>;

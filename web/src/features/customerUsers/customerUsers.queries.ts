@@ -11,12 +11,10 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client.ts';
+import { api, unwrap, type Json } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import type { DirectoryRole } from './model.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 type UsersPath = paths['/v1/customers/{customerId}/users'];
 type UserPath = paths['/v1/customers/{customerId}/users/{userId}'];

@@ -2,15 +2,13 @@
 // the server), follow the job until it is done, the customer's earlier files, and the downloads — the template,
 // the results file, and the temporary passwords, which the API hands out once.
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, unwrap } from '../../api/client.ts';
+import { ApiError, api, unwrap, type Json } from '../../api/client.ts';
 import { csrfToken } from '../../api/csrf.ts';
 import { downloadFile, responseError } from '../../api/download.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import { directoryKey } from './customerUsers.queries.ts';
 import { importRunning } from './model.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 type ImportsPath = paths['/v1/customers/{customerId}/users/imports'];
 export type UserImport = Json<

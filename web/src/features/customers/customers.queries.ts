@@ -3,9 +3,7 @@
 // refreshes what shows the customer (the list, the customer page, the dashboard count).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { paths } from '../../api/schema';
-import { ApiError, api, unwrap } from '../../api/client.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
+import { ApiError, api, unwrap, type Json } from '../../api/client.ts';
 
 export type Customer = Json<paths['/v1/customers/{customerId}']['get']['responses'][200]>;
 export type CreatedCustomer = Json<paths['/v1/customers']['post']['responses'][201]>;

@@ -8,11 +8,9 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client.ts';
+import { api, unwrap, type Json } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 export type Offer = Json<paths['/v1/offers/{offerId}']['get']['responses'][200]>;
 export type OfferPrice = Offer['prices'][number];

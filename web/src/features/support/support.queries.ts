@@ -10,7 +10,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { ApiError, api, unwrap } from '../../api/client.ts';
+import { ApiError, api, unwrap, type Json } from '../../api/client.ts';
 import { csrfToken } from '../../api/csrf.ts';
 import { downloadFile, responseError } from '../../api/download.ts';
 import type { paths } from '../../api/schema';
@@ -19,8 +19,6 @@ import { fetchUsers } from '../settings/users/users.queries.ts';
 import { SUBSCRIPTIONS_KEY, fetchSubscriptions } from '../subscriptions/subscriptions.queries.ts';
 import type { ListQuery } from './model.ts';
 import { assignees } from './model.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 type OnePath = paths['/v1/servicerequests/{id}'];
 type CustomerPath = paths['/v1/customers/{customerId}/servicerequests'];

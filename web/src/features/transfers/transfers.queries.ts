@@ -9,13 +9,11 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client.ts';
+import { api, unwrap, type Json } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
 import { nextToken } from '../activity/activity.queries.ts';
 import { SUBSCRIPTIONS_KEY } from '../subscriptions/subscriptions.queries.ts';
 import type { Direction, TransferStatus } from './model.ts';
-
-type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 type CustomerTransfersPath = paths['/v1/customers/{customerId}/transfers'];
 export type Eligibility = Json<
