@@ -58,15 +58,20 @@ app.get('/bare/list', async (req) => {
 app.get('/bare/summary', async () => {
   const [counts, oldest] = await Promise.all([
     pool.query(
-      `select count(*) filter (where r.status = 'open')::int as open,
-              count(*) filter (where r.status = 'attentionNeeded')::int as "attentionNeeded",
-              count(*) filter (where ${OVERDUE})::int as overdue,
-              count(*) filter (where r.status = 'closed' and r.closed_at >= now() - interval '30 days')::int
-                as "closedLast30Days",
-              count(*) filter (where ${OVERDUE} and r.severity = 'critical')::int as critical,
-              count(*) filter (where ${OVERDUE} and r.severity = 'moderate')::int as moderate,
-              count(*) filter (where ${OVERDUE} and r.severity = 'minimal')::int as minimal
-         from service_requests r where r.partner_id = $1`,
+      // The same three sets as the repository's summary, each from its own partial index.
+      `select s.open, s."attentionNeeded", o.overdue, o.critical, o.moderate, o.minimal, c."closedLast30Days"
+         from (select count(*) filter (where r.status = 'open')::int as open,
+                      count(*) filter (where r.status = 'attentionNeeded')::int as "attentionNeeded"
+                 from service_requests r
+                where r.partner_id = $1 and r.status in ('open', 'attentionNeeded')) s,
+              (select count(*)::int as overdue,
+                      count(*) filter (where r.severity = 'critical')::int as critical,
+                      count(*) filter (where r.severity = 'moderate')::int as moderate,
+                      count(*) filter (where r.severity = 'minimal')::int as minimal
+                 from service_requests r where r.partner_id = $1 and ${OVERDUE}) o,
+              (select count(*)::int as "closedLast30Days"
+                 from service_requests r
+                where r.partner_id = $1 and r.status = 'closed' and r.closed_at >= now() - interval '30 days') c`,
       [partnerId],
     ),
     pool.query(
